@@ -1,0 +1,39 @@
+"""sklearn_demo: the Deep Motif Dashboard's models and explanations as
+scikit-learn estimators.
+
+Examples
+--------
+>>> from sklearn_demo import CNNClassifier, make_motif_dataset
+>>> data = make_motif_dataset(100, random_state=0)
+>>> CNNClassifier(max_epochs=1, n_filters=4, verbose=0).fit(data.X, data.y).classes_
+array([0, 1])
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+from .datasets import fetch_deepbind_encode, make_motif_dataset
+from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
+from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
+from .io import read_deepbind, read_fasta, read_sequences
+from .motifs import fetch_jaspar_motifs
+from .shuffle import dinucleotide_shuffle
+
+try:
+    __version__ = version("sklearn-demo")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CNNClassifier",
+    "CNNRNNClassifier",
+    "DNAEncoder",
+    "RNNClassifier",
+    "dinucleotide_shuffle",
+    "fetch_deepbind_encode",
+    "fetch_jaspar_motifs",
+    "make_motif_dataset",
+    "one_hot_decode",
+    "one_hot_encode",
+    "read_deepbind",
+    "read_fasta",
+    "read_sequences",
+]

@@ -1,0 +1,356 @@
+"""Datasets: DeepBind's ENCODE ChIP-seq sets and synthetic planted-motif sets."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch, check_random_state
+
+from .io import read_deepbind
+from .motifs import fetch_jaspar_motifs
+from .shuffle import dinucleotide_shuffle
+
+DEEPBIND_URL = (
+    "https://raw.githubusercontent.com/jisraeli/DeepBind/"
+    "a9bbf5ffcdf62f2832b0bbdede43a36f4dc19426/data/encode/"
+)
+
+#: name -> (SHA-256 of ``_AC.seq.gz``, SHA-256 of ``_B.seq.gz``,
+#: DeepBind test AUC, DeepBind* test AUC) from Alipanahi et al. 2015,
+#: Supplementary Tables 4/5.
+DEEPBIND_ENCODE: dict[str, tuple[str, str, float, float]] = {
+    "ARID3A_K562_ARID3A_(sc-8821)_Stanford": (
+        "928d75f354dbadbb4f083cb298e85df6fa11f001afacd9d577c0d9c9ce831712",
+        "aad6ee8ac42ea66791897a447ad01252f26955d2dd8b5a7865f2c233db807c09", 0.810, 0.888),
+    "CTCFL_K562_CTCFL_(SC-98982)_HudsonAlpha": (
+        "823589ed0c049dea20ed2a20b196d72ac63d76a04693bb2f43313e4a0c55c3da",
+        "707696ec7ca64695e6435859c558940bd86ba8dea836a31cf807386eba383b97", 0.973, 0.987),
+    "ELK1_GM12878_ELK1_(1277-1)_Stanford": (
+        "3e44bb851d81e1ea9a9f0c3a600574e4151bff8d510c8fc5d21e87b18715075f",
+        "5eec8cc3d433dfcadb5cf1d23919e5ee6896e6479af52f756adcbd461fe6b805", 0.948, 0.953),
+    "FOXA1_HepG2_FOXA1_(SC-101058)_HudsonAlpha": (
+        "d7444da917c588312ef6231785b8ef508cdbeb6f2550798fb0f101876b47b5bd",
+        "4634d4a688627cb2009e8598e7ad67687d37d14205daaedb8e96f6705d9e530c", 0.977, 0.982),
+    "GABPA_GM12878_GABP_HudsonAlpha": (
+        "627505bae74920366a5b9b5125e7972b073f611f0bdb258c9d32b9c33bb7529b",
+        "b3f4da33cd690a3d72bb0033e3d4b5e9eec25405669fd521938b3c7e50ffbe15", 0.970, 0.980),
+    "MYC_H1-hESC_c-Myc_Stanford": (
+        "a12d118206d0f4f0d41712313ebc95606fffaee5249709c5f48c39dfdd980cde",
+        "5d5d44a679c2ca2b8efa2e6d183172c1d1d4519b0325c4f56c9ede0ab2bc453d", 0.855, 0.930),
+    "REST_GM12878_NRSF_HudsonAlpha": (
+        "b5063130dc151f7529f3f02fe1d89ff7d9175a559f6151a72a7927ee217e1ca9",
+        "63aba192660e35154421b66f8129aeb449027bb1af25ff7903069fee861d679d", 0.999, 0.999),
+    "SP1_GM12878_SP1_HudsonAlpha": (
+        "131c5c30e277ea7e283b374fd78c362ab6fd7f9b1222322df33cf8f048254cbe",
+        "8ef012ed4a8818ebcb0c46f126b0523825170e6d6f2af9f876b6beb4a7f36594", 0.898, 0.900),
+    "USF1_HepG2_USF-1_HudsonAlpha": (
+        "eb8fb406abe10b62075670c6a04b68757e46985fdb8efb386586e6974ef020a0",
+        "999b5f5d920c73f1e6229f2a6704d8fbf7e8c73e2359686402cbecfe93d39696", 0.995, 0.993),
+    "ZBTB7A_HepG2_ZBTB7A_(SC-34508)_HudsonAlpha": (
+        "b60c7d2de6a45864c11c17bbe2d1820fb8a004f973f9fd6a4d5287d012500d43",
+        "998ab846950b28f61a20b28dc6fe86c9d143c847965f4edced9a953b7e7fe9a8", 0.801, 0.874),
+}
+
+
+def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
+    """Folder where fetched datasets are cached.
+
+    Defaults to ``$SKLEARN_DEMO_DATA`` or ``~/sklearn_demo_data``; created if
+    missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> get_data_home(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    if data_home is None:
+        data_home = os.environ.get("SKLEARN_DEMO_DATA", Path.home() / "sklearn_demo_data")
+    path = Path(data_home).expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fetch_file(
+    filename: str, sha256: str, cache: Path, mirror: Path | None, download: bool
+) -> Path:
+    """Return a verified copy of ``filename`` in ``cache``.
+
+    Looks in the cache, then the mirror folder, then downloads. A new copy is
+    written to a temporary file, verified, and only then renamed into place,
+    so a failed or corrupt transfer never leaves a file behind.
+    """
+    target = cache / filename
+    if target.is_file() and _sha256(target) == sha256:
+        return target
+    if mirror is not None:
+        source = mirror / filename
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"{filename} is not in the mirror folder {mirror}."
+            )
+    elif not download:
+        raise FileNotFoundError(
+            f"{filename} is not in {cache} and download_if_missing=False."
+        )
+    handle, partial = tempfile.mkstemp(dir=cache, prefix=f".{filename}.", suffix=".part")
+    os.close(handle)
+    try:
+        if mirror is not None:
+            shutil.copyfile(mirror / filename, partial)
+        else:
+            url = DEEPBIND_URL + urllib.parse.quote(filename)
+            with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
+                shutil.copyfileobj(response, out)
+        found = _sha256(Path(partial))
+        if found != sha256:
+            raise OSError(
+                f"Checksum mismatch for {filename} from "
+                f"{mirror if mirror is not None else DEEPBIND_URL}: "
+                f"expected SHA-256 {sha256}, got {found}. The file was not kept."
+            )
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return target
+
+
+def fetch_deepbind_encode(
+    name: str,
+    *,
+    data_home: str | os.PathLike | None = None,
+    mirror: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+    shuffled_negatives: bool = True,
+    random_state: int | np.random.RandomState | None = 0,
+) -> Bunch:
+    """Load one of DeepBind's ENCODE ChIP-seq datasets (train ``_AC``, test ``_B``).
+
+    Files are looked up in ``data_home/deepbind_encode``; if missing, copied
+    from ``mirror`` (a local folder holding the original ``.seq.gz`` files,
+    for offline machines) or else downloaded from DeepBind's code release.
+    Every file is checked against its SHA-256 before use.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name, e.g. ``"REST_GM12878_NRSF_HudsonAlpha"``, or a unique
+        prefix of one such as ``"REST"``. See ``DEEPBIND_ENCODE``.
+    data_home : str or path-like, default=None
+        Cache folder; see :func:`get_data_home`.
+    mirror : str or path-like, default=None
+        Offline mirror folder. Defaults to ``$SKLEARN_DEMO_MIRROR`` if set.
+    download_if_missing : bool, default=True
+        Download from the public location when neither cache nor mirror has it.
+    shuffled_negatives : bool, default=True
+        Add one dinucleotide shuffle of each training peak as a negative
+        (label 0), as DeepBind and DeMo did. The test set already has them.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the shuffles.
+
+    Returns
+    -------
+    data : Bunch
+        ``X_train``, ``y_train``, ``X_test``, ``y_test`` (ndarrays of str and
+        int), ``name``, ``deepbind_auc`` and ``deepbind_star_auc`` (the
+        published test AUCs) and ``DESCR``.
+
+    Examples
+    --------
+    >>> data = fetch_deepbind_encode("REST", mirror="../shared/data/deepbind_encode")  # doctest: +SKIP
+    >>> data.X_test.shape  # doctest: +SKIP
+    (1000,)
+    """
+    matches = [full for full in DEEPBIND_ENCODE if full == name] or [
+        full for full in DEEPBIND_ENCODE if full.startswith(name)
+    ]
+    if len(matches) != 1:
+        raise ValueError(
+            f"Unknown or ambiguous DeepBind ENCODE dataset {name!r}; choose one of: "
+            + ", ".join(DEEPBIND_ENCODE)
+        )
+    full_name = matches[0]
+    train_sha, test_sha, auc, star_auc = DEEPBIND_ENCODE[full_name]
+    if mirror is None and os.environ.get("SKLEARN_DEMO_MIRROR"):
+        mirror = os.environ["SKLEARN_DEMO_MIRROR"]
+    if mirror is not None:
+        mirror = Path(mirror).expanduser()
+        if not mirror.is_dir():
+            raise FileNotFoundError(f"The mirror folder {mirror} does not exist.")
+    cache = get_data_home(data_home) / "deepbind_encode"
+    cache.mkdir(exist_ok=True)
+    train = read_deepbind(
+        _fetch_file(f"{full_name}_AC.seq.gz", train_sha, cache, mirror, download_if_missing)
+    )
+    test = read_deepbind(
+        _fetch_file(f"{full_name}_B.seq.gz", test_sha, cache, mirror, download_if_missing)
+    )
+    X_train, y_train = train.sequences, train.labels
+    if shuffled_negatives:
+        negatives = dinucleotide_shuffle(X_train, random_state=random_state)
+        X_train = np.concatenate([X_train, negatives])
+        y_train = np.concatenate([y_train, np.zeros(len(negatives), dtype=y_train.dtype)])
+    return Bunch(
+        X_train=X_train,
+        y_train=y_train,
+        X_test=test.sequences,
+        y_test=test.labels,
+        name=full_name,
+        deepbind_auc=auc,
+        deepbind_star_auc=star_auc,
+        DESCR=(
+            f"DeepBind ENCODE ChIP-seq dataset {full_name}: {len(train.sequences)} "
+            f"training peaks{' plus as many dinucleotide shuffles' if shuffled_negatives else ''}"
+            f", {len(test.sequences)} test sequences (held-out peaks and their "
+            f"shuffles). Published DeepBind test AUC {auc}, DeepBind* {star_auc}."
+        ),
+    )
+
+
+def _sample_from_pwm(pwm: np.ndarray, n: int, rng: np.random.RandomState) -> np.ndarray:
+    """Draw ``n`` sites from a (4, w) probability matrix as (n, w) base indices."""
+    cumulative = np.cumsum(pwm, axis=0)  # (4, w)
+    draws = rng.random_sample((n, pwm.shape[1]))
+    return (draws[:, None, :] > cumulative[None, :-1, :]).sum(axis=1)
+
+
+def make_motif_dataset(
+    n_samples: int = 2000,
+    *,
+    sequence_length: int = 101,
+    motifs: Sequence[str] = ("MA0139", "MA0062"),
+    grammar: bool = False,
+    spacing: tuple[int, int] = (5, 15),
+    positive_fraction: float = 0.5,
+    gc_content: float = 0.5,
+    release: str = "JASPAR2024",
+    random_state: int | np.random.RandomState | None = None,
+) -> Bunch:
+    """Synthetic sequences with real JASPAR motifs planted at known positions.
+
+    Background bases are drawn independently with the given GC content.
+    Sites are drawn base by base from the motif's position frequency matrix
+    (JASPAR counts plus a pseudocount of 0.5 per base), on a random strand.
+
+    * ``grammar=False``: each positive carries one site of every motif, at
+      random non-overlapping positions; negatives are background only.
+    * ``grammar=True`` (exactly two motifs): positives carry the first motif
+      followed by the second, the gap between them within ``spacing``;
+      negatives carry the same two motifs in the opposite order, so only
+      their arrangement tells the classes apart.
+
+    Parameters
+    ----------
+    n_samples : int, default=2000
+    sequence_length : int, default=101
+    motifs : sequence of str, default=("MA0139", "MA0062")
+        JASPAR matrix ids (with or without version), default CTCF and GABPA.
+    grammar : bool, default=False
+    spacing : (int, int), default=(5, 15)
+        Smallest and largest gap between the two sites when ``grammar=True``.
+    positive_fraction : float, default=0.5
+    gc_content : float, default=0.5
+    release : str, default="JASPAR2024"
+        JASPAR release, read offline from the ``pyjaspar`` package.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    data : Bunch
+        ``X`` (ndarray of str), ``y`` (0/1), ``sites`` (a list per sequence
+        of ``(motif_id, start, end, strand)`` tuples), ``mask`` (bool array
+        (n, L), True inside a planted site), ``motifs`` (dict id -> (4, w)
+        probability matrix), ``motif_names`` (dict id -> TF name).
+
+    Examples
+    --------
+    >>> data = make_motif_dataset(10, random_state=0)
+    >>> data.X.shape, int(data.y.sum())
+    ((10,), 5)
+    """
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
+        raise ValueError(f"n_samples must be an integer >= 2, got {n_samples!r}.")
+    if not 0 < positive_fraction < 1:
+        raise ValueError(f"positive_fraction must be in (0, 1), got {positive_fraction!r}.")
+    if not 0 <= gc_content <= 1:
+        raise ValueError(f"gc_content must be in [0, 1], got {gc_content!r}.")
+    if grammar and len(motifs) != 2:
+        raise ValueError(f"grammar=True needs exactly two motifs, got {len(motifs)}.")
+    lo, hi = spacing
+    if not 0 <= lo <= hi:
+        raise ValueError(f"spacing must be (min_gap, max_gap) with 0 <= min <= max, got {spacing!r}.")
+    rng = check_random_state(random_state)
+    jaspar = fetch_jaspar_motifs(motifs, release=release)
+    pwms = {mid: m.pwm for mid, m in jaspar.items()}
+    ids = list(pwms)
+    widths = [pwms[m].shape[1] for m in ids]
+    needed = sum(widths) + (hi if grammar else 0)
+    if needed > sequence_length:
+        raise ValueError(
+            f"sequence_length {sequence_length} is too short for motifs of widths "
+            f"{widths}" + (f" with a gap of up to {hi}" if grammar else "") + "."
+        )
+    at = (1 - gc_content) / 2
+    background = np.array([at, gc_content / 2, gc_content / 2, at])
+    bases = rng.choice(4, size=(n_samples, sequence_length), p=background)
+    y = np.zeros(n_samples, dtype=np.int64)
+    y[: int(round(positive_fraction * n_samples))] = 1
+    y = y[rng.permutation(n_samples)]
+    mask = np.zeros((n_samples, sequence_length), dtype=bool)
+    sites: list[list[tuple[str, int, int, str]]] = [[] for _ in range(n_samples)]
+    for i in range(n_samples):
+        if not (y[i] or grammar):
+            continue
+        order = list(range(len(ids)))
+        if grammar:
+            if not y[i]:
+                order.reverse()
+            gaps = [int(rng.randint(lo, hi + 1))]
+        else:
+            rng.shuffle(order)
+            gaps = [0] * (len(ids) - 1)
+        total = sum(widths[k] for k in order) + sum(gaps)
+        slack = sequence_length - total
+        if not grammar:
+            # Split the free space into random gaps so the order is random too.
+            cuts = np.sort(rng.randint(0, slack + 1, size=len(ids)))
+            start = int(cuts[0])
+            gaps = list(np.diff(cuts))
+        else:
+            start = int(rng.randint(0, slack + 1))
+        for rank, k in enumerate(order):
+            mid, width = ids[k], widths[k]
+            site = _sample_from_pwm(pwms[mid], 1, rng)[0]
+            strand = "+" if rng.rand() < 0.5 else "-"
+            if strand == "-":
+                site = 3 - site[::-1]
+            bases[i, start:start + width] = site
+            mask[i, start:start + width] = True
+            sites[i].append((mid, start, start + width, strand))
+            start += width + (int(gaps[rank]) if rank < len(gaps) else 0)
+    letters = np.frombuffer(b"ACGT", dtype=np.uint8)[bases]
+    X = letters.view(f"S{sequence_length}").ravel().astype(str)
+    return Bunch(
+        X=X,
+        y=y,
+        sites=sites,
+        mask=mask,
+        motifs=pwms,
+        motif_names={mid: m.name for mid, m in jaspar.items()},
+    )

@@ -1,0 +1,582 @@
+"""CNN, RNN and CNN-RNN classifiers: skorch nets that take DNA strings.
+
+Each classifier is a :class:`skorch.NeuralNetBinaryClassifier` subclass, so
+everything skorch offers (callbacks, ``module__*`` parameters, ``warm_start``,
+``save_params``/``load_params``, pickling) works, and it follows the
+scikit-learn estimator contract: ``fit`` validates and returns ``self``,
+``predict_proba`` returns (n, 2), labels can be any two values (``classes_``).
+
+Training follows DeMo (Lanchantin et al. 2017) by default: Adam with learning
+rate 1e-2, batches of 256, gradient-norm clipping at 5, learning rate halved
+every 10 epochs, up to 50 epochs, keeping the best epoch. Where we differ:
+
+* the best epoch is chosen on a stratified validation split of the training
+  data (``validation_fraction=0.1``) by validation loss, and training stops
+  after ``patience`` epochs without improvement (DeMo ran all 50 epochs and
+  kept the best; early stopping gives the same model sooner);
+* convolutions use "same" padding so the models score any sequence length.
+"""
+from __future__ import annotations
+
+import numbers
+import sys
+from contextlib import contextmanager, nullcontext
+
+import numpy as np
+import torch
+from skorch import NeuralNetBinaryClassifier
+from skorch.callbacks import (
+    EarlyStopping,
+    EpochScoring,
+    EpochTimer,
+    GradientNormClipping,
+    LRScheduler,
+    PassthroughScoring,
+    PrintLog,
+    ProgressBar,
+)
+from skorch.dataset import ValidSplit
+from skorch.utils import noop
+from sklearn.metrics import roc_auc_score
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch.utils.data import Dataset
+
+from .encoding import PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode
+from .modules import DeMoCNN, DeMoCNNRNN, DeMoRNN
+
+__all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
+
+
+def validation_auc(net: NeuralNetBinaryClassifier, X: Dataset, y: np.ndarray) -> float:
+    """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer)."""
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return roc_auc_score(y, net.predict_proba(X)[:, 1])
+
+
+def reverse_complement(X: np.ndarray) -> np.ndarray:
+    """Reverse complement of one-hot DNA of shape (n, 4, L), channels A, C, G, T.
+
+    Complementing reverses the channel order (A<->T, C<->G).
+
+    Examples
+    --------
+    >>> from sklearn_demo.encoding import one_hot_decode, one_hot_encode
+    >>> one_hot_decode(reverse_complement(one_hot_encode(["AACG"])))
+    ['CGTT']
+    """
+    return np.ascontiguousarray(X[:, ::-1, ::-1])
+
+
+def _check_number(
+    owner: str,
+    name: str,
+    value: object,
+    *,
+    integer: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool = False,
+) -> None:
+    """Raise ValueError naming ``owner.name`` unless ``value`` is in range."""
+    if value is None and allow_none:
+        return
+    kind = numbers.Integral if integer else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, bool)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        interval = f"{lo}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi}"
+        raise ValueError(
+            f"{owner}: parameter {name!r} must be {'an integer' if integer else 'a number'} "
+            f"in {interval}{' or None' if allow_none else ''}, got {value!r}."
+        )
+
+
+class _DeMoClassifier(NeuralNetBinaryClassifier):
+    """Shared behaviour of the three DeMo classifiers.
+
+    Subclasses set ``_module_params``, the names of their constructor
+    parameters that are forwarded to the torch module, and validate them in
+    ``_check_module_params``.
+    """
+
+    _module_params: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        module: type[torch.nn.Module],
+        *,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        lr: float = 0.01,
+        max_epochs: int = 50,
+        batch_size: int = 256,
+        validation_fraction: float = 0.1,
+        patience: int | None = 10,
+        clip_norm: float | None = 5.0,
+        lr_step: int | None = 10,
+        lr_decay: float = 0.5,
+        reverse_complement: bool = False,
+        padding: str = "error",
+        random_state: int | np.random.RandomState | None = None,
+        device: str = "cpu",
+        verbose: int = 1,
+        train_split: object = None,
+        **kwargs: object,
+    ):
+        super().__init__(
+            module,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            device=device,
+            verbose=verbose,
+            train_split=train_split,
+            **kwargs,
+        )
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.clip_norm = clip_norm
+        self.lr_step = lr_step
+        self.lr_decay = lr_decay
+        self.reverse_complement = reverse_complement
+        self.padding = padding
+        self.random_state = random_state
+
+    # ---------------------------------------------------------------- config
+    @property
+    def _default_callbacks(self):
+        interactive = self.verbose and sys.stderr.isatty()
+        validating = self.train_split is not None or bool(self.validation_fraction)
+        callbacks = [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+        ]
+        if validating:
+            callbacks += [
+                ("valid_loss", PassthroughScoring(name="valid_loss")),
+                ("valid_auc", EpochScoring(validation_auc, name="valid_auc",
+                                           lower_is_better=False)),
+            ]
+        if self.clip_norm is not None:
+            callbacks.append(("gradient_clipping",
+                              GradientNormClipping(gradient_clip_value=self.clip_norm)))
+        if self.lr_step is not None:
+            callbacks.append(("lr_scheduler", LRScheduler(
+                policy=torch.optim.lr_scheduler.StepLR,
+                step_size=self.lr_step, gamma=self.lr_decay)))
+        if validating and self.patience is not None:
+            callbacks.append(("early_stopping", EarlyStopping(
+                monitor="valid_loss", patience=self.patience, load_best=True,
+                sink=print if self.verbose else noop)))
+        if interactive:
+            callbacks.append(("progress_bar", ProgressBar()))
+        callbacks.append(("print_log", PrintLog()))
+        return callbacks
+
+    def initialize_module(self):
+        """Build the module from the named hyper-parameters and the input width.
+
+        ``module__*`` parameters, skorch's usual route, override the named ones.
+        """
+        kwargs = {name: getattr(self, name) for name in self._module_params}
+        kwargs["in_channels"] = self.n_features_in_
+        kwargs.update(self.get_params_for("module"))
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """Split off ``validation_fraction`` of the data, stratified and seeded.
+
+        An explicit ``train_split`` (e.g. ``skorch.helper.predefined_split``)
+        takes precedence.
+        """
+        if self.train_split is not None:
+            return super().get_split_datasets(X, y, **fit_params)
+        dataset = self.get_dataset(X, y)
+        if not self.validation_fraction:
+            return dataset, None
+        split = ValidSplit(self.validation_fraction, stratified=True,
+                           random_state=self.random_seed_)
+        return split(dataset, y, **fit_params)
+
+    def _check_params(self) -> None:
+        name = type(self).__name__
+        _check_number(name, "lr", self.lr, low=0, low_open=True)
+        _check_number(name, "max_epochs", self.max_epochs, integer=True, low=1)
+        _check_number(name, "batch_size", self.batch_size, integer=True, low=1)
+        _check_number(name, "validation_fraction", self.validation_fraction,
+                      low=0, high=1, high_open=True)
+        _check_number(name, "patience", self.patience, integer=True, low=1, allow_none=True)
+        _check_number(name, "clip_norm", self.clip_norm, low=0, low_open=True, allow_none=True)
+        _check_number(name, "lr_step", self.lr_step, integer=True, low=1, allow_none=True)
+        _check_number(name, "lr_decay", self.lr_decay, low=0, high=1, low_open=True)
+        if "dropout" in self._module_params:
+            _check_number(name, "dropout", self.dropout, low=0, high=1, high_open=True)
+        for param in ("n_filters", "hidden_size", "filter_width", "pool_size"):
+            if param in self._module_params:
+                _check_number(name, param, getattr(self, param), integer=True, low=1)
+        if self.padding not in PADDING_MODES:
+            raise ValueError(
+                f"{name}: parameter 'padding' must be one of {PADDING_MODES}, got {self.padding!r}."
+            )
+        if not isinstance(self.reverse_complement, (bool, np.bool_)):
+            raise ValueError(
+                f"{name}: parameter 'reverse_complement' must be True or False, "
+                f"got {self.reverse_complement!r}."
+            )
+        device = str(self.device)
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"{name}: device={self.device!r} was asked for, but torch sees no CUDA "
+                "device on this machine; use device='cpu'."
+            )
+
+    # ----------------------------------------------------------------- input
+    def _validate_X(self, X: object, *, reset: bool) -> np.ndarray:
+        """DNA strings, (n, 4, L) one-hot arrays or (n, channels) numeric rows
+        in; a float32 array of shape (n, channels, L) out.
+
+        A 2-D numeric array is read as sequences of length one whose columns
+        are the channels, so tabular data flows through the same code.
+        """
+        if is_sequence_collection(X):
+            encoded = one_hot_encode(np.asarray(X, dtype=str).ravel(), padding=self.padding)
+            if reset:
+                self.n_features_in_ = encoded.shape[1]
+                if hasattr(self, "feature_names_in_"):
+                    del self.feature_names_in_
+            else:
+                self._check_n_channels(encoded)
+            return encoded
+        arr = validate_data(self, X, reset=reset, allow_nd=True, dtype=np.float32,
+                            ensure_min_features=1)
+        if arr.ndim == 2:
+            return arr[:, :, None]
+        if arr.ndim != 3:
+            raise ValueError(
+                f"X must be DNA strings, an array of shape (n_sequences, 4, length) or "
+                f"a 2-D numeric array; got an array of shape {arr.shape}."
+            )
+        _check_values(arr, "X")
+        return arr
+
+    def _check_n_channels(self, X: np.ndarray) -> None:
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input (channels; 4 for DNA)."
+            )
+
+    def _validate_y(self, y: object, *, reset: bool, classes: object = None) -> np.ndarray:
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        check_classification_targets(y)
+        if reset:
+            labels = np.unique(y) if classes is None else np.asarray(classes)
+            if len(labels) != 2:
+                raise ValueError(
+                    f"{type(self).__name__} is a binary classifier: y must hold exactly "
+                    f"two classes, got {len(labels)} ({labels[:10].tolist()})."
+                )
+            self.label_encoder_ = LabelEncoder().fit(labels)
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(f"y contains labels {unknown.tolist()} not in classes {self.classes_.tolist()}.")
+        return self.label_encoder_.transform(y).astype(np.float32)
+
+    def _prepare_fit(self, X, y, *, reset: bool, classes: object = None):
+        self._check_params()
+        X_enc = self._validate_X(X, reset=reset)
+        y_enc = self._validate_y(y, reset=reset, classes=classes)
+        if len(X_enc) != len(y_enc):
+            raise ValueError(
+                f"X has {len(X_enc)} sequences but y has {len(y_enc)} labels."
+            )
+        if self.reverse_complement:
+            self._check_reverse_complement(X_enc)
+            X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
+            y_enc = np.concatenate([y_enc, y_enc])
+        return X_enc, y_enc
+
+    def _check_reverse_complement(self, X: np.ndarray) -> None:
+        if X.shape[1] != 4:
+            raise ValueError(
+                f"reverse_complement=True needs DNA input with 4 channels, got {X.shape[1]}."
+            )
+
+    @contextmanager
+    def _seeded(self):
+        """Seed torch from ``random_state`` without touching the caller's RNG."""
+        if self.random_state is None:
+            yield
+            return
+        cuda = str(self.device).startswith("cuda")
+        devices = [torch.device(self.device).index or 0] if cuda else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(self.random_seed_)
+            yield
+
+    # ------------------------------------------------------------------- API
+    @property
+    def classes_(self) -> np.ndarray:
+        """The two class labels seen in ``fit``, in sorted order."""
+        check_is_fitted(self, "label_encoder_")
+        return self.label_encoder_.classes_
+
+    def fit(self, X, y, **fit_params) -> "_DeMoClassifier":
+        """Train on ``X`` (DNA strings or one-hot (n, 4, L)) and labels ``y``.
+
+        Parameters
+        ----------
+        X : sequence of str, ndarray of str, or array of shape (n, 4, L)
+        y : array-like of shape (n,)
+            Any two labels.
+        **fit_params
+            Passed to skorch.
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self.initialized_)
+        if reset:
+            self.random_seed_ = (None if self.random_state is None
+                                 else int(check_random_state(self.random_state).randint(2**31)))
+        X_enc, y_enc = self._prepare_fit(X, y, reset=reset)
+        with self._seeded():
+            if reset:
+                self.initialize()
+            super().partial_fit(X_enc, y_enc, _routing_method="fit", **fit_params)
+        return self
+
+    def partial_fit(self, X, y, classes=None, **fit_params) -> "_DeMoClassifier":
+        """Train for ``max_epochs`` more epochs without re-initialising.
+
+        ``classes`` (both labels) is needed on the first call only if ``y``
+        of that call holds a single label.
+        """
+        first = not self.initialized_
+        if first:
+            self.random_seed_ = (None if self.random_state is None
+                                 else int(check_random_state(self.random_state).randint(2**31)))
+        X_enc, y_enc = self._prepare_fit(X, y, reset=first, classes=classes)
+        with self._seeded() if first else nullcontext():
+            super().partial_fit(X_enc, y_enc, **fit_params)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n, 2), columns in ``classes_`` order.
+
+        With ``reverse_complement=True`` the positive-class probability is
+        the mean over the sequence and its reverse complement.
+        """
+        if isinstance(X, Dataset):  # skorch's own validation scoring
+            return super().predict_proba(X)
+        check_is_fitted(self, "label_encoder_")
+        X_enc = self._validate_X(X, reset=False)
+        self._check_n_channels(X_enc)
+        positive = super().predict_proba(X_enc)[:, 1]
+        if self.reverse_complement:
+            self._check_reverse_complement(X_enc)
+            positive = (positive + super().predict_proba(reverse_complement(X_enc))[:, 1]) / 2
+        return np.column_stack([1 - positive, positive])
+
+    def decision_function(self, X) -> np.ndarray:
+        """Log-odds of the positive class ``classes_[1]``, shape (n,)."""
+        proba = self.predict_proba(X)[:, 1].astype(np.float64)
+        eps = np.finfo(np.float32).eps
+        proba = np.clip(proba, eps, 1 - eps)
+        return np.log(proba) - np.log1p(-proba)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels from ``classes_``: positive when its probability
+        exceeds ``threshold``."""
+        return self.classes_[(self.predict_proba(X)[:, 1] > self.threshold).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.string = True
+        tags.classifier_tags.multi_class = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+class CNNClassifier(_DeMoClassifier):
+    """DeMo's convolutional network (:class:`~sklearn_demo.modules.DeMoCNN`).
+
+    Parameters
+    ----------
+    module : torch module class, default=DeMoCNN
+    n_filters : int, default=128
+        Feature maps of every convolution.
+    filter_widths : tuple of int, default=(9, 5, 3)
+        One convolution per width.
+    pool_size : int, default=2
+        Max-pooling between convolutions.
+    dropout : float, default=0.5
+    optimizer, lr, max_epochs, batch_size : as in skorch; defaults Adam,
+        0.01, 50, 256 (DeMo's).
+    validation_fraction : float, default=0.1
+        Share of the training data held out (stratified) to pick the best
+        epoch and stop early; 0 trains on everything for ``max_epochs``.
+    patience : int or None, default=10
+        Epochs without validation-loss improvement before stopping.
+    clip_norm : float or None, default=5.0
+        Gradient-norm clipping.
+    lr_step : int or None, default=10
+        Multiply the learning rate by ``lr_decay`` every ``lr_step`` epochs.
+    lr_decay : float, default=0.5
+    reverse_complement : bool, default=False
+        Train on both strands (augmentation) and average the two strands'
+        probabilities at prediction. DeMo did neither.
+    padding : {"error", "right", "center"}, default="error"
+        How DNA strings of different lengths are padded.
+    random_state : int, RandomState or None, default=None
+        Makes ``fit`` reproducible on CPU (weights, shuffling, dropout,
+        validation split). On CUDA, cuDNN kernels may still differ in the
+        last bits between runs.
+    device : str, default="cpu"
+    verbose : int, default=1
+        1 prints a line per epoch (and a progress bar on a terminal); 0 is quiet.
+    **kwargs
+        Any other skorch parameter (``callbacks``, ``module__*``,
+        ``train_split``, ``warm_start``, ...).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    n_features_in_ : int
+        Input channels (4 for DNA).
+    module_ : torch.nn.Module
+    history_ : skorch History
+
+    Examples
+    --------
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(200, random_state=0)
+    >>> clf = CNNClassifier(n_filters=8, max_epochs=2, verbose=0, random_state=0)
+    >>> clf.fit(data.X, data.y).predict_proba(data.X[:3]).shape
+    (3, 2)
+    """
+
+    _module_params = ("n_filters", "filter_widths", "pool_size", "dropout")
+
+    def __init__(
+        self,
+        module: type[torch.nn.Module] = DeMoCNN,
+        *,
+        n_filters: int = 128,
+        filter_widths: tuple[int, ...] = (9, 5, 3),
+        pool_size: int = 2,
+        dropout: float = 0.5,
+        **kwargs: object,
+    ):
+        super().__init__(module, **kwargs)
+        self.n_filters = n_filters
+        self.filter_widths = filter_widths
+        self.pool_size = pool_size
+        self.dropout = dropout
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        widths = self.filter_widths
+        if (not isinstance(widths, (tuple, list)) or not widths
+                or not all(isinstance(w, numbers.Integral) and w >= 1 for w in widths)):
+            raise ValueError(
+                f"CNNClassifier: parameter 'filter_widths' must be a non-empty tuple of "
+                f"positive integers, got {widths!r}."
+            )
+
+
+class RNNClassifier(_DeMoClassifier):
+    """DeMo's recurrent network (:class:`~sklearn_demo.modules.DeMoRNN`): a
+    bidirectional LSTM over the one-hot sequence.
+
+    Parameters
+    ----------
+    module : torch module class, default=DeMoRNN
+    hidden_size : int, default=32
+        LSTM units per direction.
+    dropout : float, default=0.5
+    **kwargs
+        Training parameters as in :class:`CNNClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_demo import RNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(200, random_state=0)
+    >>> RNNClassifier(hidden_size=4, max_epochs=1, verbose=0).fit(data.X, data.y).classes_
+    array([0, 1])
+    """
+
+    _module_params = ("hidden_size", "dropout")
+
+    def __init__(
+        self,
+        module: type[torch.nn.Module] = DeMoRNN,
+        *,
+        hidden_size: int = 32,
+        dropout: float = 0.5,
+        **kwargs: object,
+    ):
+        super().__init__(module, **kwargs)
+        self.hidden_size = hidden_size
+        self.dropout = dropout
+
+
+class CNNRNNClassifier(_DeMoClassifier):
+    """DeMo's convolutional-recurrent network
+    (:class:`~sklearn_demo.modules.DeMoCNNRNN`): one convolution whose feature
+    maps a bidirectional LSTM reads.
+
+    Parameters
+    ----------
+    module : torch module class, default=DeMoCNNRNN
+    n_filters : int, default=128
+    filter_width : int, default=9
+    hidden_size : int, default=32
+    dropout : float, default=0.5
+    **kwargs
+        Training parameters as in :class:`CNNClassifier`.
+
+    Examples
+    --------
+    >>> from sklearn_demo import CNNRNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(200, random_state=0)
+    >>> clf = CNNRNNClassifier(n_filters=8, hidden_size=4, max_epochs=1, verbose=0)
+    >>> clf.fit(data.X, data.y).predict(data.X[:2]).shape
+    (2,)
+    """
+
+    _module_params = ("n_filters", "filter_width", "hidden_size", "dropout")
+
+    def __init__(
+        self,
+        module: type[torch.nn.Module] = DeMoCNNRNN,
+        *,
+        n_filters: int = 128,
+        filter_width: int = 9,
+        hidden_size: int = 32,
+        dropout: float = 0.5,
+        **kwargs: object,
+    ):
+        super().__init__(module, **kwargs)
+        self.n_filters = n_filters
+        self.filter_width = filter_width
+        self.hidden_size = hidden_size
+        self.dropout = dropout

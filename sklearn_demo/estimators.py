@@ -41,7 +41,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch.utils.data import Dataset
 
 from .encoding import PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode
@@ -280,17 +280,18 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _validate_y(self, y: object, *, reset: bool, classes: object = None) -> np.ndarray:
         if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but y is None.")
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if reset:
             labels = np.unique(y) if classes is None else np.asarray(classes)
             if len(labels) != 2:
                 raise ValueError(
-                    f"{type(self).__name__} is a binary classifier: y must hold exactly "
-                    f"two classes, got {len(labels)} ({labels[:10].tolist()})."
+                    f"Only binary classification is supported by {type(self).__name__}: "
+                    f"y must hold exactly two classes, got {len(labels)} "
+                    f"class{'' if len(labels) == 1 else 'es'} ({labels[:10].tolist()})."
                 )
             self.label_encoder_ = LabelEncoder().fit(labels)
         unknown = np.setdiff1d(np.unique(y), self.classes_)

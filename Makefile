@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine (see README): `make demo` and `make test`.
+# Both create .venv, install torch first and then the package, and run.
+#
+# torch is installed on its own first so that the project's `torch>=2.1`
+# requirement is already met: on this project's machines `torch==2.13.0` is a
+# CPU wheel on local disk. Elsewhere, pick the build you want, e.g.
+#   make test PIP_TORCH_ARGS="--index-url <your PyTorch CPU wheel index>"
+PYTHON ?= python3
+VENV ?= .venv
+TORCH_SPEC ?= torch==2.13.0
+PIP_TORCH_ARGS ?=
+BIN := $(VENV)/bin
+
+.PHONY: demo test benchmark clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_TORCH_ARGS) "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/sklearn-demo compare --out results
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+benchmark: $(BIN)/.installed
+	$(BIN)/python benchmarks/deepbind_accuracy.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -1,0 +1,51 @@
+"""Shared fixtures: seeding, the real-data mirror, small datasets."""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+matplotlib.use("Agg")
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _seed_everything():
+    """Every test starts from the same global random state."""
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+
+
+def _mirror_folder() -> Path:
+    return Path(os.environ.get("SKLEARN_DEMO_MIRROR", REPO.parent / "shared" / "data" / "deepbind_encode"))
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The offline mirror of DeepBind's ENCODE files (../shared/data/deepbind_encode)."""
+    folder = _mirror_folder()
+    if not (folder / "SHA256SUMS").is_file():
+        pytest.skip(f"the DeepBind mirror is not at {folder}; set SKLEARN_DEMO_MIRROR")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def data_home(tmp_path_factory) -> Path:
+    """One cache folder for the whole session, so each file is verified once."""
+    return tmp_path_factory.mktemp("sklearn_demo_data")
+
+
+@pytest.fixture(scope="session")
+def motif_data():
+    """A small planted-motif dataset (CTCF and GABPA sites in the positives)."""
+    from sklearn_demo import make_motif_dataset
+
+    return make_motif_dataset(600, random_state=0)

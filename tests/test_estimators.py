@@ -1,0 +1,243 @@
+"""The three classifiers under scikit-learn's contract, on tiny models."""
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from skorch.helper import predefined_split
+from skorch.dataset import Dataset
+
+from sklearn_demo import CNNClassifier, CNNRNNClassifier, DNAEncoder, RNNClassifier
+from sklearn_demo.encoding import one_hot_encode
+
+TINY = {
+    CNNClassifier: dict(n_filters=16),
+    RNNClassifier: dict(hidden_size=8),
+    CNNRNNClassifier: dict(n_filters=16, hidden_size=8),
+}
+CLASSES = list(TINY)
+
+
+def tiny(cls, **params):
+    """A small, quick, seeded model of class ``cls``."""
+    defaults = dict(max_epochs=20, batch_size=64, validation_fraction=0.0, verbose=0,
+                    random_state=0)
+    return cls(**{**defaults, **TINY[cls], **params})
+
+
+FLOAT32_ROUNDING = (
+    "float32 forward passes differ in the last bit (~3e-7) with batch composition and "
+    "row order; the check's rtol of 1e-7 is below float32 resolution"
+)
+EXPECTED_FAILURES = {
+    "check_no_attributes_set_in_init":
+        "skorch's NeuralNet.__init__ sets history_, initialized_ and virtual_params_",
+    "check_set_params":
+        "skorch keeps _params_to_validate as a parameter; setting it to a float breaks skorch",
+    "check_methods_subset_invariance": FLOAT32_ROUNDING,
+    "check_methods_sample_order_invariance": FLOAT32_ROUNDING,
+}
+
+
+@parametrize_with_checks([tiny(cls) for cls in CLASSES],
+                         expected_failed_checks=lambda est: EXPECTED_FAILURES)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_learns_planted_motifs_and_maps_any_two_labels(motif_data):
+    # Label mapping is shared code; each architecture's learning is checked
+    # on real data in test_integration.py.
+    labels = np.where(motif_data.y == 1, "bound", "unbound")
+    clf = tiny(CNNClassifier, max_epochs=8).fit(motif_data.X[:450], labels[:450])
+    assert clf.classes_.tolist() == ["bound", "unbound"]
+    proba = clf.predict_proba(motif_data.X[450:])
+    assert proba.shape == (150, 2)
+    np.testing.assert_allclose(proba.sum(1), 1, rtol=1e-6)
+    # classes_[1] == "unbound": column 1 must rank unbound sequences high.
+    assert roc_auc_score(labels[450:] == "unbound", proba[:, 1]) > 0.75
+    assert set(clf.predict(motif_data.X[450:])) <= {"bound", "unbound"}
+    np.testing.assert_allclose(clf.decision_function(motif_data.X[450:]),
+                               np.log(proba[:, 1] / proba[:, 0]), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_strings_and_one_hot_give_the_same_model(cls, motif_data):
+    a = tiny(cls, max_epochs=2).fit(motif_data.X, motif_data.y)
+    b = tiny(cls, max_epochs=2).fit(one_hot_encode(motif_data.X), motif_data.y)
+    np.testing.assert_array_equal(a.predict_proba(motif_data.X[:20]),
+                                  b.predict_proba(one_hot_encode(motif_data.X[:20])))
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_fixed_seed_reproduces_and_leaves_global_rng_alone(cls, motif_data):
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = tiny(cls, max_epochs=2, validation_fraction=0.2).fit(motif_data.X, motif_data.y)
+    assert torch.rand(1) == before
+    b = tiny(cls, max_epochs=2, validation_fraction=0.2).fit(motif_data.X, motif_data.y)
+    np.testing.assert_array_equal(a.predict_proba(motif_data.X), b.predict_proba(motif_data.X))
+    c = tiny(cls, max_epochs=2, random_state=1).fit(motif_data.X, motif_data.y)
+    assert not np.array_equal(a.predict_proba(motif_data.X), c.predict_proba(motif_data.X))
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_pickle_round_trip_gives_identical_probabilities(cls, motif_data, tmp_path):
+    clf = tiny(cls, max_epochs=1).fit(motif_data.X, motif_data.y)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(motif_data.X), clf.predict_proba(motif_data.X))
+    joblib.dump(clf, tmp_path / "model.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict_proba(motif_data.X),
+                                  clf.predict_proba(motif_data.X))
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_clone_and_params(cls):
+    clf = tiny(cls, lr=0.003)
+    params = clf.get_params(deep=False)
+    assert params["lr"] == 0.003 and params["random_state"] == 0
+    clone_params = clone(clf).get_params(deep=False)
+    assert clone_params.keys() == params.keys()
+    assert all(clone_params[k] is params[k] or clone_params[k] == params[k]
+               for k in ("lr", "max_epochs", "validation_fraction", "dropout"))
+    clf.set_params(dropout=0.1, max_epochs=3)
+    assert clf.dropout == 0.1 and clf.max_epochs == 3
+    with pytest.raises(NotFittedError):
+        tiny(cls).predict_proba(["ACGT"])
+
+
+def test_demo_defaults_are_the_published_configuration():
+    clf = CNNClassifier()
+    assert (clf.lr, clf.batch_size, clf.max_epochs, clf.clip_norm, clf.lr_step, clf.lr_decay) == \
+        (0.01, 256, 50, 5.0, 10, 0.5)
+    assert clf.optimizer is torch.optim.Adam
+    assert (clf.n_filters, clf.filter_widths, clf.pool_size, clf.dropout) == (128, (9, 5, 3), 2, 0.5)
+    assert RNNClassifier().hidden_size == 32
+    assert CNNRNNClassifier().filter_width == 9
+    assert not clf.reverse_complement
+
+
+def test_module_hyperparameters_reach_the_module(motif_data):
+    clf = tiny(CNNClassifier, n_filters=6, filter_widths=(5, 3), max_epochs=1)
+    clf.fit(motif_data.X[:100], motif_data.y[:100])
+    convs = [m for m in clf.module_.features if isinstance(m, torch.nn.Conv1d)]
+    assert [(c.out_channels, c.kernel_size[0]) for c in convs] == [(6, 5), (6, 3)]
+    # skorch's own module__ route overrides the named parameter.
+    clf.set_params(module__n_filters=3).fit(motif_data.X[:100], motif_data.y[:100])
+    assert clf.module_.output.in_features == 3
+
+
+def test_pipeline_grid_search_and_cross_validate(motif_data):
+    X, y = motif_data.X[:300], motif_data.y[:300]
+    pipe = make_pipeline(DNAEncoder(), tiny(CNNClassifier, max_epochs=4))
+    for n_jobs in (1, 2):
+        search = GridSearchCV(pipe, {"cnnclassifier__n_filters": [4, 8]}, cv=2,
+                              scoring="roc_auc", n_jobs=n_jobs).fit(X, y)
+        assert search.best_params_["cnnclassifier__n_filters"] in (4, 8)
+        assert search.predict_proba(X[:5]).shape == (5, 2)
+    scores = cross_validate(tiny(RNNClassifier, max_epochs=2), X, y, cv=3, scoring="roc_auc")
+    assert scores["test_score"].shape == (3,)
+
+
+def test_grid_search_reproduces_across_n_jobs(motif_data):
+    X, y = motif_data.X[:200], motif_data.y[:200]
+    grid = {"hidden_size": [4, 8]}
+    results = [GridSearchCV(tiny(RNNClassifier, max_epochs=2), grid, cv=2, scoring="roc_auc",
+                            n_jobs=n_jobs).fit(X, y).cv_results_["mean_test_score"]
+               for n_jobs in (1, 2)]
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5)
+
+
+def test_validation_split_early_stopping_and_best_epoch(motif_data):
+    clf = tiny(CNNClassifier, max_epochs=30, validation_fraction=0.25, patience=2, lr=0.05)
+    clf.fit(motif_data.X, motif_data.y)
+    history = clf.history
+    assert "valid_auc" in history[0] and "valid_loss" in history[0]
+    valid_loss = history[:, "valid_loss"]
+    assert len(history) < 30 or np.argmin(valid_loss) >= 27
+    # The restored module is the best epoch's.
+    dataset = Dataset(one_hot_encode(motif_data.X), motif_data.y.astype(np.float32))
+    assert np.isfinite(min(valid_loss))
+    assert clf.predict_proba(dataset).shape == (len(motif_data.X), 2)
+
+
+def test_predefined_split_takes_precedence(motif_data):
+    valid = Dataset(one_hot_encode(motif_data.X[:100]), motif_data.y[:100].astype(np.float32))
+    clf = tiny(CNNClassifier, max_epochs=2, train_split=predefined_split(valid))
+    clf.fit(motif_data.X[100:], motif_data.y[100:])
+    assert "valid_loss" in clf.history[-1]
+
+
+def test_reverse_complement_augments_and_averages(motif_data):
+    clf = tiny(CNNClassifier, max_epochs=2, reverse_complement=True)
+    clf.fit(motif_data.X[:200], motif_data.y[:200])
+    X = one_hot_encode(motif_data.X[:20])
+    rc = np.ascontiguousarray(X[:, ::-1, ::-1])
+    # Averaging over both strands makes the score strand-symmetric.
+    np.testing.assert_allclose(clf.predict_proba(X), clf.predict_proba(rc), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="needs DNA input with 4 channels"):
+        tiny(CNNClassifier, reverse_complement=True).fit(np.random.rand(10, 3), [0, 1] * 5)
+
+
+def test_partial_fit_continues_training(motif_data):
+    clf = tiny(CNNClassifier, max_epochs=1)
+    clf.partial_fit(motif_data.X[:100], motif_data.y[:100])
+    clf.partial_fit(motif_data.X[100:200], motif_data.y[100:200])
+    assert len(clf.history) == 2
+
+
+def test_longer_sequences_are_scored_by_a_model_trained_on_shorter(motif_data):
+    clf = tiny(CNNRNNClassifier, max_epochs=1).fit(motif_data.X, motif_data.y)
+    longer = [s + s for s in motif_data.X[:4]]
+    assert clf.predict_proba(longer).shape == (4, 2)
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(lr=0), "parameter 'lr' must be a number in \\(0"),
+    (dict(max_epochs=0), "'max_epochs' must be an integer"),
+    (dict(validation_fraction=1.0), "'validation_fraction'"),
+    (dict(dropout=1.5), "'dropout'"),
+    (dict(padding="left"), "'padding' must be one of"),
+    (dict(reverse_complement="yes"), "'reverse_complement' must be True or False"),
+    (dict(filter_widths=(9, 0)), "'filter_widths' must be a non-empty tuple"),
+    (dict(n_filters=2.5), "'n_filters' must be an integer"),
+])
+def test_bad_hyperparameters_are_named_at_fit(params, message, motif_data):
+    clf = tiny(CNNClassifier, **params)  # construction never validates
+    with pytest.raises(ValueError, match=message):
+        clf.fit(motif_data.X[:20], motif_data.y[:20])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown without CUDA")
+def test_cuda_without_gpu_is_a_clear_error(motif_data):
+    with pytest.raises(ValueError, match="torch sees no CUDA device"):
+        tiny(CNNClassifier, device="cuda").fit(motif_data.X[:20], motif_data.y[:20])
+
+
+@pytest.mark.parametrize("X, y, message", [
+    (["ACGT", "ACXT"], [0, 1], "Sequence 1 has invalid character 'X' at position 2"),
+    (["ACGT", "AC"], [0, 1], "different lengths"),
+    (["ACGT", "ACGT"], [1, 1], "exactly two classes, got 1 class"),
+    (["ACGT"] * 3, [0, 1, 2], "Only binary classification is supported"),
+    (["ACGT"] * 3, [0, 1], "3 sequences but y has 2 labels"),
+    (np.full((2, 4, 5), np.nan), [0, 1], "NaN"),
+    (np.full((2, 4, 5), 3.0), [0, 1], "within \\[0, 1\\]"),
+    (np.zeros((2, 4, 5, 1)), [0, 1], "shape"),
+])
+def test_bad_input_is_named(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        tiny(CNNClassifier, max_epochs=1).fit(X, y)
+
+
+def test_wrong_channel_count_at_predict(motif_data):
+    clf = tiny(CNNClassifier, max_epochs=1).fit(motif_data.X[:50], motif_data.y[:50])
+    with pytest.raises(ValueError, match="X has 5 features, but CNNClassifier is expecting 4"):
+        clf.predict_proba(np.zeros((2, 5, 10)))

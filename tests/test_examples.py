@@ -1,0 +1,16 @@
+"""Every script in examples/ runs to the end in fast mode and saves its figure."""
+import os
+import runpy
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_runs(script, tmp_path, monkeypatch):
+    monkeypatch.setenv("SKLEARN_DEMO_FAST", "1")
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(script), run_name="__main__")
+    assert list(tmp_path.glob("*.png")), "the example saved no figure"

@@ -319,6 +319,11 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
                 f"reverse_complement=True needs DNA input with 4 channels, got {X.shape[1]}."
             )
 
+    def _draw_seed(self) -> None:
+        """Fix ``random_seed_``, the one seed behind weights, batches and split."""
+        self.random_seed_ = (None if self.random_state is None
+                             else int(check_random_state(self.random_state).randint(2**31)))
+
     @contextmanager
     def _seeded(self):
         """Seed torch from ``random_state`` without touching the caller's RNG."""
@@ -355,8 +360,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         """
         reset = not (self.warm_start and self.initialized_)
         if reset:
-            self.random_seed_ = (None if self.random_state is None
-                                 else int(check_random_state(self.random_state).randint(2**31)))
+            self._draw_seed()
         X_enc, y_enc = self._prepare_fit(X, y, reset=reset)
         with self._seeded():
             if reset:
@@ -372,8 +376,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         """
         first = not self.initialized_
         if first:
-            self.random_seed_ = (None if self.random_state is None
-                                 else int(check_random_state(self.random_state).randint(2**31)))
+            self._draw_seed()
         X_enc, y_enc = self._prepare_fit(X, y, reset=first, classes=classes)
         with self._seeded() if first else nullcontext():
             super().partial_fit(X_enc, y_enc, **fit_params)

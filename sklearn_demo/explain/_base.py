@@ -1,0 +1,128 @@
+"""What the three explainers share: the wrapped classifier and its class score."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from ..estimators import _DeMoClassifier
+
+
+def _inner_classifier(estimator: object, owner: str) -> _DeMoClassifier:
+    inner = estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
+    if not isinstance(inner, _DeMoClassifier):
+        raise TypeError(
+            f"{owner} explains a CNNClassifier, RNNClassifier or CNNRNNClassifier "
+            f"(optionally wrapped in sklearn.frozen.FrozenEstimator); got "
+            f"{type(inner).__name__}."
+        )
+    return inner
+
+
+def unwrap_classifier(estimator: object, owner: str) -> _DeMoClassifier:
+    """The fitted DeMo classifier inside ``estimator`` (plain or frozen).
+
+    Raises ``TypeError`` for any other model and ``NotFittedError`` for an
+    unfitted one, both naming ``owner``.
+    """
+    inner = _inner_classifier(estimator, owner)
+    try:
+        check_is_fitted(inner, "label_encoder_")
+    except NotFittedError:
+        raise NotFittedError(
+            f"{owner} was given an unfitted {type(inner).__name__} inside FrozenEstimator; "
+            "fit it first, or pass it unwrapped so that fit(X, y) trains a clone."
+        ) from None
+    return inner
+
+
+@contextmanager
+def evaluation_mode(module: torch.nn.Module) -> Iterator[torch.nn.Module]:
+    """Put ``module`` in eval mode and let gradients flow through recurrent
+    layers on every device: cuDNN's LSTM refuses backward in eval mode, so
+    cuDNN is switched off inside the block. The previous mode is restored."""
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.backends.cudnn.flags(enabled=False):
+            yield module
+    finally:
+        module.train(was_training)
+
+
+class ModelExplainer(TransformerMixin, BaseEstimator):
+    """Base of the explainers: holds a classifier, fitted by ``fit`` on a
+    clone or taken as it is when wrapped in ``FrozenEstimator``.
+
+    Subclasses call :meth:`_fit_estimator` from ``fit`` and use
+    :meth:`_class_score` (the log-probability of ``target_class``) and
+    :meth:`_encode`.
+    """
+
+    def _fit_estimator(self, X: object, y: object) -> None:
+        name = type(self).__name__
+        if self.estimator is None:
+            raise ValueError(f"{name}: parameter 'estimator' is required.")
+        estimator = clone(self.estimator)
+        _inner_classifier(estimator, name)
+        if not isinstance(estimator, FrozenEstimator):
+            if y is None:
+                raise ValueError(
+                    f"{name}.fit needs y to train a clone of the {type(estimator).__name__}; "
+                    "to explain an already fitted model, wrap it in "
+                    "sklearn.frozen.FrozenEstimator."
+                )
+            estimator.fit(X, y)
+        self.estimator_ = estimator
+        self.classifier_ = unwrap_classifier(estimator, name)
+        classes = self.classifier_.classes_
+        target = classes[1] if self.target_class is None else self.target_class
+        if target not in classes:
+            raise ValueError(
+                f"{name}: target_class {target!r} is not one of the classes "
+                f"{classes.tolist()}."
+            )
+        self.target_class_ = target
+        self.n_features_in_ = self.classifier_.n_features_in_
+
+    def _encode(self, X: object) -> np.ndarray:
+        """Validate ``X`` as the wrapped classifier does; (n, 4, L) float32."""
+        check_is_fitted(self, "classifier_")
+        X_enc = self.classifier_._validate_X(X, reset=False)
+        self.classifier_._check_n_channels(X_enc)
+        return X_enc
+
+    def _class_score(self, x: torch.Tensor) -> torch.Tensor:
+        """log p(target_class | x) for a batch, shape (n,)."""
+        return torch.nn.functional.logsigmoid(self._target_sign() * self.classifier_.module_(x))
+
+    def _target_sign(self) -> float:
+        """+1 when the module's logit is that of ``target_class_``, else -1."""
+        return 1.0 if self.target_class_ == self.classifier_.classes_[1] else -1.0
+
+    def _batches(self, X: np.ndarray) -> Iterator[tuple[slice, torch.Tensor]]:
+        device = self.classifier_.device
+        for start in range(0, len(X), self.batch_size):
+            part = slice(start, start + self.batch_size)
+            yield part, torch.as_tensor(X[part], device=device)
+
+    def _check_batch_size(self) -> None:
+        if not isinstance(self.batch_size, (int, np.integer)) or self.batch_size < 1:
+            raise ValueError(
+                f"{type(self).__name__}: parameter 'batch_size' must be a positive "
+                f"integer, got {self.batch_size!r}."
+            )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = True
+        return tags

@@ -13,8 +13,9 @@ from importlib.metadata import PackageNotFoundError, version
 from .datasets import fetch_deepbind_encode, make_motif_dataset
 from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
+from .explain import ClassOptimizer, SaliencyExplainer, TemporalScorer, first_layer_pwms
 from .io import read_deepbind, read_fasta, read_sequences
-from .motifs import fetch_jaspar_motifs
+from .motifs import fetch_jaspar_motifs, match_motifs
 from .shuffle import dinucleotide_shuffle
 
 try:
@@ -25,12 +26,17 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "CNNClassifier",
     "CNNRNNClassifier",
+    "ClassOptimizer",
     "DNAEncoder",
     "RNNClassifier",
+    "SaliencyExplainer",
+    "TemporalScorer",
     "dinucleotide_shuffle",
     "fetch_deepbind_encode",
     "fetch_jaspar_motifs",
+    "first_layer_pwms",
     "make_motif_dataset",
+    "match_motifs",
     "one_hot_decode",
     "one_hot_encode",
     "read_deepbind",

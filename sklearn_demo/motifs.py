@@ -60,3 +60,109 @@ def fetch_jaspar_motifs(
         counts += pseudocount
         out[mid] = Motif(record.matrix_id, record.name, counts / counts.sum(axis=0))
     return out
+
+
+class MotifMatch(NamedTuple):
+    """One known motif matched to a query by TOMTOM."""
+
+    matrix_id: str
+    name: str
+    p_value: float
+    offset: int
+    """Offset of the best alignment (memelite's convention)."""
+    strand: str
+    """``"+"`` or ``"-"``: the known motif as given or its reverse complement."""
+
+
+@lru_cache(maxsize=4)
+def jaspar_collection(
+    release: str = "JASPAR2024", tax_group: str = "vertebrates", collection: str = "CORE"
+) -> tuple[Motif, ...]:
+    """Every motif of a JASPAR collection as probability matrices (cached).
+
+    Examples
+    --------
+    >>> len(jaspar_collection()) > 800
+    True
+    """
+    records = _jaspar_db(release).fetch_motifs(collection=collection, tax_group=[tax_group])
+    motifs = []
+    for record in records:
+        counts = np.array([record.counts[base] for base in "ACGT"], dtype=np.float64) + 0.5
+        motifs.append(Motif(record.matrix_id, record.name, counts / counts.sum(axis=0)))
+    return tuple(motifs)
+
+
+def match_motifs(
+    pwms: Sequence[np.ndarray],
+    *,
+    n_matches: int = 5,
+    release: str = "JASPAR2024",
+    tax_group: str = "vertebrates",
+) -> list[list[MotifMatch]]:
+    """Best JASPAR matches of each query motif by TOMTOM (``memelite``).
+
+    Parameters
+    ----------
+    pwms : sequence of ndarray of shape (4, width)
+        Query motifs as base probabilities (rows A, C, G, T).
+    n_matches : int, default=5
+        Matches kept per query, best (smallest p-value) first.
+    release, tax_group : str
+        The JASPAR CORE collection compared against.
+
+    Returns
+    -------
+    matches : list of list of MotifMatch
+
+    Examples
+    --------
+    >>> ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
+    >>> match_motifs([ctcf], n_matches=1)[0][0].name
+    'CTCF'
+    """
+    from memelite import tomtom
+
+    targets = jaspar_collection(release, tax_group)
+    queries = [np.asarray(pwm, dtype=np.float64) for pwm in pwms]
+    for index, query in enumerate(queries):
+        if query.ndim != 2 or query.shape[0] != 4:
+            raise ValueError(f"Query motif {index} must have shape (4, width), got {query.shape}.")
+    p_values, _, offsets, _, strands, indices = tomtom(
+        queries, [t.pwm for t in targets], n_nearest=n_matches, n_jobs=1)
+    return [
+        [MotifMatch(targets[int(t)].matrix_id, targets[int(t)].name, float(p), int(o),
+                    "-" if s else "+")
+         for p, o, s, t in zip(p_values[q], offsets[q], strands[q], indices[q])]
+        for q in range(len(queries))
+    ]
+
+
+def information_content(pwm: np.ndarray) -> np.ndarray:
+    """Information content in bits of each column of a (4, w) probability matrix.
+
+    Examples
+    --------
+    >>> information_content(np.array([[1.0, 0.25], [0, 0.25], [0, 0.25], [0, 0.25]])).round(3)
+    array([2., 0.])
+    """
+    p = np.clip(np.asarray(pwm, dtype=np.float64), 1e-12, 1)
+    return 2 + (p * np.log2(p)).sum(axis=0)
+
+
+def trim_motif(pwm: np.ndarray, width: int) -> tuple[np.ndarray, int]:
+    """The ``width``-wide window of ``pwm`` with the most information content.
+
+    Returns the window and its start.
+
+    Examples
+    --------
+    >>> pwm = np.full((4, 10), 0.25); pwm[:, 6] = [1, 0, 0, 0]
+    >>> trim_motif(pwm, 3)[1]
+    4
+    """
+    ic = information_content(pwm)
+    width = min(width, pwm.shape[1])
+    window = np.convolve(ic, np.ones(width), mode="valid")
+    start = int(np.argmax(window))
+    return pwm[:, start:start + width], start

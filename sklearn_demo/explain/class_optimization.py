@@ -1,0 +1,176 @@
+"""DeMo's class optimisation: the input that maximises a class score."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..encoding import one_hot_decode
+from ..motifs import MotifMatch, match_motifs, trim_motif
+from ._base import ModelExplainer, evaluation_mode
+
+
+class ClassOptimizer(ModelExplainer):
+    """Find the input that maximises ``target_class`` and read it as a motif.
+
+    As in DeMo, gradient descent on ``-log p(target | X) + l2 * ||X||^2`` over
+    an unconstrained real-valued X of shape (4, L), from a uniform random
+    start, with RMSprop; then X is clamped to [0, 1], each position is
+    normalised to sum to one (a position clamped to all zeros becomes
+    uniform), ``pseudocount`` is added to every base and the position is
+    normalised again, giving a position weight matrix. Several
+    restarts run as one batch.
+
+    ``transform`` scans sequences with the most informative ``motif_width``
+    window of each restart's matrix (log-odds against a uniform background,
+    both strands) and returns the best score per sequence and restart, so
+    the optimiser can featurise sequences inside a pipeline.
+
+    Parameters
+    ----------
+    estimator : CNNClassifier, RNNClassifier or CNNRNNClassifier
+        Fitted on a clone by ``fit(X, y)``, or frozen (``FrozenEstimator``).
+    target_class : label or None, default=None
+        None takes ``classes_[1]``.
+    sequence_length : int or None, default=None
+        Length of the optimised input; None takes the length of ``X`` in fit.
+    l2 : float, default=0.009
+    lr : float, default=0.05
+    n_iter : int, default=1000
+    n_restarts : int, default=8
+    pseudocount : float, default=0.01
+    motif_width : int, default=15
+        Width of the windows used by ``transform`` and for motif matching.
+    random_state : int or None, default=0
+    batch_size : int, default=256
+        Sequences per pass in ``transform``.
+
+    Attributes
+    ----------
+    pwms_ : ndarray of shape (n_restarts, 4, L)
+        Position weight matrices of the restarts, best first.
+    scores_ : ndarray of shape (n_restarts,)
+        p(target_class) of each matrix, fed to the model as soft input.
+    best_pwm_ : ndarray of shape (4, L)
+    best_sequence_ : str
+        The most likely base at every position of ``best_pwm_``.
+    motifs_ : ndarray of shape (n_restarts, 4, motif_width)
+        The most informative window of each matrix.
+    loss_curve_ : ndarray of shape (n_iter,)
+        Mean objective over restarts at every iteration.
+
+    Examples
+    --------
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn_demo import CNNClassifier, ClassOptimizer, make_motif_dataset
+    >>> data = make_motif_dataset(100, random_state=0)
+    >>> clf = CNNClassifier(n_filters=8, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> opt = ClassOptimizer(FrozenEstimator(clf), n_iter=20, n_restarts=2).fit(data.X)
+    >>> opt.pwms_.shape, opt.transform(data.X[:3]).shape
+    ((2, 4, 101), (3, 2))
+    """
+
+    def __init__(
+        self,
+        estimator: object = None,
+        *,
+        target_class: object = None,
+        sequence_length: int | None = None,
+        l2: float = 0.009,
+        lr: float = 0.05,
+        n_iter: int = 1000,
+        n_restarts: int = 8,
+        pseudocount: float = 0.01,
+        motif_width: int = 15,
+        random_state: int | None = 0,
+        batch_size: int = 256,
+    ):
+        self.estimator = estimator
+        self.target_class = target_class
+        self.sequence_length = sequence_length
+        self.l2 = l2
+        self.lr = lr
+        self.n_iter = n_iter
+        self.n_restarts = n_restarts
+        self.pseudocount = pseudocount
+        self.motif_width = motif_width
+        self.random_state = random_state
+        self.batch_size = batch_size
+
+    def _check_params(self) -> None:
+        name = "ClassOptimizer"
+        for param in ("n_iter", "n_restarts", "motif_width"):
+            value = getattr(self, param)
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name}: parameter {param!r} must be a positive integer, "
+                                 f"got {value!r}.")
+        for param in ("l2", "pseudocount"):
+            value = getattr(self, param)
+            if not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name}: parameter {param!r} must be a number >= 0, "
+                                 f"got {value!r}.")
+        if not isinstance(self.lr, (int, float)) or self.lr <= 0:
+            raise ValueError(f"{name}: parameter 'lr' must be a number > 0, got {self.lr!r}.")
+        length = self.sequence_length
+        if length is not None and (not isinstance(length, (int, np.integer)) or length < 1):
+            raise ValueError(f"{name}: parameter 'sequence_length' must be a positive "
+                             f"integer or None, got {length!r}.")
+        self._check_batch_size()
+
+    def fit(self, X: object, y: object = None) -> "ClassOptimizer":
+        """Fit (or take) the classifier and optimise its input; returns ``self``."""
+        self._check_params()
+        self._fit_estimator(X, y)
+        length = self.sequence_length or self._encode(X).shape[2]
+        module = self.classifier_.module_
+        device = self.classifier_.device
+        generator = torch.Generator().manual_seed(
+            0 if self.random_state is None else int(self.random_state))
+        start = torch.rand(self.n_restarts, 4, length, generator=generator)
+        x = start.to(device).requires_grad_(True)
+        optimizer = torch.optim.RMSprop([x], lr=self.lr)
+        losses = np.empty(self.n_iter)
+        with evaluation_mode(module):
+            for step in range(self.n_iter):
+                optimizer.zero_grad()
+                loss = (-self._class_score(x) + self.l2 * (x ** 2).sum(dim=(1, 2)))
+                loss.sum().backward()
+                optimizer.step()
+                losses[step] = float(loss.detach().mean())
+            clamped = x.detach().clamp(0, 1)
+            totals = clamped.sum(dim=1, keepdim=True)
+            # A position clamped to all zeros carries no preference: uniform.
+            pwms = torch.where(totals > 1e-6, clamped / totals.clamp_min(1e-6), 0.25)
+            pwms = (pwms + self.pseudocount) / (1 + 4 * self.pseudocount)
+            with torch.no_grad():
+                scores = self._class_score(pwms).exp().cpu().numpy()
+        order = np.argsort(-scores)
+        self.pwms_ = pwms.cpu().numpy()[order]
+        self.scores_ = scores[order]
+        self.best_pwm_ = self.pwms_[0]
+        self.best_sequence_ = one_hot_decode(
+            np.eye(4, dtype=np.float32)[self.best_pwm_.argmax(0)].T[None])[0]
+        self.motifs_ = np.stack([trim_motif(pwm, self.motif_width)[0] for pwm in self.pwms_])
+        self.loss_curve_ = losses
+        return self
+
+    def transform(self, X: object) -> np.ndarray:
+        """Best log-odds scan score of each motif, shape (n, n_restarts)."""
+        X_enc = self._encode(X)
+        if X_enc.shape[2] < self.motifs_.shape[2]:
+            raise ValueError(
+                f"ClassOptimizer: sequences of length {X_enc.shape[2]} are shorter than "
+                f"the motif width {self.motifs_.shape[2]}."
+            )
+        log_odds = torch.as_tensor(np.log(self.motifs_ / 0.25), dtype=torch.float32)
+        kernels = torch.cat([log_odds, log_odds.flip(1, 2)])  # both strands
+        out = np.empty((len(X_enc), len(self.motifs_)), dtype=np.float32)
+        for start in range(0, len(X_enc), self.batch_size):
+            x = torch.as_tensor(X_enc[start:start + self.batch_size])
+            scan = torch.nn.functional.conv1d(x, kernels)  # (b, 2 * restarts, positions)
+            best = scan.amax(dim=2).reshape(len(x), 2, -1).amax(dim=1)
+            out[start:start + len(x)] = best.numpy()
+        return out
+
+    def match(self, n_matches: int = 5, **kwargs: object) -> list[list[MotifMatch]]:
+        """JASPAR matches of each restart's motif window (see :func:`match_motifs`)."""
+        return match_motifs(list(self.motifs_), n_matches=n_matches, **kwargs)

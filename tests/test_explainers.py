@@ -1,0 +1,259 @@
+"""Explainers against independent references: captum, finite differences,
+brute-force loops, closed forms; and under scikit-learn's API."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
+
+from sklearn_demo import (
+    ClassOptimizer, CNNClassifier, CNNRNNClassifier, RNNClassifier, SaliencyExplainer,
+    TemporalScorer, first_layer_pwms,
+)
+from sklearn_demo.encoding import one_hot_encode
+
+SMALL = {
+    CNNClassifier: dict(n_filters=8),
+    RNNClassifier: dict(hidden_size=6),
+    CNNRNNClassifier: dict(n_filters=8, hidden_size=6),
+}
+
+
+@pytest.fixture(scope="module")
+def models(motif_data):
+    """One briefly trained small model per architecture, fitted once."""
+    return {cls: cls(max_epochs=3, verbose=0, random_state=0, validation_fraction=0,
+                     **params).fit(motif_data.X, motif_data.y)
+            for cls, params in SMALL.items()}
+
+
+@pytest.fixture(params=list(SMALL), ids=lambda c: c.__name__)
+def model(request, models):
+    return models[request.param]
+
+
+def log_p_positive(clf, X):
+    with torch.no_grad():
+        return torch.nn.functional.logsigmoid(clf.module_.eval()(torch.as_tensor(X))).numpy()
+
+
+def test_gradient_equals_captum_saliency(model, motif_data):
+    from captum.attr import Saliency
+
+    X = one_hot_encode(motif_data.X[:8])
+    ours = SaliencyExplainer(FrozenEstimator(model), method="gradient").fit(X).transform(X)
+
+    class LogProb(torch.nn.Module):
+        def __init__(self, module):
+            super().__init__()
+            self.module = module
+
+        def forward(self, x):
+            return torch.nn.functional.logsigmoid(self.module(x))[:, None]
+
+    with torch.backends.cudnn.flags(enabled=False):
+        theirs = Saliency(LogProb(model.module_.eval())).attribute(
+            torch.as_tensor(X), target=0, abs=False).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+
+
+def test_gradient_matches_finite_differences(model, motif_data):
+    """Central differences on a float64 copy of the module, small step: ReLU
+    and max kinks are crossed with negligible probability."""
+    import copy
+
+    X = one_hot_encode(motif_data.X[:2])
+    grad = SaliencyExplainer(FrozenEstimator(model), method="gradient").fit(X).transform(X)
+    module = copy.deepcopy(model.module_).double().eval()
+    direction = np.random.RandomState(0).normal(size=X.shape)
+    eps = 1e-6
+
+    def score(x):
+        with torch.no_grad():
+            return torch.nn.functional.logsigmoid(module(torch.as_tensor(x))).numpy()
+
+    numeric = (score(X + eps * direction) - score(X - eps * direction)) / (2 * eps)
+    analytic = (grad * direction).sum(axis=(1, 2))
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-3, atol=1e-5)
+
+
+def test_saliency_and_gradient_x_input_are_the_gradient_at_present_bases(model, motif_data):
+    X = one_hot_encode(motif_data.X[:4])
+    grad = SaliencyExplainer(FrozenEstimator(model), method="gradient").fit(X).transform(X)
+    sal = SaliencyExplainer(FrozenEstimator(model), method="saliency").fit(X).transform(X)
+    gxi = SaliencyExplainer(FrozenEstimator(model), method="gradient_x_input").fit(X).transform(X)
+    np.testing.assert_allclose(sal, np.abs(grad) * X)
+    np.testing.assert_allclose(gxi, grad * X)
+    assert (sal[X == 0] == 0).all()
+
+
+def test_ism_equals_the_brute_force_loop(model, motif_data):
+    X = one_hot_encode(motif_data.X[:2])
+    ism = SaliencyExplainer(FrozenEstimator(model), method="ism", batch_size=37).fit(X).transform(X)
+    reference = log_p_positive(model, X)
+    expected = np.zeros_like(X)
+    for i in range(len(X)):
+        for j in range(X.shape[2]):
+            for b in range(4):
+                if X[i, b, j] == 1:
+                    continue
+                mutant = X[i].copy()
+                mutant[:, j] = np.eye(4)[b]
+                expected[i, b, j] = log_p_positive(model, mutant[None])[0] - reference[i]
+    np.testing.assert_allclose(ism, expected, atol=2e-5)
+
+
+def test_deepshap_is_complete_over_its_references(model, motif_data):
+    """Expected gradients sum to f(x) - mean f(reference) up to sampling error."""
+    X = one_hot_encode(motif_data.X[:2])
+    explainer = SaliencyExplainer(FrozenEstimator(model), method="deepshap", n_references=20,
+                                  n_samples=400).fit(X)
+    values = explainer.transform(X)
+    from sklearn_demo import dinucleotide_shuffle, one_hot_decode
+
+    for i, seq in enumerate(one_hot_decode(X)):
+        refs = one_hot_encode(dinucleotide_shuffle([seq], n_shuffles=20, random_state=i))
+        with torch.no_grad():
+            module = model.module_.eval()
+            gap = float(module(torch.as_tensor(X[i:i + 1]))[0] - module(torch.as_tensor(refs)).mean())
+        assert values[i].sum() == pytest.approx(gap, abs=0.1 + 0.1 * abs(gap))
+
+
+def test_target_class_flips_the_sign_of_the_gradient(models, motif_data):
+    clf = models[CNNClassifier]
+    X = one_hot_encode(motif_data.X[:3])
+    pos = SaliencyExplainer(FrozenEstimator(clf), method="gradient").fit(X).transform(X)
+    neg = SaliencyExplainer(FrozenEstimator(clf), method="gradient", target_class=0).fit(X).transform(X)
+    p = clf.predict_proba(X)
+    # d log(1-p)/dx = -p/(1-p) * d log p/dx for a sigmoid output.
+    ratio = (p[:, 1] / p[:, 0])[:, None, None]
+    np.testing.assert_allclose(neg, -ratio * pos, rtol=1e-4, atol=1e-7)
+    with pytest.raises(ValueError, match="target_class 7 is not one of the classes"):
+        SaliencyExplainer(FrozenEstimator(clf), target_class=7).fit(X)
+
+
+@pytest.mark.parametrize("method", ["saliency", "ism"])
+def test_batches_do_not_change_results(models, motif_data, method):
+    clf = models[CNNRNNClassifier]
+    X = motif_data.X[:5]
+    a = SaliencyExplainer(FrozenEstimator(clf), method=method, batch_size=2).fit(X).transform(X)
+    b = SaliencyExplainer(FrozenEstimator(clf), method=method, batch_size=500).fit(X).transform(X)
+    np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_temporal_batched_equals_naive_loop(model, motif_data):
+    X = motif_data.X[:3]
+    fast = TemporalScorer(FrozenEstimator(model), batch_size=50).fit(X).transform(X)
+    slow = TemporalScorer(FrozenEstimator(model), algorithm="loop").fit(X).transform(X)
+    assert fast.shape == (3, 2, 101)
+    np.testing.assert_allclose(fast, slow, atol=1e-5)
+    # Reading the whole sequence either way is the model's own prediction.
+    full = model.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(fast[:, 0, -1], full, atol=1e-5)
+    np.testing.assert_allclose(fast[:, 1, 0], full, atol=1e-5)
+
+
+def test_temporal_reads_prefixes_as_the_model_would(models, motif_data):
+    clf = models[RNNClassifier]
+    X = motif_data.X[:2]
+    scores = TemporalScorer(FrozenEstimator(clf)).fit(X).transform(X)
+    for i in (1, 30, 77):
+        prefix = clf.predict_proba([s[:i] for s in X])[:, 1]
+        suffix = clf.predict_proba([s[i - 1:] for s in X])[:, 1]
+        np.testing.assert_allclose(scores[:, 0, i - 1], prefix, atol=1e-5)
+        np.testing.assert_allclose(scores[:, 1, i - 1], suffix, atol=1e-5)
+
+
+def test_class_optimizer_objective_decreases_and_outputs_pwms(models, motif_data):
+    opt = ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=60, n_restarts=3).fit(
+        motif_data.X)
+    assert opt.pwms_.shape == (3, 4, 101)
+    np.testing.assert_allclose(opt.pwms_.sum(axis=1), 1, rtol=1e-5)
+    assert (opt.pwms_ >= 0.01 / 1.04 - 1e-7).all()  # pseudocounts
+    assert opt.loss_curve_[-1] < opt.loss_curve_[0]
+    assert np.all(np.diff(opt.scores_) <= 0)
+    assert len(opt.best_sequence_) == 101 and set(opt.best_sequence_) <= set("ACGT")
+    assert opt.motifs_.shape == (3, 4, 15)
+
+
+def test_class_optimizer_transform_is_the_best_log_odds_scan(models, motif_data):
+    opt = ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=5, n_restarts=2,
+                         motif_width=6).fit(motif_data.X)
+    X = one_hot_encode(motif_data.X[:3])
+    features = opt.transform(X)
+    for r, motif in enumerate(opt.motifs_):
+        log_odds = np.log(motif / 0.25)
+        for i in range(3):
+            best = max(
+                (log_odds * window).sum()
+                for s in (X[i], X[i][::-1, ::-1])
+                for window in (s[:, j:j + 6] for j in range(101 - 5)))
+            assert features[i, r] == pytest.approx(best, rel=1e-5)
+
+
+def test_first_layer_pwms_recover_a_planted_filter():
+    """A filter set to the log-odds of a known motif yields that motif back."""
+    from sklearn_demo import make_motif_dataset
+
+    data = make_motif_dataset(300, random_state=2)
+    clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, random_state=0).fit(data.X, data.y)
+    ctcf = data.motifs["MA0139"][:, 3:12]
+    with torch.no_grad():
+        conv = clf.module_.features[0]
+        conv.weight[0] = torch.as_tensor(np.log(ctcf / 0.25), dtype=torch.float32)
+        conv.bias[0] = -8.0
+    pwms, n_sites = first_layer_pwms(clf, data.X, threshold=0.5)
+    assert n_sites[0] > 20
+    assert np.abs(pwms[0] - ctcf).max() < 0.3
+    assert pwms[0].argmax(0).tolist() == ctcf.argmax(0).tolist()
+
+
+@pytest.mark.parametrize("explainer", [
+    SaliencyExplainer(method="gradient"), TemporalScorer(), ClassOptimizer(n_iter=3, n_restarts=2)])
+def test_explainers_fit_a_clone_in_pipelines_and_cross_validation(explainer, motif_data):
+    X, y = motif_data.X[:200], motif_data.y[:200]
+    est = clone(explainer).set_params(
+        estimator=CNNClassifier(n_filters=4, max_epochs=1, verbose=0, random_state=0))
+    out = est.fit(X, y).transform(X[:4])
+    assert out.shape[0] == 4
+    assert est.estimator.initialized_ is False  # the given estimator is not touched
+    again = pickle.loads(pickle.dumps(est)).transform(X[:4])
+    np.testing.assert_allclose(again, out, rtol=1e-6)
+    if isinstance(est, ClassOptimizer):
+        pipe = make_pipeline(est, LogisticRegression())
+        assert cross_validate(pipe, X, y, cv=2)["test_score"].shape == (2,)
+        search = GridSearchCV(pipe, {"classoptimizer__l2": [0.0, 0.01]}, cv=2).fit(X, y)
+        assert search.best_params_["classoptimizer__l2"] in (0.0, 0.01)
+
+
+def test_explainer_errors_are_named(models, motif_data):
+    X = motif_data.X[:10]
+    with pytest.raises(NotFittedError, match="unfitted CNNClassifier inside FrozenEstimator"):
+        SaliencyExplainer(FrozenEstimator(CNNClassifier())).fit(X)
+    with pytest.raises(TypeError, match="got LogisticRegression"):
+        SaliencyExplainer(LogisticRegression()).fit(X, [0, 1] * 5)
+    with pytest.raises(ValueError, match="needs y to train a clone"):
+        SaliencyExplainer(CNNClassifier()).fit(X)
+    with pytest.raises(ValueError, match="'method' must be one of"):
+        SaliencyExplainer(FrozenEstimator(models[CNNClassifier]), method="lime").fit(X)
+    with pytest.raises(NotFittedError):
+        SaliencyExplainer(FrozenEstimator(models[CNNClassifier])).transform(X)
+    with pytest.raises(ValueError, match="invalid character 'Z'"):
+        SaliencyExplainer(FrozenEstimator(models[CNNClassifier])).fit(X).transform(["ACZT"])
+    with pytest.raises(ValueError, match="'n_iter' must be a positive integer"):
+        ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=0).fit(X)
+    with pytest.raises(TypeError, match="needs a convolutional model"):
+        first_layer_pwms(models[RNNClassifier], X)
+
+
+def test_longer_sequences_than_training_can_be_explained(models, motif_data):
+    clf = models[CNNRNNClassifier]
+    longer = [s * 2 for s in motif_data.X[:2]]
+    assert SaliencyExplainer(FrozenEstimator(clf)).fit(longer).transform(longer).shape == (2, 4, 202)
+    assert TemporalScorer(FrozenEstimator(clf)).fit(longer).transform(longer).shape == (2, 2, 202)

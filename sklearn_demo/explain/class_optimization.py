@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from ..encoding import one_hot_decode
-from ..motifs import MotifMatch, match_motifs, trim_motif
+from ..motifs import MotifMatch, best_window, match_motifs
 from ._base import ModelExplainer, evaluation_mode
 
 
@@ -20,8 +20,8 @@ class ClassOptimizer(ModelExplainer):
     normalised again, giving a position weight matrix. Several
     restarts run as one batch.
 
-    ``transform`` scans sequences with the most informative ``motif_width``
-    window of each restart's matrix (log-odds against a uniform background,
+    ``transform`` scans sequences with the ``motif_width`` window of each
+    restart's matrix that the model itself finds most important (log-odds against a uniform background,
     both strands) and returns the best score per sequence and restart, so
     the optimiser can featurise sequences inside a pipeline.
 
@@ -54,7 +54,10 @@ class ClassOptimizer(ModelExplainer):
     best_sequence_ : str
         The most likely base at every position of ``best_pwm_``.
     motifs_ : ndarray of shape (n_restarts, 4, motif_width)
-        The most informative window of each matrix.
+        The window of each matrix with the largest attribution (gradient x
+        input of the class score at the matrix), used for scanning and matching.
+    motif_starts_ : ndarray of shape (n_restarts,)
+        Where each window starts.
     loss_curve_ : ndarray of shape (n_iter,)
         Mean objective over restarts at every iteration.
 
@@ -141,15 +144,24 @@ class ClassOptimizer(ModelExplainer):
             # A position clamped to all zeros carries no preference: uniform.
             pwms = torch.where(totals > 1e-6, clamped / totals.clamp_min(1e-6), 0.25)
             pwms = (pwms + self.pseudocount) / (1 + 4 * self.pseudocount)
-            with torch.no_grad():
-                scores = self._class_score(pwms).exp().cpu().numpy()
+            pwms.requires_grad_(True)
+            log_p = self._class_score(pwms)
+            gradient, = torch.autograd.grad(log_p.sum(), pwms)
+        # The model's own attribution (gradient x input) at the matrix picks
+        # the window that carries the class: information content alone
+        # favours long low-complexity runs.
+        importance = (gradient * pwms).sum(dim=1).detach().cpu().numpy()
+        scores = log_p.detach().exp().cpu().numpy()
         order = np.argsort(-scores)
-        self.pwms_ = pwms.cpu().numpy()[order]
+        self.pwms_ = pwms.detach().cpu().numpy()[order]
         self.scores_ = scores[order]
         self.best_pwm_ = self.pwms_[0]
         self.best_sequence_ = one_hot_decode(
             np.eye(4, dtype=np.float32)[self.best_pwm_.argmax(0)].T[None])[0]
-        self.motifs_ = np.stack([trim_motif(pwm, self.motif_width)[0] for pwm in self.pwms_])
+        width = min(self.motif_width, length)
+        self.motif_starts_ = np.array([best_window(importance[r], width) for r in order])
+        self.motifs_ = np.stack([pwm[:, start:start + width]
+                                 for pwm, start in zip(self.pwms_, self.motif_starts_)])
         self.loss_curve_ = losses
         return self
 

@@ -1,0 +1,175 @@
+"""matplotlib figures of the explanations. Every function returns its
+Figure and never calls ``plt.show()``."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .motifs import MotifMatch, information_content
+
+
+def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
+    """Draw a (4, L) matrix as a sequence logo with logomaker."""
+    import logomaker
+    import pandas as pd
+
+    frame = pd.DataFrame(np.asarray(matrix, dtype=float).T, columns=list("ACGT"))
+    logomaker.Logo(frame, ax=ax, color_scheme="classic", baseline_width=0.5)
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(-0.5, matrix.shape[1] - 0.5)
+
+
+def plot_saliency(
+    attributions: np.ndarray,
+    sequence: str,
+    *,
+    sites: Sequence[tuple] = (),
+    title: str | None = None,
+) -> plt.Figure:
+    """Saliency of one sequence: a logo of the attributions at the present
+    bases above a heatmap of all four nucleotides, DeMo's two views.
+
+    Parameters
+    ----------
+    attributions : ndarray of shape (4, L)
+        One sequence's output of :class:`SaliencyExplainer`.
+    sequence : str
+        The sequence, for the heatmap's x tick labels.
+    sites : sequence of (name, start, end, ...) tuples
+        Known sites (e.g. planted motifs) to shade on both panels.
+    title : str, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig = plot_saliency(np.random.rand(4, 20), "ACGT" * 5, sites=[("x", 3, 8)])
+    >>> len(fig.axes)
+    3
+    """
+    attributions = np.asarray(attributions, dtype=float)
+    length = attributions.shape[1]
+    fig, (logo_ax, heat_ax) = plt.subplots(
+        2, 1, figsize=(max(6, length * 0.12), 3.6), sharex=True,
+        gridspec_kw={"height_ratios": [1.3, 1]})
+    from .encoding import one_hot_encode
+
+    present = one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
+    _logo(attributions * present, logo_ax, ylabel="saliency")
+    limit = np.abs(attributions).max() or 1.0
+    image = heat_ax.imshow(attributions, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
+                           interpolation="nearest")
+    heat_ax.set_yticks(range(4), list("ACGT"))
+    if length <= 120 and sequence:
+        heat_ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
+    heat_ax.set_xlabel("position")
+    for site in sites:
+        for ax in (logo_ax, heat_ax):
+            ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
+        logo_ax.annotate(str(site[0]), (site[1], 1.0), xycoords=("data", "axes fraction"),
+                         fontsize=7, va="bottom")
+    fig.colorbar(image, ax=heat_ax, fraction=0.02, pad=0.01)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_temporal_scores(
+    scores: np.ndarray,
+    sequence: str,
+    *,
+    sites: Sequence[tuple] = (),
+    title: str | None = None,
+) -> plt.Figure:
+    """Forward and backward temporal output scores as curves and as DeMo's
+    heatmap strips, aligned with the sequence letters.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (2, L)
+        One sequence's output of :class:`TemporalScorer`.
+    sequence : str
+    sites : sequence of (name, start, end, ...) tuples
+    title : str, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig = plot_temporal_scores(np.random.rand(2, 12), "ACGTACGTACGT")
+    >>> len(fig.axes)
+    2
+    """
+    scores = np.asarray(scores, dtype=float)
+    length = scores.shape[1]
+    fig, (curve_ax, strip_ax) = plt.subplots(
+        2, 1, figsize=(max(6, length * 0.12), 3.2), sharex=True,
+        gridspec_kw={"height_ratios": [2, 0.8]})
+    positions = np.arange(length)
+    curve_ax.plot(positions, scores[0], label="forward (read 1..i)", color="tab:blue")
+    curve_ax.plot(positions, scores[1], label="backward (read i..L)", color="tab:orange")
+    curve_ax.set_ylim(-0.02, 1.02)
+    curve_ax.set_ylabel("p(class)")
+    curve_ax.legend(fontsize=7, loc="best")
+    strip_ax.imshow(scores, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+    strip_ax.set_yticks([0, 1], ["fwd", "bwd"])
+    if length <= 120:
+        strip_ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
+    strip_ax.set_xlabel("position")
+    for site in sites:
+        curve_ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_motif(
+    pwm: np.ndarray,
+    *,
+    matches: Sequence[MotifMatch] = (),
+    reference: np.ndarray | None = None,
+    title: str | None = None,
+) -> plt.Figure:
+    """A probability matrix as an information-content logo, with its best
+    JASPAR matches listed and, if given, the best match's own logo beside it.
+
+    Parameters
+    ----------
+    pwm : ndarray of shape (4, width)
+    matches : sequence of MotifMatch
+    reference : ndarray of shape (4, w), optional
+        The best match's matrix, drawn on the right.
+    title : str, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig = plot_motif(np.full((4, 6), 0.25))
+    >>> len(fig.axes)
+    1
+    """
+    pwm = np.asarray(pwm, dtype=float)
+    panels = 2 if reference is not None else 1
+    fig, axes = plt.subplots(1, panels, figsize=(3 + 0.3 * pwm.shape[1] * panels, 2.4),
+                             squeeze=False)
+    _logo(pwm * information_content(pwm), axes[0, 0], ylabel="bits")
+    axes[0, 0].set_ylim(0, 2)
+    label = "\n".join(f"{m.name} ({m.matrix_id}) p={m.p_value:.1e}" for m in matches[:3])
+    axes[0, 0].set_title(label or (title or ""), fontsize=7, loc="left")
+    if reference is not None:
+        _logo(reference * information_content(reference), axes[0, 1], ylabel="bits")
+        axes[0, 1].set_ylim(0, 2)
+        axes[0, 1].set_title(f"JASPAR {matches[0].name}" if matches else "reference", fontsize=8)
+    if title and label:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig

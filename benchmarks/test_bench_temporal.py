@@ -1,0 +1,34 @@
+"""pytest-benchmark: TemporalScorer's batched passes vs the naive loop of L
+model calls, at L=101 and L=1000, on DeMo's CNN-RNN.
+
+Run: python -m pytest benchmarks/test_bench_temporal.py --benchmark-only
+"""
+import numpy as np
+import pytest
+from sklearn.frozen import FrozenEstimator
+
+from sklearn_demo import CNNRNNClassifier, RNNClassifier, TemporalScorer, make_motif_dataset
+
+
+@pytest.fixture(scope="module")
+def models():
+    data = make_motif_dataset(300, random_state=0)
+    return {cls.__name__: cls(max_epochs=1, random_state=0, verbose=0).fit(data.X, data.y)
+            for cls in (RNNClassifier, CNNRNNClassifier)}
+
+
+def sequences(length, n):
+    rng = np.random.RandomState(0)
+    return ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("model", ["RNNClassifier", "CNNRNNClassifier"])
+@pytest.mark.parametrize("length, n", [(101, 16), (1000, 1)])
+@pytest.mark.parametrize("algorithm", ["batched", "loop"])
+def test_temporal_scores(benchmark, models, model, length, n, algorithm):
+    X = sequences(length, n)
+    scorer = TemporalScorer(FrozenEstimator(models[model]), algorithm=algorithm).fit(X)
+    benchmark.group = f"{model} L={length} n={n}"
+    scores = benchmark.pedantic(scorer.transform, args=(X,), rounds=2, iterations=1,
+                                warmup_rounds=0)
+    assert scores.shape == (n, 2, length)

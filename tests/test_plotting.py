@@ -1,0 +1,41 @@
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from sklearn_demo import fetch_jaspar_motifs, match_motifs
+from sklearn_demo.plotting import plot_motif, plot_saliency, plot_temporal_scores
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_saliency_figure_has_logo_heatmap_and_shaded_sites(tmp_path):
+    rng = np.random.RandomState(0)
+    fig = plot_saliency(rng.normal(size=(4, 101)), "ACGT" * 25 + "A",
+                        sites=[("MA0139", 10, 25, "+")], title="CTCF site")
+    logo_ax, heat_ax = fig.axes[:2]
+    assert [t.get_text() for t in heat_ax.get_yticklabels()] == list("ACGT")
+    assert len(heat_ax.get_xticklabels()) == 101
+    assert len(logo_ax.patches) >= 1  # the shaded site
+    fig.savefig(tmp_path / "s.png")
+    assert (tmp_path / "s.png").stat().st_size > 1000
+
+
+def test_temporal_figure_draws_both_directions():
+    scores = np.vstack([np.linspace(0, 1, 50), np.linspace(1, 0, 50)])
+    fig = plot_temporal_scores(scores, "A" * 50)
+    lines = fig.axes[0].get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), scores[0])
+    np.testing.assert_allclose(lines[1].get_ydata(), scores[1])
+    assert fig.axes[1].get_images()[0].get_array().shape == (2, 50)
+
+
+def test_motif_figure_names_its_matches_and_draws_the_reference():
+    ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
+    matches = match_motifs([ctcf], n_matches=3)[0]
+    fig = plot_motif(ctcf, matches=matches, reference=ctcf)
+    assert "CTCF (MA0139.2)" in fig.axes[0].get_title(loc="left")
+    assert len(fig.axes) == 2

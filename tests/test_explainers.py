@@ -257,3 +257,23 @@ def test_longer_sequences_than_training_can_be_explained(models, motif_data):
     longer = [s * 2 for s in motif_data.X[:2]]
     assert SaliencyExplainer(FrozenEstimator(clf)).fit(longer).transform(longer).shape == (2, 4, 202)
     assert TemporalScorer(FrozenEstimator(clf)).fit(longer).transform(longer).shape == (2, 2, 202)
+
+
+@pytest.mark.parametrize("explainer", [
+    SaliencyExplainer(method="ism", batch_size=64), TemporalScorer(),
+    ClassOptimizer(n_iter=10, n_restarts=2)], ids=lambda e: type(e).__name__)
+def test_explainer_estimator_contract(explainer, models, motif_data):
+    """What scikit-learn's checks would test, written out: they skip
+    estimators whose input is DNA strings (two_d_array=False)."""
+    X = motif_data.X[:6]
+    est = clone(explainer).set_params(estimator=FrozenEstimator(models[CNNRNNClassifier]))
+    params = est.get_params(deep=False)
+    assert clone(est).get_params(deep=False).keys() == params.keys()
+    assert est.set_params(**params) is est
+    assert vars(clone(explainer)).keys() == explainer.get_params(deep=False).keys()  # init stores only
+    with pytest.raises(NotFittedError):
+        est.transform(X)
+    assert est.fit(X) is est
+    first = est.transform(X)
+    np.testing.assert_array_equal(clone(est).fit(X).transform(X), first)  # same on refit
+    assert est.__sklearn_tags__().input_tags.string

@@ -21,6 +21,22 @@ def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
     ax.set_xlim(-0.5, matrix.shape[1] - 0.5)
 
 
+def _letter_axis(ax: plt.Axes, sequence: str, length: int) -> None:
+    """Label the x axis with the sequence's letters (short sequences only)."""
+    if sequence and length <= 120:
+        ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
+    ax.set_xlabel("position")
+
+
+def _shade_sites(axes: Sequence[plt.Axes], sites: Sequence[tuple]) -> None:
+    """Shade each (name, start, end, ...) site on every axis; name it on the first."""
+    for site in sites:
+        for ax in axes:
+            ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
+        axes[0].annotate(str(site[0]), (site[1], 1.0), xycoords=("data", "axes fraction"),
+                         fontsize=7, va="bottom")
+
+
 def plot_saliency(
     attributions: np.ndarray,
     sequence: str,
@@ -64,14 +80,8 @@ def plot_saliency(
     image = heat_ax.imshow(attributions, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
                            interpolation="nearest")
     heat_ax.set_yticks(range(4), list("ACGT"))
-    if length <= 120 and sequence:
-        heat_ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
-    heat_ax.set_xlabel("position")
-    for site in sites:
-        for ax in (logo_ax, heat_ax):
-            ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
-        logo_ax.annotate(str(site[0]), (site[1], 1.0), xycoords=("data", "axes fraction"),
-                         fontsize=7, va="bottom")
+    _letter_axis(heat_ax, sequence, length)
+    _shade_sites([logo_ax, heat_ax], sites)
     fig.colorbar(image, ax=heat_ax, fraction=0.02, pad=0.01)
     if title:
         fig.suptitle(title, fontsize=10)
@@ -119,11 +129,8 @@ def plot_temporal_scores(
     curve_ax.legend(fontsize=7, loc="best")
     strip_ax.imshow(scores, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
     strip_ax.set_yticks([0, 1], ["fwd", "bwd"])
-    if length <= 120:
-        strip_ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
-    strip_ax.set_xlabel("position")
-    for site in sites:
-        curve_ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
+    _letter_axis(strip_ax, sequence, length)
+    _shade_sites([curve_ax], sites)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

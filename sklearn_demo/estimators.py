@@ -106,8 +106,8 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     """Shared behaviour of the three DeMo classifiers.
 
     Subclasses set ``_module_params``, the names of their constructor
-    parameters that are forwarded to the torch module, and validate them in
-    ``_check_module_params``.
+    parameters that are forwarded to the torch module; ``_check_params``
+    validates them (subclasses extend it for parameters of their own).
     """
 
     _module_params: tuple[str, ...] = ()

@@ -91,7 +91,7 @@ def _as_str_list(sequences: Iterable[str]) -> list[str]:
             raise TypeError(
                 f"Sequence {index} is a {type(seq).__name__}, expected str."
             )
-        out.append(seq)
+        out.append(str(seq))
     return out
 
 
@@ -120,6 +120,47 @@ def _target_length(lengths: np.ndarray, length: int | None, padding: str) -> int
                 "padding='center' to pad shorter sequences with zero columns."
             )
     return target
+
+
+def _validated_codes(sequences: Iterable[str]) -> tuple[list[str], np.ndarray]:
+    """The sequences as a list and their concatenated ASCII codes, after
+    checking they are non-empty strings over the IUPAC alphabet."""
+    seqs = _as_str_list(sequences)
+    n = len(seqs)
+    if n == 0:
+        raise ValueError("Cannot encode an empty collection of sequences.")
+    lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=n)
+    empty = np.flatnonzero(lengths == 0)
+    if empty.size:
+        raise ValueError(f"Sequence {int(empty[0])} is empty.")
+    joined = "".join(seqs).encode("ascii", errors="replace")
+    codes = np.frombuffer(joined, dtype=np.uint8)
+    bad = np.flatnonzero(~_VALID[codes])
+    if bad.size:
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        flat = int(bad[0])
+        i = int(np.searchsorted(offsets, flat, side="right") - 1)
+        pos = flat - int(offsets[i])
+        raise ValueError(
+            f"Sequence {i} has invalid character {seqs[i][pos]!r} at position "
+            f"{pos}; allowed are A, C, G, T, U and the IUPAC codes "
+            f"{''.join(sorted(set(IUPAC_CODES) - set('ACGTU')))} (any case)."
+        )
+    return seqs, codes
+
+
+def check_sequences(sequences: Iterable[str]) -> list[str]:
+    """Validate DNA strings without encoding them; returns them as a list.
+
+    Raises ``ValueError`` naming the sequence, position and character of the
+    first invalid character, or the first empty sequence.
+
+    Examples
+    --------
+    >>> check_sequences(np.array(["ACGT", "nnRY"]))
+    ['ACGT', 'nnRY']
+    """
+    return _validated_codes(sequences)[0]
 
 
 def one_hot_encode(
@@ -164,31 +205,10 @@ def one_hot_encode(
            [0.  , 0.  , 1.  , 0.25],
            [0.  , 0.  , 0.  , 0.25]], dtype=float32)
     """
-    seqs = _as_str_list(sequences)
+    seqs, codes = _validated_codes(sequences)
     n = len(seqs)
-    if n == 0:
-        raise ValueError("Cannot encode an empty collection of sequences.")
     lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=n)
-    empty = np.flatnonzero(lengths == 0)
-    if empty.size:
-        raise ValueError(f"Sequence {int(empty[0])} is empty.")
     target = _target_length(lengths, length, padding)
-    try:
-        joined = "".join(seqs).encode("ascii")
-    except UnicodeEncodeError:
-        joined = "".join(seqs).encode("ascii", errors="replace")
-    codes = np.frombuffer(joined, dtype=np.uint8)
-    bad = np.flatnonzero(~_VALID[codes])
-    if bad.size:
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        flat = int(bad[0])
-        i = int(np.searchsorted(offsets, flat, side="right") - 1)
-        pos = flat - int(offsets[i])
-        raise ValueError(
-            f"Sequence {i} has invalid character {seqs[i][pos]!r} at position "
-            f"{pos}; allowed are A, C, G, T, U and the IUPAC codes "
-            f"{''.join(sorted(set(IUPAC_CODES) - set('ACGTU')))} (any case)."
-        )
     values = _LOOKUP[codes]  # (total_length, 4)
     out = np.zeros((n, target, 4), dtype=dtype)
     if np.all(lengths == target):

@@ -1,0 +1,271 @@
+"""Classical baselines on the same inputs as the networks: k-mer spectrum
+logistic regression and the gapped-k-mer SVM (gkm-SVM)."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import LabelEncoder, Normalizer
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from .encoding import as_one_hot, check_sequences, is_sequence_collection, one_hot_decode
+
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True) -> Iterator[str]:
+    """The k-mers of ``sequence`` over A, C, G, T (others skipped), each
+    replaced by the smaller of itself and its reverse complement.
+
+    Examples
+    --------
+    >>> list(canonical_kmers("ACGTT", 3))
+    ['ACG', 'ACG', 'AAC']
+    """
+    sequence = sequence.upper()
+    for start in range(len(sequence) - k + 1):
+        kmer = sequence[start:start + k]
+        if kmer.strip("ACGT"):
+            continue
+        if merge_reverse_complement:
+            kmer = min(kmer, kmer.translate(_COMPLEMENT)[::-1])
+        yield kmer
+
+
+def _as_strings(X: object) -> list[str]:
+    """DNA strings as given, or decoded from a one-hot (n, 4, L) array."""
+    if is_sequence_collection(X):
+        return check_sequences(np.asarray(X, dtype=str).ravel())
+    return one_hot_decode(as_one_hot(X))
+
+
+class _BinaryLabels:
+    """Label handling shared by the baselines: any two labels in, 0/1 inside."""
+
+    def _encode_labels(self, y: object) -> np.ndarray:
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        labels = np.unique(y)
+        if len(labels) != 2:
+            raise ValueError(
+                f"Only binary classification is supported by {type(self).__name__}: y must "
+                f"hold exactly two classes, got {len(labels)} ({labels[:10].tolist()})."
+            )
+        self.label_encoder_ = LabelEncoder().fit(labels)
+        self.classes_ = self.label_encoder_.classes_
+        return self.label_encoder_.transform(y)
+
+    def predict(self, X: object) -> np.ndarray:
+        """Labels from ``classes_``: positive where the decision value exceeds 0."""
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.input_tags.string = True
+        tags.classifier_tags.multi_class = False
+        return tags
+
+
+class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
+    """Logistic regression on k-mer spectra (counts of every k-mer).
+
+    Counts come from scikit-learn's ``CountVectorizer`` (sparse), with a k-mer
+    and its reverse complement merged into one feature by default; each
+    sequence's count vector is scaled to unit L2 norm so sequences of any
+    length compare.
+
+    Parameters
+    ----------
+    k : int, default=6
+    merge_reverse_complement : bool, default=True
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic regression.
+    max_iter : int, default=1000
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    pipeline_ : the fitted vectoriser, normaliser and logistic regression
+
+    Examples
+    --------
+    >>> from sklearn_demo import make_motif_dataset
+    >>> data = make_motif_dataset(200, random_state=0)
+    >>> KmerClassifier(k=4).fit(data.X, data.y).predict_proba(data.X[:2]).shape
+    (2, 2)
+    """
+
+    def __init__(self, k: int = 6, *, merge_reverse_complement: bool = True, C: float = 1.0,
+                 max_iter: int = 1000):
+        self.k = k
+        self.merge_reverse_complement = merge_reverse_complement
+        self.C = C
+        self.max_iter = max_iter
+
+    def fit(self, X: object, y: object) -> "KmerClassifier":
+        """Count k-mers of ``X`` (strings or one-hot) and fit; returns ``self``."""
+        if not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= 12:
+            raise ValueError(f"KmerClassifier: parameter 'k' must be an integer in [1, 12], "
+                             f"got {self.k!r}.")
+        sequences = _as_strings(X)
+        y_enc = self._encode_labels(y)
+        if len(sequences) != len(y_enc):
+            raise ValueError(f"X has {len(sequences)} sequences but y has {len(y_enc)} labels.")
+        analyzer = functools.partial(canonical_kmers, k=int(self.k),
+                                     merge_reverse_complement=self.merge_reverse_complement)
+        self.pipeline_ = make_pipeline(
+            CountVectorizer(analyzer=analyzer, lowercase=False, dtype=np.float64),
+            Normalizer(),
+            LogisticRegression(C=self.C, max_iter=self.max_iter),
+        ).fit(sequences, y_enc)
+        return self
+
+    def decision_function(self, X: object) -> np.ndarray:
+        """Log-odds of ``classes_[1]``, shape (n,)."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.decision_function(_as_strings(X))
+
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Probabilities of shape (n, 2), columns in ``classes_`` order."""
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.predict_proba(_as_strings(X))
+
+
+class _GkmDecision(ClassifierMixin, BaseEstimator):
+    """The raw gkm-SVM on 0/1 labels, for calibration by scikit-learn."""
+
+    def __init__(self, l=11, k=7, d=3, C=1.0, kernel="estimated", merge_reverse_complement=True,
+                 verbose=False):
+        self.l = l
+        self.k = k
+        self.d = d
+        self.C = C
+        self.kernel = kernel
+        self.merge_reverse_complement = merge_reverse_complement
+        self.verbose = verbose
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "_GkmDecision":
+        from gkmsvm import train_gkmsvm
+
+        self.classes_ = np.unique(y)
+        self.model_ = train_gkmsvm(
+            X[y == 1], X[y == 0], kernel_type=self.kernel, l=self.l, k=self.k, d=self.d,
+            C=self.C, include_rc=self.merge_reverse_complement, device="cpu",
+            verbose=self.verbose)
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model_(X)).reshape(-1)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(int)
+
+
+class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
+    """Gapped k-mer SVM (gkm-SVM, Ghandi et al. 2014; LS-GKM) on ``gkmsvm-lite``.
+
+    ``predict_proba`` is Platt-scaled: a sigmoid fitted on decision values
+    of ``calibration_cv``-fold cross-validation (scikit-learn's
+    ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``), while
+    ``decision_function`` is the SVM trained on all the data. Calibration
+    therefore costs ``calibration_cv`` extra fits on smaller folds.
+    Ambiguous bases (N, IUPAC) are given to the kernel as all-zero columns,
+    as LS-GKM does.
+
+    Parameters
+    ----------
+    l : int, default=11
+        Length of the gapped l-mers.
+    k : int, default=7
+        Informative (non-gap) positions in each l-mer.
+    d : int, default=3
+        Maximum number of mismatches.
+    C : float, default=1.0
+    kernel : str, default="estimated"
+        ``gkmsvm-lite``'s kernel: "direct", "estimated", "estimated_full",
+        "rbf", "weighted", "weighted_rbf".
+    merge_reverse_complement : bool, default=True
+    calibration_cv : int, default=3
+    verbose : bool, default=False
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    calibrated_ : the fitted ``CalibratedClassifierCV``
+    n_support_ : int
+        Support vectors of the full-data SVM.
+
+    Examples
+    --------
+    >>> from sklearn_demo import make_motif_dataset
+    >>> data = make_motif_dataset(60, random_state=0)
+    >>> svc = GappedKmerSVC(l=6, k=4, d=2, calibration_cv=2).fit(data.X, data.y)
+    >>> svc.predict_proba(data.X[:2]).shape
+    (2, 2)
+    """
+
+    def __init__(self, l: int = 11, k: int = 7, d: int = 3, *, C: float = 1.0,
+                 kernel: str = "estimated", merge_reverse_complement: bool = True,
+                 calibration_cv: int = 3, verbose: bool = False):
+        self.l = l
+        self.k = k
+        self.d = d
+        self.C = C
+        self.kernel = kernel
+        self.merge_reverse_complement = merge_reverse_complement
+        self.calibration_cv = calibration_cv
+        self.verbose = verbose
+
+    def _encode(self, X: object) -> np.ndarray:
+        X_enc = as_one_hot(X)
+        return np.where(X_enc == 1, X_enc, 0).astype(np.float32)
+
+    def fit(self, X: object, y: object) -> "GappedKmerSVC":
+        """Train the gkm-SVM and its calibration on ``X`` and ``y``; returns ``self``."""
+        from gkmsvm import KERNEL_ALIASES
+
+        name = "GappedKmerSVC"
+        for param in ("l", "k", "d", "calibration_cv"):
+            value = getattr(self, param)
+            if not isinstance(value, (int, np.integer)) or value < (2 if param == "calibration_cv" else 0):
+                raise ValueError(f"{name}: parameter {param!r} must be an integer "
+                                 f"{'>= 2' if param == 'calibration_cv' else '>= 0'}, got {value!r}.")
+        if not 1 <= self.k <= self.l:
+            raise ValueError(f"{name}: need 1 <= k <= l, got l={self.l}, k={self.k}.")
+        if self.kernel not in KERNEL_ALIASES:
+            raise ValueError(f"{name}: parameter 'kernel' must be one of "
+                             f"{[a for a in KERNEL_ALIASES if isinstance(a, str)]}, got {self.kernel!r}.")
+        X_enc = self._encode(X)
+        y_enc = self._encode_labels(y)
+        if len(X_enc) != len(y_enc):
+            raise ValueError(f"X has {len(X_enc)} sequences but y has {len(y_enc)} labels.")
+        if X_enc.shape[2] < self.l:
+            raise ValueError(f"{name}: sequences of length {X_enc.shape[2]} are shorter than l={self.l}.")
+        raw = _GkmDecision(self.l, self.k, self.d, self.C, self.kernel,
+                           self.merge_reverse_complement, self.verbose)
+        self.calibrated_ = CalibratedClassifierCV(raw, method="sigmoid", cv=self.calibration_cv,
+                                                  ensemble=False).fit(X_enc, y_enc)
+        self.n_support_ = int(self._svm().model_.num_support_vectors)
+        return self
+
+    def _svm(self) -> _GkmDecision:
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.calibrated_classifiers_[0].estimator
+
+    def decision_function(self, X: object) -> np.ndarray:
+        """SVM decision values, shape (n,); positive favours ``classes_[1]``."""
+        return self._svm().decision_function(self._encode(X))
+
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Platt-calibrated probabilities, shape (n, 2), in ``classes_`` order."""
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.predict_proba(self._encode(X))

@@ -1,0 +1,96 @@
+import pickle
+from collections import Counter
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import cross_validate
+
+from sklearn_demo import make_motif_dataset
+from sklearn_demo.baselines import GappedKmerSVC, KmerClassifier, canonical_kmers
+from sklearn_demo.encoding import one_hot_encode
+
+
+@pytest.fixture(scope="module")
+def small():
+    return make_motif_dataset(160, random_state=3)
+
+
+def quick_gkm(**params):
+    return GappedKmerSVC(l=6, k=4, d=2, calibration_cv=2, **params)
+
+
+def test_canonical_kmers_match_a_brute_force_count():
+    rng = np.random.RandomState(0)
+    seq = "".join(rng.choice(list("ACGT"), 60)) + "NNACG"
+    rc = {"A": "T", "C": "G", "G": "C", "T": "A"}
+    expected = Counter()
+    for i in range(len(seq) - 3):
+        kmer = seq[i:i + 4]
+        if set(kmer) <= set("ACGT"):
+            other = "".join(rc[b] for b in reversed(kmer))
+            expected[min(kmer, other)] += 1
+    assert Counter(canonical_kmers(seq, 4)) == expected
+    assert Counter(canonical_kmers("AAAA", 2, merge_reverse_complement=False)) == {"AA": 3}
+
+
+def test_kmer_classifier_learns_and_maps_labels(motif_data):
+    labels = np.where(motif_data.y == 1, "bound", "unbound")
+    clf = KmerClassifier(k=5).fit(motif_data.X[:450], labels[:450])
+    assert clf.classes_.tolist() == ["bound", "unbound"]
+    proba = clf.predict_proba(motif_data.X[450:])
+    assert roc_auc_score(labels[450:] == "unbound", proba[:, 1]) > 0.8
+    np.testing.assert_allclose(clf.decision_function(motif_data.X[450:]),
+                               np.log(proba[:, 1] / proba[:, 0]), rtol=1e-6, atol=1e-8)
+    # One-hot input gives the same model.
+    same = KmerClassifier(k=5).fit(one_hot_encode(motif_data.X[:450]), labels[:450])
+    np.testing.assert_allclose(same.predict_proba(motif_data.X[450:]), proba)
+
+
+def test_gkm_svc_matches_gkmsvm_lite_and_calibrates(small):
+    from gkmsvm import train_gkmsvm
+
+    X, y = small.X, small.y
+    svc = quick_gkm().fit(X, y)
+    reference = train_gkmsvm(one_hot_encode(X[y == 1]), one_hot_encode(X[y == 0]), l=6, k=4, d=2,
+                             kernel_type="estimated", device="cpu")
+    np.testing.assert_allclose(svc.decision_function(X[:20]),
+                               np.asarray(reference(one_hot_encode(X[:20]))).ravel(),
+                               rtol=1e-4, atol=1e-5)
+    proba = svc.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(1), 1)
+    # Platt scaling is monotone in the decision value.
+    order = np.argsort(svc.decision_function(X))
+    assert np.all(np.diff(proba[order, 1]) >= -1e-12)
+    assert svc.n_support_ > 0
+
+
+@pytest.mark.parametrize("make", [lambda: KmerClassifier(k=3), quick_gkm], ids=["kmer", "gkm"])
+def test_estimator_contract(make, small):
+    """What scikit-learn's checks would test; they skip string-input estimators."""
+    est = make()
+    params = est.get_params()
+    assert vars(est).keys() == params.keys()
+    assert clone(est).get_params() == params
+    with pytest.raises(NotFittedError):
+        est.predict_proba(small.X[:2])
+    assert est.fit(small.X, small.y) is est
+    first = est.predict_proba(small.X[:10])
+    np.testing.assert_array_equal(clone(est).fit(small.X, small.y).predict_proba(small.X[:10]), first)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(est)).predict_proba(small.X[:10]), first)
+    assert cross_validate(clone(est), small.X, small.y, cv=2, scoring="roc_auc")["test_score"].shape == (2,)
+
+
+@pytest.mark.parametrize("est, X, y, message", [
+    (KmerClassifier(k=0), ["ACGT"] * 2, [0, 1], "'k' must be an integer in \\[1, 12\\]"),
+    (KmerClassifier(), ["ACGT"] * 3, [0, 1, 2], "Only binary classification"),
+    (KmerClassifier(), ["ACXT", "ACGT"], [0, 1], "invalid character 'X'"),
+    (GappedKmerSVC(kernel="poly"), ["ACGTACGTACGT"] * 2, [0, 1], "'kernel' must be one of"),
+    (GappedKmerSVC(l=20), ["ACGTACGTACGT"] * 2, [0, 1], "shorter than l=20"),
+    (GappedKmerSVC(k=12, l=11), ["ACGTACGTACGT"] * 2, [0, 1], "need 1 <= k <= l"),
+])
+def test_bad_input_is_named(est, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        est.fit(X, y)

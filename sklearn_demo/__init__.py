@@ -10,6 +10,7 @@ array([0, 1])
 """
 from importlib.metadata import PackageNotFoundError, version
 
+from .baselines import GappedKmerSVC, KmerClassifier
 from .datasets import fetch_deepbind_encode, make_motif_dataset
 from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
@@ -28,6 +29,8 @@ __all__ = [
     "CNNRNNClassifier",
     "ClassOptimizer",
     "DNAEncoder",
+    "GappedKmerSVC",
+    "KmerClassifier",
     "RNNClassifier",
     "SaliencyExplainer",
     "TemporalScorer",

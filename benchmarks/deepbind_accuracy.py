@@ -1,147 +1,272 @@
-"""Test AUC of DeMo's three architectures on DeepBind's ENCODE datasets,
+"""Accuracy of the networks and baselines on DeepBind's ENCODE datasets,
 beside the published DeepBind AUC for the same test sets.
 
 Protocol (DeMo's): train on the ``_AC`` peaks plus one dinucleotide shuffle of
-each, pick the best epoch on a stratified 10% validation split of that
-training data, and score the ``_B`` test set once. All hyper-parameters are
-the package defaults (DeMo's published configuration); nothing is tuned on
-the test sets.
+each, select on a stratified 10% validation split of that training data
+(networks: best epoch; k-mer model: its C), test once on ``_B``. Nothing is
+tuned on the test sets.
+
+Every (dataset, model) cell runs as one joblib task, so cells spread over
+local processes (default), a Dask cluster (``--backend dask``, a
+``LocalCluster`` unless ``--scheduler`` names one) or Ray (``--backend ray``).
+A finished cell is cached as JSON under ``benchmarks/results/cells/`` and is
+not recomputed: an interrupted run resumes where it stopped.
 
 Usage::
 
-    python benchmarks/deepbind_accuracy.py                      # all ten, all models
-    python benchmarks/deepbind_accuracy.py --datasets REST CTCFL --models cnn cnnrnn
+    python benchmarks/deepbind_accuracy.py                          # all ten, all models
+    python benchmarks/deepbind_accuracy.py --datasets REST CTCFL --models cnn kmer --n-jobs 2
+    python benchmarks/deepbind_accuracy.py --models cnnrnn --variant rc reverse_complement=True
 
-Results are appended as a dated section to ``benchmarks/RESULTS.md`` and
-written in full to ``benchmarks/results/deepbind_accuracy.csv``.
+Writes ``benchmarks/results/deepbind_accuracy.csv``, the figure
+``benchmarks/results/auc_vs_deepbind.png`` and a section of ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import datetime
+import hashlib
+import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import sklearn
-import skorch
-import torch
-from sklearn.metrics import average_precision_score, roc_auc_score
+from joblib import Parallel, delayed, parallel_config
 
-from sklearn_demo import CNNClassifier, CNNRNNClassifier, RNNClassifier, fetch_deepbind_encode
 from sklearn_demo.datasets import DEEPBIND_ENCODE
 
-HERE = Path(__file__).resolve().parent
-MODELS = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
-DEFAULT_MIRROR = HERE.parent.parent / "shared" / "data" / "deepbind_encode"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+
+MODELS = ("cnn", "rnn", "cnnrnn", "kmer", "gkm")
+PROTOCOL = 1  # bump when the protocol changes, to invalidate cached cells
 
 
-def machine() -> str:
-    """One line describing this machine and the library versions."""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        cpu = platform.processor() or "unknown CPU"
-    return (f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads), skorch {skorch.__version__}, "
-            f"scikit-learn {sklearn.__version__}, Python {platform.python_version()}")
+def make_model(key: str, params: dict, seed: int):
+    """A fresh estimator for ``key`` with DeMo's (or the baseline's) defaults."""
+    from sklearn_demo import (
+        CNNClassifier, CNNRNNClassifier, GappedKmerSVC, KmerClassifier, RNNClassifier,
+    )
+
+    networks = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
+    if key in networks:
+        return networks[key](**{"random_state": seed, "verbose": 0, **params})
+    if key == "kmer":
+        return KmerClassifier(**params)
+    return GappedKmerSVC(**params)
 
 
-def run(datasets: list[str], models: list[str], args: argparse.Namespace) -> list[dict]:
-    rows = []
-    for name in datasets:
-        data = fetch_deepbind_encode(name, data_home=args.data_home, mirror=args.mirror,
-                                     random_state=args.seed)
-        for key in models:
-            clf = MODELS[key](max_epochs=args.max_epochs, random_state=args.seed,
-                              device=args.device, verbose=args.verbose)
-            start = time.perf_counter()
-            clf.fit(data.X_train, data.y_train)
-            train_s = time.perf_counter() - start
-            start = time.perf_counter()
-            score = clf.predict_proba(data.X_test)[:, 1]
-            predict_s = time.perf_counter() - start
-            history = clf.history
-            best_epoch = int(np.argmin(history[:, "valid_loss"])) + 1
-            row = {
-                "dataset": data.name,
-                "model": MODELS[key].__name__,
-                "test_auc": roc_auc_score(data.y_test, score),
-                "test_auprc": average_precision_score(data.y_test, score),
-                "deepbind_auc": data.deepbind_auc,
-                "epochs_run": len(history),
-                "best_epoch": best_epoch,
-                "train_s": train_s,
-                "predict_s": predict_s,
-            }
-            rows.append(row)
-            print(f"{row['dataset']:45s} {row['model']:17s} AUC {row['test_auc']:.3f} "
-                  f"(DeepBind {row['deepbind_auc']:.3f}), {len(history)} epochs, "
-                  f"{train_s:.0f} s", flush=True)
-    return rows
+def _select_kmer_C(model, X, y, seed):
+    """Pick the k-mer model's C on a stratified 10% validation split, refit on all."""
+    from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.1, stratify=y,
+                                                  random_state=seed)
+    scores = {C: roc_auc_score(y_val, clone(model).set_params(C=C).fit(X_fit, y_fit)
+                               .predict_proba(X_val)[:, 1])
+              for C in (0.1, 1.0, 10.0)}
+    return model.set_params(C=max(scores, key=scores.get)).fit(X, y)
 
 
-def markdown(rows: list[dict], command: str) -> str:
-    models = list(dict.fromkeys(row["model"] for row in rows))
-    datasets = list(dict.fromkeys(row["dataset"] for row in rows))
-    table = {(r["dataset"], r["model"]): r for r in rows}
+def run_cell(dataset: str, key: str, variant: str, params: dict, settings: dict) -> dict:
+    """Train and test one model on one dataset; cached on disk by its inputs."""
+    cache = Path(settings["cache_dir"]) / (cell_id(dataset, key, variant, params, settings) + ".json")
+    if cache.exists():
+        return json.loads(cache.read_text())
+    import torch
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from sklearn_demo import fetch_deepbind_encode
+
+    torch.set_num_threads(settings["threads"])
+    data = fetch_deepbind_encode(dataset, mirror=settings["mirror"],
+                                 data_home=settings["data_home"], random_state=settings["seed"])
+    X, y = data.X_train, data.y_train
+    limit = settings["max_train"].get(key)
+    if limit and len(X) > limit:
+        keep = np.random.RandomState(settings["seed"]).choice(len(X), limit, replace=False)
+        X, y = X[keep], y[keep]
+    model = make_model(key, params, settings["seed"])
+    start = time.perf_counter()
+    if key == "kmer":
+        _select_kmer_C(model, X, y, settings["seed"])
+    else:
+        model.fit(X, y)
+    train_s = time.perf_counter() - start
+    start = time.perf_counter()
+    score = model.predict_proba(data.X_test)[:, 1]
+    predict_s = time.perf_counter() - start
+    row = {
+        "dataset": data.name,
+        "model": type(model).__name__ + (f"+{variant}" if variant else ""),
+        "test_auc": float(roc_auc_score(data.y_test, score)),
+        "test_auprc": float(average_precision_score(data.y_test, score)),
+        "deepbind_auc": data.deepbind_auc,
+        "n_train": int(len(X)),
+        "epochs_run": len(model.history) if hasattr(model, "history") else None,
+        "train_s": train_s,
+        "predict_s": predict_s,
+        "params": params,
+    }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".part")
+    tmp.write_text(json.dumps(row, indent=1))
+    os.replace(tmp, cache)
+    return row
+
+
+def cell_id(dataset: str, key: str, variant: str, params: dict, settings: dict) -> str:
+    """File name of a cell: readable prefix plus a hash of everything that matters."""
+    relevant = {"dataset": dataset, "model": key, "params": params, "seed": settings["seed"],
+                "max_train": settings["max_train"].get(key), "protocol": PROTOCOL}
+    digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{dataset.split('_')[0]}__{key}{'+' + variant if variant else ''}__{digest}"
+
+
+def run(datasets, models, variant, params, settings, backend, n_jobs, scheduler=None):
+    """Run every (dataset, model) cell through joblib on the chosen backend."""
+    tasks = [delayed(run_cell)(name, key, variant, params, settings)
+             for name in datasets for key in models]
+    if backend == "dask":
+        from dask.distributed import Client, LocalCluster
+
+        client = Client(scheduler) if scheduler else Client(
+            LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True))
+        try:
+            with parallel_config(backend="dask"):
+                return Parallel(verbose=5)(tasks)
+        finally:
+            client.close()
+    if backend == "ray":
+        from ray.util.joblib import register_ray
+
+        register_ray()
+    with parallel_config(backend=backend, n_jobs=n_jobs):
+        return Parallel(verbose=5)(tasks)
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    """Per-dataset test AUC of each model against DeepBind's published AUC."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    for model in dict.fromkeys(r["model"] for r in rows):
+        mine = [r for r in rows if r["model"] == model]
+        ax.scatter([r["deepbind_auc"] for r in mine], [r["test_auc"] for r in mine],
+                   label=model, alpha=0.8)
+    ax.plot([0.5, 1], [0.5, 1], ls=":", color="grey")
+    ax.set_xlabel("DeepBind test AUC (published)")
+    ax.set_ylabel("test AUC (this run)")
+    ax.set_title("Per dataset: model vs DeepBind")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def markdown(rows: list[dict], command: str, figure: str) -> str:
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    datasets = list(dict.fromkeys(r["dataset"] for r in rows))
+    cell = {(r["dataset"], r["model"]): r for r in rows}
     lines = [
-        f"## DeepBind ENCODE test AUC, DeMo defaults ({datetime.date.today().isoformat()})",
+        f"## DeepBind ENCODE test sets: networks and baselines ({datetime.date.today().isoformat()})",
         "",
         f"- Command: `{command}`",
         f"- Machine: {machine()}",
-        "- Protocol: train on `_AC` peaks + one dinucleotide shuffle each, best epoch by "
-        "validation loss on a stratified 10% split (patience 10), test once on `_B`.",
+        "- Protocol: train on `_AC` peaks + one dinucleotide shuffle each, select on a "
+        "stratified 10% validation split, test once on `_B`. AUC / AUPRC.",
         "",
-        "| dataset | " + " | ".join(f"{m} AUC" for m in models)
-        + " | DeepBind AUC (published) | " + " | ".join(f"{m} epochs (best)" for m in models) + " |",
-        "|---" * (2 * len(models) + 2) + "|",
+        "| dataset | DeepBind AUC (published) | " + " | ".join(models) + " |",
+        "|---" * (len(models) + 2) + "|",
     ]
     for name in datasets:
-        cells = [f"{table[name, m]['test_auc']:.3f}" for m in models]
-        epochs = [f"{table[name, m]['epochs_run']} ({table[name, m]['best_epoch']})" for m in models]
-        lines.append(f"| {name} | " + " | ".join(cells)
-                     + f" | {table[name, models[0]]['deepbind_auc']:.3f} | " + " | ".join(epochs) + " |")
-    means = [np.mean([table[n, m]["test_auc"] for n in datasets]) for m in models]
-    published = np.mean([table[n, models[0]]["deepbind_auc"] for n in datasets])
-    lines.append("| **mean** | " + " | ".join(f"**{v:.3f}**" for v in means)
-                 + f" | **{published:.3f}** |" + " |" * len(models))
-    train = {m: sum(table[n, m]["train_s"] for n in datasets) for m in models}
-    lines += ["", "Training time in total: "
-              + ", ".join(f"{m} {train[m] / 60:.1f} min" for m in models) + ".", ""]
+        cells = [f"{cell[name, m]['test_auc']:.3f} / {cell[name, m]['test_auprc']:.3f}"
+                 if (name, m) in cell else "" for m in models]
+        lines.append(f"| {name} | {DEEPBIND_ENCODE[name][2]:.3f} | " + " | ".join(cells) + " |")
+    for label, fn in (("mean", np.mean), ("median", np.median)):
+        published = fn([DEEPBIND_ENCODE[n][2] for n in datasets])
+        values = [fn([cell[n, m]["test_auc"] for n in datasets if (n, m) in cell]) for m in models]
+        lines.append(f"| **{label}** | **{published:.3f}** | "
+                     + " | ".join(f"**{v:.3f}**" for v in values) + " |")
+    lines += ["", "Train / predict seconds per cell:", "",
+              "| dataset | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
+    for name in datasets:
+        lines.append(f"| {name} | " + " | ".join(
+            f"{cell[name, m]['train_s']:.0f} / {cell[name, m]['predict_s']:.1f}"
+            if (name, m) in cell else "" for m in models) + " |")
+    lines += ["", f"![AUC vs DeepBind]({figure})", ""]
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
+def _parse_params(pairs: list[str]) -> dict:
+    """``key=value`` strings to a dict; values are read as JSON where they parse."""
+    params = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            params[key] = json.loads(value.lower() if value in ("True", "False") else value)
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=list(DEEPBIND_ENCODE),
-                        help="names or unique prefixes (default: all ten)")
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
-    parser.add_argument("--max-epochs", type=int, default=50)
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--datasets", nargs="+", default=list(DEEPBIND_ENCODE))
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--variant", nargs="*", default=[],
+                        help="NAME key=value ...: a labelled variant with parameters changed")
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--backend", default="loky", choices=["loky", "dask", "ray"])
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-train-gkm", type=int, default=4000,
+                        help="training sequences for gkm-SVM (its kernel is quadratic)")
     parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
     parser.add_argument("--data-home", default=None)
-    parser.add_argument("--verbose", type=int, default=0)
-    parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
+    parser.add_argument("--cache-dir", default=HERE / "results" / "cells", type=Path)
+    parser.add_argument("--out", default=HERE / "results", type=Path)
+    parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
-    command = "python benchmarks/deepbind_accuracy.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = run(args.datasets, args.models, args)
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    with open(out / "deepbind_accuracy.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+    variant, params = (args.variant[0], _parse_params(args.variant[1:])) if args.variant else ("", {})
+    settings = {"seed": args.seed, "mirror": str(args.mirror), "data_home": args.data_home,
+                "cache_dir": str(args.cache_dir), "max_train": {"gkm": args.max_train_gkm},
+                "threads": max(1, (os.cpu_count() or 1) // max(1, args.n_jobs))}
+    datasets = [_full_name(d) for d in args.datasets]
+    rows = run(datasets, args.models, variant, params, settings, args.backend, args.n_jobs,
+               args.scheduler)
+    args.out.mkdir(parents=True, exist_ok=True)
+    all_rows = [json.loads(p.read_text()) for p in sorted(args.cache_dir.glob("*.json"))]
+    with open(args.out / "deepbind_accuracy.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(all_rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
-    section = markdown(rows, command.strip())
-    previous = args.results.read_text() if args.results.exists() else "# Benchmark results\n\n"
-    args.results.write_text(previous.rstrip("\n") + "\n\n" + section)
-    print(section)
+        writer.writerows(all_rows)
+    figure = args.out / "auc_vs_deepbind.png"
+    plot(all_rows, figure)
+    if not args.no_report:
+        command = "python benchmarks/deepbind_accuracy.py " + " ".join(
+            argv if argv is not None else sys.argv[1:])
+        write_section("deepbind_accuracy", markdown(all_rows, command.strip(),
+                                                    os.path.relpath(figure, HERE)))
+    for row in rows:
+        print(f"{row['dataset']:45s} {row['model']:22s} AUC {row['test_auc']:.3f} "
+              f"(DeepBind {row['deepbind_auc']:.3f})")
+    return rows
+
+
+def _full_name(name: str) -> str:
+    matches = [full for full in DEEPBIND_ENCODE if full == name or full.startswith(name)]
+    if len(matches) != 1:
+        raise SystemExit(f"unknown or ambiguous dataset {name!r}")
+    return matches[0]
 
 
 if __name__ == "__main__":

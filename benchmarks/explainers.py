@@ -15,7 +15,7 @@ Usage::
     python benchmarks/explainers.py [--datasets REST CTCFL GABPA] [--quick]
 
 Appends a dated section to ``benchmarks/RESULTS.md`` and writes the numbers to
-``benchmarks/results/explainers.json``.
+``benchmarks/results/explainers-<parts>.json``.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from sklearn_demo.encoding import one_hot_encode
 from sklearn_demo.explain.ground_truth import position_importance, site_auroc, temporal_rise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from deepbind_accuracy import DEFAULT_MIRROR, HERE, machine  # noqa: E402
+from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
 METHODS = ("saliency", "gradient_x_input", "ism", "deepshap")
 
@@ -222,11 +222,11 @@ def main(argv: list[str] | None = None) -> None:
     results = {part: parts[part](args) for part in args.parts}
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "explainers.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (out / f"explainers-{'-'.join(args.parts)}.json").write_text(
+        json.dumps(results, indent=2, default=str) + "\n")
     section = markdown(results, command.strip())
     if not args.quick:
-        previous = args.results.read_text() if args.results.exists() else "# Benchmark results\n"
-        args.results.write_text(previous.rstrip("\n") + "\n\n" + section)
+        write_section("explainers-" + "-".join(args.parts), section, args.results)
     print(section)
 
 

@@ -1,0 +1,51 @@
+"""The accuracy harness end to end on the mirror: cached cells, CSV, figure,
+and the Dask backend on a LocalCluster."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import deepbind_accuracy  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+def _argv(tmp_path, mirror, *extra, datasets=("REST",)):
+    return ["--datasets", *datasets, "--models", "kmer", "--mirror", str(mirror),
+            "--data-home", str(tmp_path / "data"), "--cache-dir", str(tmp_path / "cells"),
+            "--out", str(tmp_path / "out"), "--no-report", *extra]
+
+
+def test_harness_writes_results_and_resumes(tmp_path, mirror, monkeypatch):
+    rows = deepbind_accuracy.main(_argv(tmp_path, mirror))
+    assert rows[0]["model"] == "KmerClassifier" and rows[0]["test_auc"] > 0.9
+    assert (tmp_path / "out" / "deepbind_accuracy.csv").read_text().startswith("dataset,model")
+    assert (tmp_path / "out" / "auc_vs_deepbind.png").read_bytes()[:4] == b"\x89PNG"
+    cells = list((tmp_path / "cells").glob("*.json"))
+    assert len(cells) == 1 and json.loads(cells[0].read_text())["dataset"].startswith("REST")
+
+    def must_not_train(*args, **kwargs):
+        raise AssertionError("a cached cell was recomputed")
+
+    monkeypatch.setattr(deepbind_accuracy, "make_model", must_not_train)
+    assert deepbind_accuracy.main(_argv(tmp_path, mirror)) == rows
+
+
+def test_markdown_has_mean_and_median_rows():
+    rows = [{"dataset": name, "model": "M", "test_auc": auc, "test_auprc": auc, "train_s": 1.0,
+             "predict_s": 0.1}
+            for name, auc in (("REST_GM12878_NRSF_HudsonAlpha", 0.9),
+                              ("MYC_H1-hESC_c-Myc_Stanford", 0.7),
+                              ("ELK1_GM12878_ELK1_(1277-1)_Stanford", 0.8))]
+    text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
+    assert "| **mean** | **0.934** | **0.800** |" in text  # DeepBind: 0.999, 0.855, 0.948
+    assert "| **median** | **0.948** | **0.800** |" in text
+
+
+def test_dask_backend_on_a_local_cluster(tmp_path, mirror):
+    pytest.importorskip("dask.distributed")
+    rows = deepbind_accuracy.main(_argv(tmp_path, mirror, "--backend", "dask", "--n-jobs", "2",
+                                        datasets=("GABPA", "REST")))
+    assert sorted(r["dataset"].split("_")[0] for r in rows) == ["GABPA", "REST"]

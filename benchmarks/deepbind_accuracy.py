@@ -196,11 +196,12 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
         values = [fn([cell[n, m]["test_auc"] for n in datasets if (n, m) in cell]) for m in models]
         lines.append(f"| **{label}** | **{published:.3f}** | "
                      + " | ".join(f"**{v:.3f}**" for v in values) + " |")
-    lines += ["", "Train / predict seconds per cell:", "",
+    lines += ["", "Train seconds / predict seconds (training sequences) per cell:", "",
               "| dataset | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
     for name in datasets:
         lines.append(f"| {name} | " + " | ".join(
-            f"{cell[name, m]['train_s']:.0f} / {cell[name, m]['predict_s']:.1f}"
+            f"{cell[name, m]['train_s']:.0f} / {cell[name, m]['predict_s']:.1f} "
+            f"({cell[name, m].get('n_train', '?')})"
             if (name, m) in cell else "" for m in models) + " |")
     lines += ["", f"![AUC vs DeepBind]({figure})", ""]
     return "\n".join(lines)

@@ -8,7 +8,8 @@
    the rank of the factor's own JASPAR motif among the TOMTOM matches of
    class optimisation and of the first-layer filters.
 3. Throughput on CPU (sequences/s) of each explainer beside captum's
-   ``Saliency`` and ``GradientShap`` on the same model, in the same run.
+   ``Saliency`` and ``GradientShap`` and shap's own ``GradientExplainer`` on
+   the same model, in the same run.
 
 Usage::
 
@@ -123,6 +124,7 @@ def _timed(fn) -> float:
 
 
 def throughput(args) -> list[dict]:
+    import shap
     from captum.attr import GradientShap, Saliency
 
     data = make_motif_dataset(1000, random_state=0)
@@ -135,6 +137,10 @@ def throughput(args) -> list[dict]:
         class LogProb(torch.nn.Module):
             def forward(self, x):
                 return torch.nn.functional.logsigmoid(module(x))[:, None]
+
+        class Logit(torch.nn.Module):
+            def forward(self, x):
+                return module(x)[:, None]
 
         def explain(method, n, **kw):
             explainer = SaliencyExplainer(FrozenEstimator(clf), method=method, **kw).fit(X)
@@ -149,6 +155,9 @@ def throughput(args) -> list[dict]:
             ("ours: SaliencyExplainer(method='ism')", explain("ism", 8), 8),
             (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples})",
              explain("deepshap", 8, n_samples=n_samples), 8),
+            (f"shap: GradientExplainer(nsamples={n_samples}), one shared background",
+             lambda: shap.GradientExplainer(Logit(), torch.as_tensor(refs)).shap_values(
+                 torch.as_tensor(X[:8]), nsamples=n_samples), 8),
             (f"captum: GradientShap(n_samples={n_samples})", lambda: GradientShap(LogProb()).attribute(
                 torch.as_tensor(X[:8]), baselines=torch.as_tensor(refs), n_samples=n_samples,
                 target=0), 8),

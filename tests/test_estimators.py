@@ -157,16 +157,25 @@ def test_grid_search_reproduces_across_n_jobs(motif_data):
 
 
 def test_validation_split_early_stopping_and_best_epoch(motif_data):
+    from skorch.dataset import ValidSplit
+
     clf = tiny(CNNClassifier, max_epochs=30, validation_fraction=0.25, patience=2, lr=0.05)
     clf.fit(motif_data.X, motif_data.y)
-    history = clf.history
-    assert "valid_auc" in history[0] and "valid_loss" in history[0]
-    valid_loss = history[:, "valid_loss"]
-    assert len(history) < 30 or np.argmin(valid_loss) >= 27
-    # The restored module is the best epoch's.
+    valid_loss = clf.history[:, "valid_loss"]
+    assert "valid_auc" in clf.history[0]
+    assert len(valid_loss) < 30  # stopped early
+    # The split is the seeded stratified one; on it, the restored module's
+    # loss is the best epoch's, not the last one's.
     dataset = Dataset(one_hot_encode(motif_data.X), motif_data.y.astype(np.float32))
-    assert np.isfinite(min(valid_loss))
-    assert clf.predict_proba(dataset).shape == (len(motif_data.X), 2)
+    _, valid = ValidSplit(0.25, stratified=True, random_state=clf.random_seed_)(
+        dataset, motif_data.y)
+    X_valid = one_hot_encode(motif_data.X[valid.indices])
+    y_valid = torch.as_tensor(motif_data.y[valid.indices], dtype=torch.float32)
+    with torch.no_grad():
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            clf.module_.eval()(torch.as_tensor(X_valid)), y_valid).item()
+    assert loss == pytest.approx(min(valid_loss), rel=1e-4)
+    assert min(valid_loss) < valid_loss[-1]
 
 
 def test_predefined_split_takes_precedence(motif_data):

@@ -17,6 +17,7 @@ from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .explain import ClassOptimizer, SaliencyExplainer, TemporalScorer, first_layer_pwms
 from .io import read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs
+from .persistence import load_model, save_model
 from .shuffle import dinucleotide_shuffle
 
 try:
@@ -37,6 +38,7 @@ __all__ = [
     "dinucleotide_shuffle",
     "fetch_deepbind_encode",
     "fetch_jaspar_motifs",
+    "load_model",
     "first_layer_pwms",
     "make_motif_dataset",
     "match_motifs",
@@ -45,4 +47,5 @@ __all__ = [
     "read_deepbind",
     "read_fasta",
     "read_sequences",
+    "save_model",
 ]

@@ -1,0 +1,152 @@
+"""Saving and loading fitted networks without pickling Python classes.
+
+A saved model is one file written by ``torch.save`` holding plain data only:
+the format version, the package version, the estimator's class name, its
+JSON-able hyper-parameters, the labels, the number of input channels and the
+module's weights (moved to CPU). Loading rebuilds the estimator from the
+class name and parameters and loads the weights with
+``torch.load(weights_only=True)``, so a file from a GPU machine loads on a
+CPU-only one, and no code from the file is ever run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+
+from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier, _DeMoClassifier
+
+FORMAT_VERSION = 1
+_CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNClassifier)}
+# Parameters that are code or run-time objects, not hyper-parameters: the
+# loaded estimator takes its class defaults for them.
+_NOT_SAVED = {"module", "criterion", "optimizer", "iterator_train", "iterator_valid", "dataset",
+              "train_split", "callbacks", "predict_nonlinearity", "_params_to_validate",
+              "torch_load_kwargs"}
+
+
+def _package_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _saved_params(estimator: _DeMoClassifier) -> dict:
+    params = {}
+    for key, value in estimator.get_params(deep=False).items():
+        if key in _NOT_SAVED or key.startswith(("callbacks__", "iterator_")):
+            continue
+        if isinstance(value, np.random.RandomState):
+            value = None
+        if isinstance(value, tuple):
+            value = list(value)
+        json.dumps(value)  # raises TypeError for anything that is not plain data
+        params[key] = value
+    return params
+
+
+def save_model(estimator: _DeMoClassifier, path: str | os.PathLike) -> Path:
+    """Save a fitted CNN/RNN/CNN-RNN classifier to ``path``.
+
+    The file is written to a temporary name and renamed once complete.
+
+    Parameters
+    ----------
+    estimator : fitted CNNClassifier, RNNClassifier or CNNRNNClassifier
+    path : str or path-like
+
+    Returns
+    -------
+    path : Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(60, random_state=0)
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> path = save_model(clf, pathlib.Path(tempfile.mkdtemp()) / "cnn.pt")
+    >>> load_model(path).predict_proba(data.X[:2]).shape
+    (2, 2)
+    """
+    if type(estimator).__name__ not in _CLASSES:
+        raise TypeError(f"save_model saves {', '.join(_CLASSES)}; got {type(estimator).__name__}.")
+    check_is_fitted(estimator, "label_encoder_")
+    payload = {
+        "format_version": FORMAT_VERSION,
+        "package_version": _package_version(),
+        "class": type(estimator).__name__,
+        "module_class": estimator.module_.__class__.__name__,
+        "params": json.dumps(_saved_params(estimator)),
+        "classes": estimator.classes_.tolist(),
+        "n_features_in": int(estimator.n_features_in_),
+        "state_dict": {k: v.detach().cpu() for k, v in estimator.module_.state_dict().items()},
+    }
+    path = Path(path)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(handle)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifier:
+    """Load a classifier saved by :func:`save_model`, onto ``device``.
+
+    Raises ``ValueError`` naming the problem for a file that is not a saved
+    model, is truncated, was written by another major.minor version of the
+    package or another file format, or whose weights do not fit the
+    architecture its parameters describe.
+
+    Parameters
+    ----------
+    path : str or path-like
+    device : str, default="cpu"
+
+    Returns
+    -------
+    estimator : fitted CNNClassifier, RNNClassifier or CNNRNNClassifier
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No saved model at {path}.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several types for corrupt files
+        raise ValueError(f"{path} is not a readable sklearn_demo model file ({exc}).") from None
+    if not isinstance(payload, dict) or payload.get("class") not in _CLASSES:
+        raise ValueError(f"{path} is not an sklearn_demo model file.")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path} has model file format {payload.get('format_version')}; this "
+                         f"version of sklearn_demo reads format {FORMAT_VERSION}.")
+    saved, current = payload["package_version"], _package_version()
+    if saved.split(".")[:2] != current.split(".")[:2]:
+        raise ValueError(f"{path} was saved by sklearn_demo {saved}; this is {current}. "
+                         f"Load it with sklearn_demo {'.'.join(saved.split('.')[:2])}.x.")
+    params = json.loads(payload["params"])
+    for key in ("filter_widths",):
+        if key in params:
+            params[key] = tuple(params[key])
+    params["device"] = device
+    estimator = _CLASSES[payload["class"]](**params)
+    estimator.n_features_in_ = payload["n_features_in"]
+    estimator.label_encoder_ = LabelEncoder().fit(np.array(payload["classes"]))
+    estimator.random_seed_ = None
+    estimator.initialize()
+    try:
+        estimator.module_.load_state_dict(payload["state_dict"])
+    except RuntimeError as exc:
+        raise ValueError(f"{path}: the saved weights do not fit a {payload['class']} with the "
+                         f"saved parameters ({exc}).") from None
+    estimator.module_.to(device)
+    return estimator

@@ -1,9 +1,13 @@
 """The ``sklearn-demo`` command line.
 
-``sklearn-demo compare`` trains the three DeMo architectures on a dataset
-(default: the embedded planted-motif set from :func:`make_motif_dataset`),
-scores them on a held-out test set, and writes ``metrics.csv``,
-``metrics.json`` and ``roc_pr.png`` to the output folder.
+* ``sklearn-demo compare`` trains the three DeMo architectures on a dataset
+  (default: the embedded planted-motif set from :func:`make_motif_dataset`),
+  scores them on a held-out test set, and writes ``metrics.csv``,
+  ``metrics.json`` and ``roc_pr.png`` to the output folder.
+* ``sklearn-demo train`` fits one architecture on a DeepBind ``.seq(.gz)``
+  file or a FASTA file of positives (negatives by dinucleotide shuffle) and
+  saves it with :func:`save_model`.
+* ``sklearn-demo predict`` streams a FASTA file through a saved model.
 """
 from __future__ import annotations
 
@@ -20,8 +24,10 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from .datasets import fetch_deepbind_encode, make_motif_dataset
+from .datasets import fetch_deepbind_encode, make_motif_dataset, read_training_file
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
+from .persistence import load_model, save_model
+from .streaming import predict_fasta
 
 MODELS = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
 
@@ -51,6 +57,33 @@ def _load_data(args: argparse.Namespace):
         data.X, data.y, test_size=0.25, stratify=data.y, random_state=args.seed)
     motifs = "+".join(data.motif_names[m] for m in data.motifs)
     return f"planted {motifs} motifs (synthetic)", X_train, y_train, X_test, y_test
+
+
+def run_train(args: argparse.Namespace) -> None:
+    """Fit one architecture and save it."""
+    key = _parse_models(args.model)
+    if len(key) != 1:
+        raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
+    if args.dataset:
+        data = fetch_deepbind_encode(args.dataset, data_home=args.data_home, mirror=args.mirror,
+                                     random_state=args.seed)
+        X, y = data.X_train, data.y_train
+    else:
+        X, y = read_training_file(args.data, random_state=args.seed)
+    clf = MODELS[key[0]](max_epochs=args.epochs, device=args.device, random_state=args.seed,
+                         verbose=0 if args.quiet else 1)
+    clf.fit(X, y)
+    save_model(clf, args.out)
+    if not args.quiet:
+        print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
+
+
+def run_predict(args: argparse.Namespace) -> None:
+    """Stream a FASTA file through a saved model."""
+    n = predict_fasta(load_model(args.model, device=args.device), args.input, args.out,
+                      batch_size=args.batch_size)
+    if not args.quiet:
+        print(f"wrote {n} predictions to {args.out}")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -161,6 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=int, default=0)
     compare.add_argument("--out", default="results", help="output folder (default results)")
     compare.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    train = sub.add_parser("train", help="fit one architecture and save it")
+    source = train.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", help="DeepBind .seq(.gz) file, or FASTA of positives")
+    source.add_argument("--dataset", help="a DeepBind ENCODE dataset name (or unique prefix)")
+    train.add_argument("--data-home", help="cache folder for fetched datasets")
+    train.add_argument("--mirror", help="offline mirror folder of the DeepBind files")
+    train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
+    train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
+    train.add_argument("--device", default="cpu")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", required=True, help="model file to write")
+    train.add_argument("--quiet", action="store_true")
+
+    predict = sub.add_parser("predict", help="score a FASTA file with a saved model")
+    predict.add_argument("--model", required=True, help="a file written by train")
+    predict.add_argument("--input", required=True, help="FASTA file (plain or gzip)")
+    predict.add_argument("--out", required=True, help="TSV of name and probability")
+    predict.add_argument("--batch-size", type=int, default=10_000)
+    predict.add_argument("--device", default="cpu")
+    predict.add_argument("--quiet", action="store_true")
     return parser
 
 
@@ -168,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sklearn-demo`` command."""
     args = build_parser().parse_args(argv)
     try:
-        if args.epochs < 1:
+        if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
-        run_compare(args)
-    except (UsageError, ValueError, FileNotFoundError, OSError) as exc:
+        {"compare": run_compare, "train": run_train, "predict": run_predict}[args.command](args)
+    except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:
         print(f"sklearn-demo: error: {exc}", file=sys.stderr)
         return 2
     return 0

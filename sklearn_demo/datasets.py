@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from .io import read_deepbind
+from .io import open_text, read_deepbind, read_fasta
 from .motifs import fetch_jaspar_motifs
 from .shuffle import dinucleotide_shuffle
 
@@ -354,3 +354,44 @@ def make_motif_dataset(
         motifs=pwms,
         motif_names={mid: m.name for mid, m in jaspar.items()},
     )
+
+
+def read_training_file(
+    path: str | os.PathLike, *, random_state: int | np.random.RandomState | None = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences and labels from a DeepBind ``.seq(.gz)`` file or a FASTA file.
+
+    A FASTA file, or a DeepBind file holding only bound sequences, is taken
+    as positives; one dinucleotide shuffle of each is added as a negative.
+
+    Parameters
+    ----------
+    path : str or path-like
+    random_state : int, RandomState instance or None, default=0
+        Seed of the shuffles.
+
+    Returns
+    -------
+    X : ndarray of str
+    y : ndarray of int (0/1)
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pos.fa"
+    >>> _ = path.write_text(">a\\nACGTTGCA\\n")
+    >>> read_training_file(path)[1].tolist()
+    [1, 0]
+    """
+    with open_text(path) as handle:
+        fasta = handle.read(1) == ">"
+    if fasta:
+        X, y = read_fasta(path).sequences, None
+    else:
+        records = read_deepbind(path)
+        X, y = records.sequences, records.labels
+    if y is None or (y == 1).all():
+        negatives = dinucleotide_shuffle(X, random_state=random_state)
+        X = np.concatenate([X, negatives])
+        y = np.concatenate([np.ones(len(negatives), dtype=int), np.zeros(len(negatives), dtype=int)])
+    return X, y

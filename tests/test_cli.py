@@ -36,3 +36,36 @@ def test_bad_input_is_one_line_and_nonzero(argv, message, tmp_path, capsys):
     assert main(argv + ["--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_train_then_predict_a_fasta(tmp_path, motif_data, capsys):
+    positives = motif_data.X[motif_data.y == 1][:150]
+    (tmp_path / "pos.fa").write_text("".join(f">p{i}\n{s}\n" for i, s in enumerate(positives)))
+    assert main(["train", "--data", str(tmp_path / "pos.fa"), "--model", "cnn", "--epochs", "2",
+                 "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
+    assert main(["predict", "--model", str(tmp_path / "m.pt"), "--input", str(tmp_path / "pos.fa"),
+                 "--out", str(tmp_path / "p.tsv"), "--quiet"]) == 0
+    lines = (tmp_path / "p.tsv").read_text().splitlines()
+    assert len(lines) == 151 and lines[1].startswith("p0\t")
+    assert capsys.readouterr().out == ""
+
+
+def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
+    test_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
+    assert main(["train", "--data", str(test_file), "--model", "cnn", "--epochs", "1",
+                 "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
+    from sklearn_demo import load_model
+
+    assert load_model(tmp_path / "m.pt").classes_.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--data", "absent.fa", "--out", "m.pt"], "No such sequence file"),
+    (["train", "--data", "x", "--model", "cnn,rnn", "--out", "m.pt"], "train fits one model"),
+    (["predict", "--model", "absent.pt", "--input", "x.fa", "--out", "p.tsv"], "No saved model"),
+])
+def test_train_and_predict_errors_are_one_line(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -141,26 +141,20 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
 
 
 class _GkmDecision(ClassifierMixin, BaseEstimator):
-    """The raw gkm-SVM on 0/1 labels, for calibration by scikit-learn."""
+    """The raw gkm-SVM, with the kernel settings of ``config`` (a
+    GappedKmerSVC), on 0/1 labels: what scikit-learn's calibration fits."""
 
-    def __init__(self, l=11, k=7, d=3, C=1.0, kernel="estimated", merge_reverse_complement=True,
-                 verbose=False):
-        self.l = l
-        self.k = k
-        self.d = d
-        self.C = C
-        self.kernel = kernel
-        self.merge_reverse_complement = merge_reverse_complement
-        self.verbose = verbose
+    def __init__(self, config: "GappedKmerSVC | None" = None):
+        self.config = config
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "_GkmDecision":
         from gkmsvm import train_gkmsvm
 
+        c = self.config
         self.classes_ = np.unique(y)
         self.model_ = train_gkmsvm(
-            X[y == 1], X[y == 0], kernel_type=self.kernel, l=self.l, k=self.k, d=self.d,
-            C=self.C, include_rc=self.merge_reverse_complement, device="cpu",
-            verbose=self.verbose)
+            X[y == 1], X[y == 0], kernel_type=c.kernel, l=c.l, k=c.k, d=c.d, C=c.C,
+            include_rc=c.merge_reverse_complement, device="cpu", verbose=c.verbose)
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
@@ -250,9 +244,8 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(X_enc)} sequences but y has {len(y_enc)} labels.")
         if X_enc.shape[2] < self.l:
             raise ValueError(f"{name}: sequences of length {X_enc.shape[2]} are shorter than l={self.l}.")
-        raw = _GkmDecision(self.l, self.k, self.d, self.C, self.kernel,
-                           self.merge_reverse_complement, self.verbose)
-        self.calibrated_ = CalibratedClassifierCV(raw, method="sigmoid", cv=self.calibration_cv,
+        self.calibrated_ = CalibratedClassifierCV(_GkmDecision(self), method="sigmoid",
+                                                  cv=self.calibration_cv,
                                                   ensemble=False).fit(X_enc, y_enc)
         self.n_support_ = int(self._svm().model_.num_support_vectors)
         return self

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from ._atomic import atomic_path
 from .datasets import fetch_deepbind_encode, make_motif_dataset, read_training_file
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .persistence import load_model, save_model
@@ -87,11 +86,8 @@ def run_predict(args: argparse.Namespace) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
 
 
 def plot_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) -> None:
@@ -110,11 +106,9 @@ def plot_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: Path) ->
     roc_ax.set_title("ROC on the test set")
     pr_ax.set_title("Precision-recall on the test set")
     fig.tight_layout()
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(handle)
-    fig.savefig(tmp, dpi=110)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def run_compare(args: argparse.Namespace) -> list[dict]:

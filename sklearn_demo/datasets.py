@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from ._atomic import atomic_path
 from .io import open_text, read_deepbind, read_fasta
 from .motifs import fetch_jaspar_motifs
 from .shuffle import dinucleotide_shuffle
@@ -108,26 +108,20 @@ def _fetch_file(
         raise FileNotFoundError(
             f"{filename} is not in {cache} and download_if_missing=False."
         )
-    handle, partial = tempfile.mkstemp(dir=cache, prefix=f".{filename}.", suffix=".part")
-    os.close(handle)
-    try:
+    with atomic_path(target, suffix=".part") as partial:
         if mirror is not None:
             shutil.copyfile(mirror / filename, partial)
         else:
             url = DEEPBIND_URL + urllib.parse.quote(filename)
             with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
                 shutil.copyfileobj(response, out)
-        found = _sha256(Path(partial))
+        found = _sha256(partial)
         if found != sha256:
             raise OSError(
                 f"Checksum mismatch for {filename} from "
                 f"{mirror if mirror is not None else DEEPBIND_URL}: "
                 f"expected SHA-256 {sha256}, got {found}. The file was not kept."
             )
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
     return target
 
 

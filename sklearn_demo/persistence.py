@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from ._atomic import atomic_path
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier, _DeMoClassifier
 
 FORMAT_VERSION = 1
@@ -88,16 +88,9 @@ def save_model(estimator: _DeMoClassifier, path: str | os.PathLike) -> Path:
         "n_features_in": int(estimator.n_features_in_),
         "state_dict": {k: v.detach().cpu() for k, v in estimator.module_.state_dict().items()},
     }
-    path = Path(path)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(handle)
-    try:
+    with atomic_path(path) as tmp:
         torch.save(payload, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return Path(path)
 
 
 def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifier:

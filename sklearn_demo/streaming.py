@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from itertools import islice
-from pathlib import Path
 
 from Bio import SeqIO
 
+from ._atomic import atomic_path
 from .encoding import check_sequences
 from .io import open_text
 
@@ -81,21 +80,14 @@ def predict_fasta(
     >>> predict_fasta(clf, folder / "in.fa", folder / "out.tsv")
     1
     """
-    output = Path(output)
-    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
     written = 0
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write("name\tprobability\n")
-            for names, sequences in iter_fasta_batches(fasta, batch_size):
-                _check_batch(fasta, names, sequences, first_record=written + 1)
-                proba = estimator.predict_proba(sequences)[:, 1]
-                out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
-                written += len(names)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(output) as tmp, open(tmp, "w") as out:
+        out.write("name\tprobability\n")
+        for names, sequences in iter_fasta_batches(fasta, batch_size):
+            _check_batch(fasta, names, sequences, first_record=written + 1)
+            proba = estimator.predict_proba(sequences)[:, 1]
+            out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
+            written += len(names)
     return written
 
 

@@ -1,5 +1,4 @@
 """Every script in examples/ runs to the end in fast mode and saves its figure."""
-import os
 import runpy
 from pathlib import Path
 

@@ -5,6 +5,8 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
@@ -277,3 +279,19 @@ def test_explainer_estimator_contract(explainer, models, motif_data):
     first = est.transform(X)
     np.testing.assert_array_equal(clone(est).fit(X).transform(X), first)  # same on refit
     assert est.__sklearn_tags__().input_tags.string
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet="ACGTN", min_size=20, max_size=60), min_size=1, max_size=4))
+def test_output_shapes_on_random_valid_input(models, seqs):
+    """Property: any valid DNA gives (n, 4, L) attributions and (n, 2, L)
+    temporal probabilities, finite, for every architecture."""
+    X = one_hot_encode(seqs, padding="right")
+    for clf in models.values():
+        frozen = FrozenEstimator(clf)
+        attributions = SaliencyExplainer(frozen, method="gradient_x_input").fit(X).transform(X)
+        assert attributions.shape == X.shape and np.isfinite(attributions).all()
+        temporal = TemporalScorer(frozen).fit(X).transform(X)
+        assert temporal.shape == (len(X), 2, X.shape[2])
+        assert ((temporal >= 0) & (temporal <= 1)).all()

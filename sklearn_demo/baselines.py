@@ -15,6 +15,7 @@ from sklearn.preprocessing import LabelEncoder, Normalizer
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ._validation import check_number
 from .encoding import as_one_hot, check_sequences, is_sequence_collection, one_hot_decode
 
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
@@ -113,9 +114,7 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
 
     def fit(self, X: object, y: object) -> "KmerClassifier":
         """Count k-mers of ``X`` (strings or one-hot) and fit; returns ``self``."""
-        if not isinstance(self.k, (int, np.integer)) or not 1 <= self.k <= 12:
-            raise ValueError(f"KmerClassifier: parameter 'k' must be an integer in [1, 12], "
-                             f"got {self.k!r}.")
+        check_number("KmerClassifier", "k", self.k, integer=True, low=1, high=12)
         sequences = _as_strings(X)
         y_enc = self._encode_labels(y)
         if len(sequences) != len(y_enc):
@@ -228,11 +227,9 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         from gkmsvm import KERNEL_ALIASES
 
         name = "GappedKmerSVC"
-        for param in ("l", "k", "d", "calibration_cv"):
-            value = getattr(self, param)
-            if not isinstance(value, (int, np.integer)) or value < (2 if param == "calibration_cv" else 0):
-                raise ValueError(f"{name}: parameter {param!r} must be an integer "
-                                 f"{'>= 2' if param == 'calibration_cv' else '>= 0'}, got {value!r}.")
+        for param in ("l", "k", "d"):
+            check_number(name, param, getattr(self, param), integer=True, low=0)
+        check_number(name, "calibration_cv", self.calibration_cv, integer=True, low=2)
         if not 1 <= self.k <= self.l:
             raise ValueError(f"{name}: need 1 <= k <= l, got l={self.l}, k={self.k}.")
         if self.kernel not in KERNEL_ALIASES:

@@ -44,6 +44,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 from torch.utils.data import Dataset
 
+from ._validation import check_number
 from .encoding import PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode
 from .modules import DeMoCNN, DeMoCNNRNN, DeMoRNN
 
@@ -69,37 +70,6 @@ def reverse_complement(X: np.ndarray) -> np.ndarray:
     ['CGTT']
     """
     return np.ascontiguousarray(X[:, ::-1, ::-1])
-
-
-def _check_number(
-    owner: str,
-    name: str,
-    value: object,
-    *,
-    integer: bool = False,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    allow_none: bool = False,
-) -> None:
-    """Raise ValueError naming ``owner.name`` unless ``value`` is in range."""
-    if value is None and allow_none:
-        return
-    kind = numbers.Integral if integer else numbers.Real
-    ok = isinstance(value, kind) and not isinstance(value, bool)
-    if ok and low is not None:
-        ok = value > low if low_open else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        interval = f"{lo}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi}"
-        raise ValueError(
-            f"{owner}: parameter {name!r} must be {'an integer' if integer else 'a number'} "
-            f"in {interval}{' or None' if allow_none else ''}, got {value!r}."
-        )
 
 
 class _DeMoClassifier(NeuralNetBinaryClassifier):
@@ -212,20 +182,20 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _check_params(self) -> None:
         name = type(self).__name__
-        _check_number(name, "lr", self.lr, low=0, low_open=True)
-        _check_number(name, "max_epochs", self.max_epochs, integer=True, low=1)
-        _check_number(name, "batch_size", self.batch_size, integer=True, low=1)
-        _check_number(name, "validation_fraction", self.validation_fraction,
+        check_number(name, "lr", self.lr, low=0, low_open=True)
+        check_number(name, "max_epochs", self.max_epochs, integer=True, low=1)
+        check_number(name, "batch_size", self.batch_size, integer=True, low=1)
+        check_number(name, "validation_fraction", self.validation_fraction,
                       low=0, high=1, high_open=True)
-        _check_number(name, "patience", self.patience, integer=True, low=1, allow_none=True)
-        _check_number(name, "clip_norm", self.clip_norm, low=0, low_open=True, allow_none=True)
-        _check_number(name, "lr_step", self.lr_step, integer=True, low=1, allow_none=True)
-        _check_number(name, "lr_decay", self.lr_decay, low=0, high=1, low_open=True)
+        check_number(name, "patience", self.patience, integer=True, low=1, allow_none=True)
+        check_number(name, "clip_norm", self.clip_norm, low=0, low_open=True, allow_none=True)
+        check_number(name, "lr_step", self.lr_step, integer=True, low=1, allow_none=True)
+        check_number(name, "lr_decay", self.lr_decay, low=0, high=1, low_open=True)
         if "dropout" in self._module_params:
-            _check_number(name, "dropout", self.dropout, low=0, high=1, high_open=True)
+            check_number(name, "dropout", self.dropout, low=0, high=1, high_open=True)
         for param in ("n_filters", "hidden_size", "filter_width", "pool_size"):
             if param in self._module_params:
-                _check_number(name, param, getattr(self, param), integer=True, low=1)
+                check_number(name, param, getattr(self, param), integer=True, low=1)
         if self.padding not in PADDING_MODES:
             raise ValueError(
                 f"{name}: parameter 'padding' must be one of {PADDING_MODES}, got {self.padding!r}."

@@ -248,7 +248,7 @@ def test_explainer_errors_are_named(models, motif_data):
         SaliencyExplainer(FrozenEstimator(models[CNNClassifier])).transform(X)
     with pytest.raises(ValueError, match="invalid character 'Z'"):
         SaliencyExplainer(FrozenEstimator(models[CNNClassifier])).fit(X).transform(["ACZT"])
-    with pytest.raises(ValueError, match="'n_iter' must be a positive integer"):
+    with pytest.raises(ValueError, match="'n_iter' must be an integer in \\[1, inf\\], got 0"):
         ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=0).fit(X)
     with pytest.raises(TypeError, match="needs a convolutional model"):
         first_layer_pwms(models[RNNClassifier], X)

@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import check_number
 from ..estimators import _DeMoClassifier
 
 
@@ -113,11 +114,7 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
             yield part, torch.as_tensor(X[part], device=device)
 
     def _check_batch_size(self) -> None:
-        if not isinstance(self.batch_size, (int, np.integer)) or self.batch_size < 1:
-            raise ValueError(
-                f"{type(self).__name__}: parameter 'batch_size' must be a positive "
-                f"integer, got {self.batch_size!r}."
-            )
+        check_number(type(self).__name__, "batch_size", self.batch_size, integer=True, low=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

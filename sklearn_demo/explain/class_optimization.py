@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .._validation import check_number
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
 from ._base import ModelExplainer, evaluation_mode
@@ -102,21 +103,12 @@ class ClassOptimizer(ModelExplainer):
     def _check_params(self) -> None:
         name = "ClassOptimizer"
         for param in ("n_iter", "n_restarts", "motif_width"):
-            value = getattr(self, param)
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name}: parameter {param!r} must be a positive integer, "
-                                 f"got {value!r}.")
+            check_number(name, param, getattr(self, param), integer=True, low=1)
         for param in ("l2", "pseudocount"):
-            value = getattr(self, param)
-            if not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(f"{name}: parameter {param!r} must be a number >= 0, "
-                                 f"got {value!r}.")
-        if not isinstance(self.lr, (int, float)) or self.lr <= 0:
-            raise ValueError(f"{name}: parameter 'lr' must be a number > 0, got {self.lr!r}.")
-        length = self.sequence_length
-        if length is not None and (not isinstance(length, (int, np.integer)) or length < 1):
-            raise ValueError(f"{name}: parameter 'sequence_length' must be a positive "
-                             f"integer or None, got {length!r}.")
+            check_number(name, param, getattr(self, param), low=0)
+        check_number(name, "lr", self.lr, low=0, low_open=True)
+        check_number(name, "sequence_length", self.sequence_length, integer=True, low=1,
+                     allow_none=True)
         self._check_batch_size()
 
     def fit(self, X: object, y: object = None) -> "ClassOptimizer":

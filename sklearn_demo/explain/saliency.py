@@ -6,6 +6,7 @@ import torch
 
 from ..shuffle import dinucleotide_shuffle
 from ..encoding import one_hot_decode, one_hot_encode
+from .._validation import check_number
 from ._base import ModelExplainer, evaluation_mode
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
@@ -93,12 +94,7 @@ class SaliencyExplainer(ModelExplainer):
             )
         self._check_batch_size()
         for name in ("n_references", "n_samples"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(
-                    f"SaliencyExplainer: parameter {name!r} must be a positive integer, "
-                    f"got {value!r}."
-                )
+            check_number("SaliencyExplainer", name, getattr(self, name), integer=True, low=1)
         self._fit_estimator(X, y)
         return self
 

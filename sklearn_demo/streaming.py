@@ -84,24 +84,25 @@ def predict_fasta(
     with atomic_path(output) as tmp, open(tmp, "w") as out:
         out.write("name\tprobability\n")
         for names, sequences in iter_fasta_batches(fasta, batch_size):
-            _check_batch(fasta, names, sequences, first_record=written + 1)
-            proba = estimator.predict_proba(sequences)[:, 1]
+            try:
+                proba = estimator.predict_proba(sequences)[:, 1]
+            except ValueError:
+                _raise_for_bad_record(fasta, names, sequences, first_record=written + 1)
+                raise
             out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
             written += len(names)
     return written
 
 
-def _check_batch(fasta, names: list[str], sequences: list[str], first_record: int) -> None:
-    """Raise naming the file, record number and record name of the first bad sequence."""
-    try:
-        check_sequences(sequences)
-    except ValueError:
-        for offset, (name, sequence) in enumerate(zip(names, sequences)):
-            try:
-                check_sequences([sequence])
-            except ValueError as exc:
-                detail = str(exc).replace("Sequence 0 has", "it has").replace(
-                    "Sequence 0 is", "it is")
-                raise ValueError(f"{fasta}, record {first_record + offset} ({name!r}): "
-                                 f"{detail}") from None
-        raise
+def _raise_for_bad_record(fasta, names: list[str], sequences: list[str],
+                          first_record: int) -> None:
+    """After a batch failed, name the file, record number and record id of its
+    first invalid sequence (the estimator's message counts within the batch).
+    Returns if every sequence is valid, so the caller re-raises the original."""
+    for offset, (name, sequence) in enumerate(zip(names, sequences)):
+        try:
+            check_sequences([sequence])
+        except ValueError as exc:
+            detail = str(exc).replace("Sequence 0 has", "it has").replace("Sequence 0 is", "it is")
+            raise ValueError(f"{fasta}, record {first_record + offset} ({name!r}): "
+                             f"{detail}") from None

@@ -46,10 +46,15 @@ def _parse_models(text: str) -> list[str]:
     return names
 
 
+def _fetch(args: argparse.Namespace):
+    """The DeepBind dataset named by ``--dataset``, through the cache or mirror."""
+    return fetch_deepbind_encode(args.dataset, data_home=args.data_home, mirror=args.mirror,
+                                 random_state=args.seed)
+
+
 def _load_data(args: argparse.Namespace):
     if args.dataset:
-        data = fetch_deepbind_encode(args.dataset, data_home=args.data_home,
-                                     mirror=args.mirror, random_state=args.seed)
+        data = _fetch(args)
         return data.name, data.X_train, data.y_train, data.X_test, data.y_test
     data = make_motif_dataset(args.n_samples, random_state=args.seed)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -64,8 +69,7 @@ def run_train(args: argparse.Namespace) -> None:
     if len(key) != 1:
         raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
     if args.dataset:
-        data = fetch_deepbind_encode(args.dataset, data_home=args.data_home, mirror=args.mirror,
-                                     random_state=args.seed)
+        data = _fetch(args)
         X, y = data.X_train, data.y_train
     else:
         X, y = read_training_file(args.data, random_state=args.seed)

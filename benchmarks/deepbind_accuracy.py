@@ -111,6 +111,7 @@ def run_cell(dataset: str, key: str, variant: str, params: dict, settings: dict)
         "epochs_run": len(model.history) if hasattr(model, "history") else None,
         "train_s": train_s,
         "predict_s": predict_s,
+        "torch_threads": settings["threads"],
         "params": params,
     }
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -236,18 +237,21 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--cache-dir", default=HERE / "results" / "cells", type=Path)
     parser.add_argument("--out", default=HERE / "results", type=Path)
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads per cell (default: CPU cores / n-jobs)")
     args = parser.parse_args(argv)
     variant, params = (args.variant[0], _parse_params(args.variant[1:])) if args.variant else ("", {})
     settings = {"seed": args.seed, "mirror": str(args.mirror), "data_home": args.data_home,
                 "cache_dir": str(args.cache_dir), "max_train": {"gkm": args.max_train_gkm},
-                "threads": max(1, (os.cpu_count() or 1) // max(1, args.n_jobs))}
+                "threads": args.threads or max(1, (os.cpu_count() or 1) // max(1, args.n_jobs))}
     datasets = [_full_name(d) for d in args.datasets]
     rows = run(datasets, args.models, variant, params, settings, args.backend, args.n_jobs,
                args.scheduler)
     args.out.mkdir(parents=True, exist_ok=True)
     all_rows = [json.loads(p.read_text()) for p in sorted(args.cache_dir.glob("*.json"))]
     with open(args.out / "deepbind_accuracy.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(all_rows[0]))
+        fields = list(dict.fromkeys(key for row in all_rows for key in row))
+        writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(all_rows)
     figure = args.out / "auc_vs_deepbind.png"

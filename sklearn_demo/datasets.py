@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ._atomic import atomic_path
-from .io import open_text, read_deepbind, read_fasta
+from .io import read_deepbind, read_fasta, read_labelled_tsv, sniff_format
 from .motifs import fetch_jaspar_motifs
 from .shuffle import dinucleotide_shuffle
 
@@ -351,23 +351,32 @@ def make_motif_dataset(
 
 
 def read_training_file(
-    path: str | os.PathLike, *, random_state: int | np.random.RandomState | None = 0
+    path: str | os.PathLike,
+    negatives: str | os.PathLike | None = None,
+    *,
+    random_state: int | np.random.RandomState | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sequences and labels from a DeepBind ``.seq(.gz)`` file or a FASTA file.
+    """Sequences and labels from a DeepBind ``.seq(.gz)``, FASTA or TSV file.
 
+    The format is read from the file itself: FASTA starts with ``>``, a
+    DeepBind file with its ``FoldID EventID seq Bound`` header, anything
+    else is read as ``sequence<TAB>label`` lines (:func:`read_labelled_tsv`).
     A FASTA file, or a DeepBind file holding only bound sequences, is taken
-    as positives; one dinucleotide shuffle of each is added as a negative.
+    as positives; the negatives are then the FASTA file ``negatives`` if
+    given, otherwise one dinucleotide shuffle of each positive.
 
     Parameters
     ----------
     path : str or path-like
+    negatives : str or path-like, optional
+        FASTA file of negatives for a FASTA file of positives.
     random_state : int, RandomState instance or None, default=0
         Seed of the shuffles.
 
     Returns
     -------
     X : ndarray of str
-    y : ndarray of int (0/1)
+    y : ndarray of labels (0/1 unless a TSV file names its own)
 
     Examples
     --------
@@ -377,15 +386,25 @@ def read_training_file(
     >>> read_training_file(path)[1].tolist()
     [1, 0]
     """
-    with open_text(path) as handle:
-        fasta = handle.read(1) == ">"
-    if fasta:
+    file_format = sniff_format(path)
+    if file_format == "fasta":
         X, y = read_fasta(path).sequences, None
-    else:
+    elif file_format == "deepbind":
         records = read_deepbind(path)
         X, y = records.sequences, records.labels
-    if y is None or (y == 1).all():
-        negatives = dinucleotide_shuffle(X, random_state=random_state)
-        X = np.concatenate([X, negatives])
-        y = np.concatenate([np.ones(len(negatives), dtype=int), np.zeros(len(negatives), dtype=int)])
+    else:
+        records = read_labelled_tsv(path)
+        X, y = records.sequences, records.labels
+    if negatives is not None:
+        if y is not None and not (y == 1).all():
+            raise ValueError(f"{path} already holds labelled negatives; do not pass a "
+                             f"negatives file ({negatives}) as well.")
+        negative_seqs = read_fasta(negatives).sequences
+    elif y is None or (y == 1).all():
+        negative_seqs = dinucleotide_shuffle(X, random_state=random_state)
+    else:
+        return X, y
+    X = np.concatenate([X, negative_seqs])
+    y = np.concatenate([np.ones(len(X) - len(negative_seqs), dtype=int),
+                        np.zeros(len(negative_seqs), dtype=int)])
     return X, y

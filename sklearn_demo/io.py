@@ -32,6 +32,14 @@ class DeepBindRecords(NamedTuple):
     """ndarray of str, shape (n,)"""
 
 
+class LabelledSequences(NamedTuple):
+    """Sequences with one label each, from a two-column TSV file."""
+
+    sequences: np.ndarray
+    labels: np.ndarray
+    """ndarray of int when every label is an integer, else of str."""
+
+
 class FastaRecords(NamedTuple):
     """Names and sequences of a FASTA file."""
 
@@ -66,6 +74,29 @@ def open_text(path: str | os.PathLike) -> Iterator[io.TextIOBase]:
             yield handle
     except (EOFError, gzip.BadGzipFile, OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"Cannot read {path}: the file is truncated or corrupt ({exc}).") from exc
+
+
+def sniff_format(path: str | os.PathLike) -> str:
+    """``"fasta"``, ``"deepbind"`` or ``"tsv"``, from a file's first line.
+
+    FASTA starts with ``>``, a DeepBind file with its header; anything else
+    is taken for ``sequence<TAB>label`` lines.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.fa"
+    >>> _ = path.write_text(">a\\nACGT\\n")
+    >>> sniff_format(path)
+    'fasta'
+    """
+    with open_text(path) as handle:
+        first_line = handle.readline().rstrip("\r\n")
+    if first_line.startswith(">"):
+        return "fasta"
+    if tuple(first_line.split("\t")) == DEEPBIND_HEADER:
+        return "deepbind"
+    return "tsv"
 
 
 def read_deepbind(path: str | os.PathLike) -> DeepBindRecords:
@@ -176,3 +207,50 @@ def read_sequences(path: str | os.PathLike) -> np.ndarray:
     if not seqs:
         raise ValueError(f"{path} holds no sequences.")
     return np.array(seqs)
+
+
+def read_labelled_tsv(path: str | os.PathLike) -> LabelledSequences:
+    """Read a tab-separated file of ``sequence<TAB>label`` lines.
+
+    A first line whose first field is ``seq`` or ``sequence`` (any case) is
+    a header and skipped; blank lines are skipped. Labels that are all
+    integers are returned as ints, others as strings.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    records : LabelledSequences
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.tsv"
+    >>> _ = path.write_text("sequence\\tlabel\\nACGT\\t1\\nGGCC\\t0\\n")
+    >>> read_labelled_tsv(path).labels
+    array([1, 0])
+    """
+    rows = []
+    with open_text(path) as handle:
+        for line_number, line in enumerate(handle, start=1):
+            line = line.rstrip("\r\n")
+            if not line:
+                continue
+            fields = line.split("\t")
+            if line_number == 1 and fields[0].strip().lower() in ("seq", "sequence"):
+                continue
+            if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+                raise ValueError(
+                    f"{path}, line {line_number}: expected two tab-separated fields "
+                    f"(sequence, label), got {line[:80]!r}."
+                )
+            rows.append((fields[0].strip(), fields[1].strip()))
+    if not rows:
+        raise ValueError(f"{path} holds no sequences.")
+    seqs, labels = zip(*rows)
+    labels = np.array(labels)
+    if all(label.lstrip("-").isdigit() for label in labels):
+        labels = labels.astype(np.int64)
+    return LabelledSequences(sequences=np.array(seqs), labels=labels)

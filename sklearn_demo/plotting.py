@@ -180,3 +180,83 @@ def plot_motif(
         fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def plot_roc_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> plt.Figure:
+    """ROC and precision-recall curves of several models, side by side.
+
+    Parameters
+    ----------
+    curves : dict of name -> (y_true, y_score)
+        ``y_true`` is 1 for the positive class, ``y_score`` the model's score.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig = plot_roc_pr({"toy": (np.array([0, 1, 1, 0]), np.array([0.1, 0.8, 0.6, 0.3]))})
+    >>> len(fig.axes)
+    2
+    """
+    from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
+
+    fig, (roc_ax, pr_ax) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for name, (y_true, y_score) in curves.items():
+        RocCurveDisplay.from_predictions(y_true, y_score, name=name, ax=roc_ax)
+        PrecisionRecallDisplay.from_predictions(y_true, y_score, name=name, ax=pr_ax)
+    roc_ax.plot([0, 1], [0, 1], ls=":", color="grey")
+    roc_ax.set_title("ROC on the test set")
+    pr_ax.set_title("Precision-recall on the test set")
+    for ax in (roc_ax, pr_ax):
+        ax.legend(fontsize=8, loc="lower right" if ax is roc_ax else "lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_logo_grid(
+    pwms: Sequence[np.ndarray | None],
+    titles: Sequence[str],
+    *,
+    ncols: int = 4,
+) -> plt.Figure:
+    """Several probability matrices as information-content logos on a grid.
+
+    Parameters
+    ----------
+    pwms : sequence of ndarray of shape (4, width), or None
+        None leaves its cell empty except for its title (e.g. "not found").
+    titles : sequence of str
+        One per matrix.
+    ncols : int, default=4
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig = plot_logo_grid([np.full((4, 6), 0.25), None], ["flat", "missing"], ncols=2)
+    >>> len(fig.axes)
+    2
+    """
+    if len(pwms) != len(titles):
+        raise ValueError(f"got {len(pwms)} matrices but {len(titles)} titles.")
+    nrows = max(1, -(-len(pwms) // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 1.9 * nrows), squeeze=False)
+    for ax in axes.ravel()[len(pwms):]:
+        ax.axis("off")
+    for ax, pwm, title in zip(axes.ravel(), pwms, titles):
+        ax.set_title(title, fontsize=8, loc="left")
+        if pwm is None:
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "none", ha="center", va="center", color="grey",
+                    transform=ax.transAxes)
+            continue
+        pwm = np.asarray(pwm, dtype=float)
+        _logo(pwm * information_content(pwm), ax, ylabel="bits")
+        ax.set_ylim(0, 2)
+    fig.tight_layout()
+    return fig

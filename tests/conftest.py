@@ -49,3 +49,14 @@ def motif_data():
     from sklearn_demo import make_motif_dataset
 
     return make_motif_dataset(600, random_state=0)
+
+
+@pytest.fixture(scope="session")
+def dashboard_report(tmp_path_factory) -> Path:
+    """One small dashboard run (all three networks and both baselines)."""
+    from sklearn_demo.cli import main
+
+    out = tmp_path_factory.mktemp("dashboard")
+    assert main(["dashboard", "--n-samples", "300", "--epochs", "2", "--baselines",
+                 "--class-iterations", "30", "--quiet", "--out", str(out)]) == 0
+    return out

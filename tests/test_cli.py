@@ -2,43 +2,82 @@ import json
 
 import pytest
 
+from sklearn_demo import load_model
 from sklearn_demo.cli import main
 
 
-def test_compare_on_the_embedded_dataset(tmp_path, capsys):
-    out = tmp_path / "run"
-    assert main(["compare", "--n-samples", "300", "--epochs", "2", "--models", "cnn,rnn",
-                 "--out", str(out)]) == 0
-    report = json.loads((out / "metrics.json").read_text())
-    assert [r["model"] for r in report["results"]] == ["CNNClassifier", "RNNClassifier"]
-    assert all(0 <= r["test_auc"] <= 1 for r in report["results"])
-    assert report["seed"] == 0 and "torch" in report["versions"]
-    assert (out / "metrics.csv").read_text().startswith("model,test_auc,test_auprc")
-    assert (out / "roc_pr.png").read_bytes()[:4] == b"\x89PNG"
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no partial files
+def test_dashboard_writes_the_report_models_and_data(dashboard_report):
+    page = (dashboard_report / "index.html").read_text()
+    for title in ("At a glance", "Model comparison", "Planted vs recovered", "CNNClassifier",
+                  "RNNClassifier", "CNNRNNClassifier", "How this report was made"):
+        assert f">{title}</h2>" in page
+    metrics = (dashboard_report / "data" / "metrics.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in metrics[1:]] == [
+        "CNNClassifier", "RNNClassifier", "CNNRNNClassifier", "KmerClassifier", "GappedKmerSVC"]
+    provenance = json.loads((dashboard_report / "data" / "provenance.json").read_text())
+    assert provenance["seed"] == 0 and "torch" in provenance["versions"]
+    assert provenance["command"].startswith("sklearn-demo")
+    # every data file a panel links to exists
+    linked = {part.split('"')[0] for part in page.split('href="data/')[1:]}
+    assert linked and all((dashboard_report / "data" / name).is_file() for name in linked)
+    assert sorted(p.name for p in (dashboard_report / "models").iterdir()) == [
+        "CNNClassifier.pt", "CNNRNNClassifier.pt", "RNNClassifier.pt"]
+    assert not [p for p in dashboard_report.rglob(".*")]  # no partial files
 
 
-def test_compare_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
-    assert main(["compare", "--dataset", "GABPA", "--mirror", str(mirror), "--data-home",
+def test_explain_reuses_a_saved_model_without_training(dashboard_report, tmp_path, motif_data,
+                                                      capsys):
+    positives = motif_data.X[motif_data.y == 1][:60]
+    (tmp_path / "pos.fa").write_text("".join(f">p{i}\n{s}\n" for i, s in enumerate(positives)))
+    assert main(["explain", "--model", str(dashboard_report / "models" / "CNNClassifier.pt"),
+                 "--data", str(tmp_path / "pos.fa"), "--class-iterations", "20",
+                 "--out", str(tmp_path / "report")]) == 0
+    out = capsys.readouterr().out
+    assert "training CNN" not in out and "explaining CNNClassifier" in out
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert ">CNNClassifier</h2>" in page and "RNNClassifier</h2>" not in page
+    assert "pos.fa: 120 sequences" in page  # 60 positives and their 60 shuffles, all scored
+
+
+def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
+    assert main(["dashboard", "--dataset", "GABPA", "--mirror", str(mirror), "--data-home",
                  str(tmp_path / "cache"), "--models", "cnn", "--epochs", "1", "--quiet",
-                 "--out", str(tmp_path / "run")]) == 0
+                 "--class-iterations", "20", "--out", str(tmp_path / "run")]) == 0
     assert capsys.readouterr().out == ""
-    report = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert report["dataset"] == "GABPA_GM12878_GABP_HudsonAlpha"
+    page = (tmp_path / "run" / "index.html").read_text()
+    assert "GABPA_GM12878_GABP_HudsonAlpha" in page and "Planted vs recovered" not in page
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["compare", "--models", "cnn,svm"], "unknown model name(s) svm"),
-    (["compare", "--epochs", "0"], "--epochs must be at least 1"),
-    (["compare", "--dataset", "NOPE"], "Unknown or ambiguous DeepBind ENCODE dataset 'NOPE'"),
+    (["dashboard", "--models", "cnn,svm"], "unknown model name(s) svm"),
+    (["dashboard", "--epochs", "0"], "--epochs must be at least 1"),
+    (["dashboard", "--dataset", "NOPE"], "Unknown or ambiguous DeepBind ENCODE dataset 'NOPE'"),
+    (["dashboard", "--data", "absent.fa"], "No such sequence file: absent.fa"),
+    (["dashboard", "--data", "a.tsv", "b.tsv", "c.tsv"], "--data takes one or two files"),
+    (["explain", "--model", "absent.pt"], "No saved model"),
 ])
-def test_bad_input_is_one_line_and_nonzero(argv, message, tmp_path, capsys):
-    assert main(argv + ["--out", str(tmp_path)]) == 2
+def test_bad_input_is_one_line_and_nonzero(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.tsv", "b.tsv", "c.tsv"):
+        (tmp_path / name).write_text("ACGT\t1\n")
+    assert main(argv + ["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
 
 
-def test_train_then_predict_a_fasta(tmp_path, motif_data, capsys):
+def test_wrong_format_and_mixed_lengths_are_named(tmp_path, capsys):
+    (tmp_path / "bad.tsv").write_text("ACGT\t1\textra\n")
+    assert main(["dashboard", "--data", str(tmp_path / "bad.tsv"), "--out", str(tmp_path)]) == 2
+    assert "line 1: expected two tab-separated fields" in capsys.readouterr().err
+    rows = [f"{'ACGT' * 5}\t1", f"{'ACGT' * 6}\t0"] * 10
+    (tmp_path / "mixed.tsv").write_text("\n".join(rows) + "\n")
+    assert main(["dashboard", "--data", str(tmp_path / "mixed.tsv"), "--models", "cnn",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "length" in err and err.count("\n") == 1
+
+
+def test_train_then_predict_a_fasta_records_provenance(tmp_path, motif_data, capsys):
     positives = motif_data.X[motif_data.y == 1][:150]
     (tmp_path / "pos.fa").write_text("".join(f">p{i}\n{s}\n" for i, s in enumerate(positives)))
     assert main(["train", "--data", str(tmp_path / "pos.fa"), "--model", "cnn", "--epochs", "2",
@@ -48,14 +87,17 @@ def test_train_then_predict_a_fasta(tmp_path, motif_data, capsys):
     lines = (tmp_path / "p.tsv").read_text().splitlines()
     assert len(lines) == 151 and lines[1].startswith("p0\t")
     assert capsys.readouterr().out == ""
+    trained = json.loads((tmp_path / "m.pt.provenance.json").read_text())
+    assert trained["seed"] == 0 and trained["versions"]["sklearn_demo"]
+    predicted = json.loads((tmp_path / "p.tsv.provenance.json").read_text())
+    assert predicted["arguments"]["model"] == str(tmp_path / "m.pt")
+    assert predicted["command"].startswith("sklearn-demo")
 
 
 def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
     test_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
     assert main(["train", "--data", str(test_file), "--model", "cnn", "--epochs", "1",
                  "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
-    from sklearn_demo import load_model
-
     assert load_model(tmp_path / "m.pt").classes_.tolist() == [0, 1]
 
 

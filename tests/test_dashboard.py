@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+
+from sklearn_demo import fetch_jaspar_motifs
+from sklearn_demo.dashboard import (
+    ModelExplanation, load_dashboard_data, match_label, recovered_motif,
+)
+from sklearn_demo.estimators import reverse_complement
+from sklearn_demo.motifs import match_motifs
+
+
+def _fasta(path, seqs):
+    path.write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(seqs)))
+    return path
+
+
+def test_default_is_the_planted_set_with_its_sites_kept_aligned():
+    data = load_dashboard_data(n_samples=80, seed=3)
+    assert (len(data.X_train), len(data.X_test)) == (60, 20)
+    assert data.y_test.sum() == 10  # stratified
+    for seq, label, sites in zip(data.X_test, data.y_test, data.sites_test):
+        assert bool(sites) == bool(label)
+        for mid, start, end, _ in sites:
+            assert end - start == data.planted[mid][1].shape[1]
+    whole = load_dashboard_data(n_samples=80, seed=3, split=False)
+    assert whole.whole and len(whole.X_test) == 80 and "80 sequences" in whole.summary()
+
+
+def test_fasta_positives_with_and_without_negatives(tmp_path):
+    rng = np.random.RandomState(0)
+    seqs = ["".join(rng.choice(list("ACGT"), 30)) for _ in range(40)]
+    pos = _fasta(tmp_path / "pos.fa", seqs[:20])
+    neg = _fasta(tmp_path / "neg.fa", seqs[20:])
+    paired = load_dashboard_data([pos, neg], split=False)
+    assert sorted(paired.X_test[paired.y_test == 0]) == sorted(seqs[20:])
+    shuffled = load_dashboard_data([pos], split=False)
+    negatives = shuffled.X_test[shuffled.y_test == 0]
+    assert len(negatives) == 20 and not set(negatives) & set(seqs[:20])
+
+
+def test_tsv_keeps_its_own_labels(tmp_path):
+    rows = [f"{'ACGT' * 5}\tbound" if i % 2 else f"{'TTGA' * 5}\tunbound" for i in range(20)]
+    (tmp_path / "d.tsv").write_text("sequence\tlabel\n" + "\n".join(rows) + "\n")
+    data = load_dashboard_data([tmp_path / "d.tsv"])
+    assert set(data.y_train) == {"bound", "unbound"} and len(data.X_test) == 5
+
+
+def test_deepbind_pair_is_training_and_test_set(mirror):
+    pair = [mirror / "GABPA_GM12878_GABP_HudsonAlpha_AC.seq.gz",
+            mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"]
+    data = load_dashboard_data(pair)
+    assert len(data.X_train) == 2 * 6066  # 6,066 bound sequences plus one shuffle each
+    assert set(np.unique(data.y_test)) == {0, 1}
+
+
+@pytest.mark.parametrize("files, message", [
+    (["a.fa", "b.tsv"], "two data files must be a DeepBind training/test pair"),
+    (["a.fa", "a.fa", "a.fa"], "takes one or two files"),
+    (["one.tsv"], "must hold two classes"),
+])
+def test_bad_data_names_the_problem(tmp_path, files, message):
+    _fasta(tmp_path / "a.fa", ["ACGTACGT"] * 4)
+    (tmp_path / "b.tsv").write_text("ACGT\t1\nACGA\t0\n")
+    (tmp_path / "one.tsv").write_text("ACGT\tbound\nACGA\tbound\n")
+    with pytest.raises(ValueError, match=message):
+        load_dashboard_data([tmp_path / f for f in files])
+
+
+def test_dataset_and_files_are_exclusive(tmp_path):
+    with pytest.raises(ValueError, match="either a dataset name or data files"):
+        load_dashboard_data([tmp_path / "x.fa"], dataset="REST")
+
+
+def _explanation(class_motifs, filters=None):
+    return ModelExplanation(
+        name="Toy", examples=np.array([]), example_scores=np.array([]), example_sites=[],
+        saliency=np.zeros((0, 4, 1)), temporal=np.zeros((0, 2, 1)),
+        class_motifs=np.array(class_motifs), class_scores=np.ones(len(class_motifs)),
+        class_matches=match_motifs(class_motifs, n_matches=5), class_pwm=class_motifs[0],
+        filter_pwms=None if filters is None else np.array(filters),
+        filter_matches=None if filters is None else match_motifs(filters, n_matches=5))
+
+
+def test_recovered_motif_finds_a_planted_motif_on_either_strand():
+    motifs = fetch_jaspar_motifs(["MA0139", "MA0062"])
+    ctcf, gabpa = motifs["MA0139"].pwm, motifs["MA0062"].pwm
+    flat = np.full((4, ctcf.shape[1]), 0.25)
+    # CTCF given as its reverse complement among the filters: found, turned back.
+    found = recovered_motif(_explanation([flat], [reverse_complement(ctcf[None])[0]]), "MA0139")
+    assert found is not None and found[1] == "filter 0" and found[2] < 1e-6
+    np.testing.assert_allclose(found[0], ctcf)
+    assert recovered_motif(_explanation([gabpa]), "MA0139") is None
+    assert recovered_motif(_explanation([gabpa]), "MA0062")[1] == "class-optimised input 1"
+
+
+def test_match_label_is_short():
+    assert match_label([]) == "no match"

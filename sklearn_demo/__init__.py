@@ -19,7 +19,7 @@ from .io import read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs
 from .persistence import load_model, save_model
 from .shuffle import dinucleotide_shuffle
-from .streaming import predict_fasta
+from .streaming import explain_fasta, predict_fasta
 
 try:
     __version__ = version("sklearn-demo")
@@ -45,6 +45,7 @@ __all__ = [
     "match_motifs",
     "one_hot_decode",
     "one_hot_encode",
+    "explain_fasta",
     "predict_fasta",
     "read_deepbind",
     "read_fasta",

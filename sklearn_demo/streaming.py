@@ -1,10 +1,12 @@
-"""Prediction over sequence files larger than memory, in batches."""
+"""Prediction and explanation over sequence files larger than memory, in batches."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
+from pathlib import Path
 
+import numpy as np
 from Bio import SeqIO
 
 from ._atomic import atomic_path
@@ -83,15 +85,111 @@ def predict_fasta(
     written = 0
     with atomic_path(output) as tmp, open(tmp, "w") as out:
         out.write("name\tprobability\n")
-        for names, sequences in iter_fasta_batches(fasta, batch_size):
-            try:
-                proba = estimator.predict_proba(sequences)[:, 1]
-            except ValueError:
-                _raise_for_bad_record(fasta, names, sequences, first_record=written + 1)
-                raise
+        for names, proba in _batch_results(fasta, batch_size,
+                                           lambda seqs: estimator.predict_proba(seqs)[:, 1]):
             out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
             written += len(names)
     return written
+
+
+def explain_fasta(
+    explainer: object,
+    fasta: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    batch_size: int = 1000,
+) -> int:
+    """Run a fitted explainer's ``transform`` over every record of ``fasta``,
+    streaming, into a ``.npy`` array on disk.
+
+    ``output`` gets an array of shape ``(n_records, ...)`` (float32; e.g.
+    ``(n, 4, L)`` for :class:`SaliencyExplainer`, ``(n, 2, L)`` for
+    :class:`TemporalScorer`) written batch by batch through a memory map, so
+    memory stays bounded by ``batch_size`` whatever the file's size; the
+    record names go to ``output`` + ``.names.txt``, one per line, in the same
+    order. Both are written to temporary files and renamed when complete. All
+    records must have one length (the array is rectangular).
+
+    Parameters
+    ----------
+    explainer : fitted SaliencyExplainer, TemporalScorer or ClassOptimizer
+    fasta : str or path-like
+    output : str or path-like
+        Path of the ``.npy`` file; open it with ``np.load(output, mmap_mode="r")``.
+    batch_size : int, default=1000
+
+    Returns
+    -------
+    n_written : int
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
+    >>> data = make_motif_dataset(60, random_state=0)
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> explainer = SaliencyExplainer(FrozenEstimator(clf)).fit(data.X)
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "in.fa").write_text(">s1\\n" + data.X[0] + "\\n>s2\\n" + data.X[1] + "\\n")
+    >>> explain_fasta(explainer, folder / "in.fa", folder / "saliency.npy")
+    2
+    >>> np.load(folder / "saliency.npy").shape
+    (2, 4, 101)
+    """
+    n_records = count_fasta_records(fasta)
+    if n_records == 0:
+        raise ValueError(f"{fasta} holds no FASTA records.")
+    names_path = Path(str(output) + ".names.txt")
+    written, array = 0, None
+    with atomic_path(output, suffix=".npy") as tmp, atomic_path(names_path) as tmp_names, \
+            open(tmp_names, "w") as names_out:
+        for names, values in _batch_results(fasta, batch_size, explainer.transform):
+            if array is None:
+                array = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32,
+                                                  shape=(n_records, *values.shape[1:]))
+            elif values.shape[1:] != array.shape[1:]:
+                raise ValueError(
+                    f"{fasta}, records {written + 1}-{written + len(names)}: explanations of "
+                    f"shape {values.shape[1:]} after {array.shape[1:]} before; explain_fasta "
+                    f"needs sequences of one length.")
+            array[written:written + len(names)] = values
+            names_out.writelines(f"{name}\n" for name in names)
+            written += len(names)
+        array.flush()
+        del array  # close the memory map before the file is renamed
+    return written
+
+
+def count_fasta_records(path: str | os.PathLike) -> int:
+    """Number of records (``>`` lines) in a plain or gzip FASTA file, streaming.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
+    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n")
+    >>> count_fasta_records(path)
+    2
+    """
+    with open_text(path) as handle:
+        return sum(1 for line in handle if line.startswith(">"))
+
+
+def _batch_results(
+    fasta: str | os.PathLike, batch_size: int, compute: Callable[[list[str]], np.ndarray]
+) -> Iterator[tuple[list[str], np.ndarray]]:
+    """``compute`` on every batch of records; a batch that fails validation
+    is re-raised naming the file, record number and id of its bad record."""
+    done = 0
+    for names, sequences in iter_fasta_batches(fasta, batch_size):
+        try:
+            result = compute(sequences)
+        except ValueError:
+            _raise_for_bad_record(fasta, names, sequences, first_record=done + 1)
+            raise
+        yield names, result
+        done += len(names)
 
 
 def _raise_for_bad_record(fasta, names: list[str], sequences: list[str],

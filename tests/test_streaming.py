@@ -5,8 +5,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from sklearn_demo import CNNClassifier
-from sklearn_demo.streaming import iter_fasta_batches, predict_fasta
+from sklearn.frozen import FrozenEstimator
+
+from sklearn_demo import CNNClassifier, SaliencyExplainer, TemporalScorer
+from sklearn_demo.streaming import count_fasta_records, explain_fasta, iter_fasta_batches, predict_fasta
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,39 @@ def test_bad_record_leaves_no_partial_output(tiny_model, motif_data, tmp_path):
     with pytest.raises(ValueError, match="record 71 \\('seq70'\\): it has invalid character 'Z' at position 10"):
         predict_fasta(tiny_model, fasta, tmp_path / "out.tsv", batch_size=32)
     assert [p.name for p in tmp_path.iterdir()] == ["in.fa"]
+
+
+@pytest.mark.parametrize("explainer_class, shape", [(SaliencyExplainer, (4, 101)),
+                                                    (TemporalScorer, (2, 101))])
+def test_streamed_explanations_equal_in_memory_ones(explainer_class, shape, tiny_model,
+                                                     motif_data, tmp_path):
+    explainer = explainer_class(FrozenEstimator(tiny_model)).fit(motif_data.X)
+    fasta = _fasta(tmp_path / "in.fa", motif_data.X[:70])
+    out = tmp_path / "expl.npy"
+    assert explain_fasta(explainer, fasta, out, batch_size=32) == 70
+    streamed = np.load(out, mmap_mode="r")
+    assert streamed.shape == (70, *shape) and streamed.dtype == np.float32
+    np.testing.assert_allclose(streamed, explainer.transform(motif_data.X[:70]), rtol=1e-5,
+                               atol=1e-7)
+    names = (tmp_path / "expl.npy.names.txt").read_text().split()
+    assert names == [f"seq{i}" for i in range(70)]
+
+
+def test_streamed_explanations_fail_whole(tiny_model, motif_data, tmp_path):
+    explainer = SaliencyExplainer(FrozenEstimator(tiny_model)).fit(motif_data.X)
+    mixed = list(motif_data.X[:40]) + [s[:90] for s in motif_data.X[40:50]]
+    with pytest.raises(ValueError, match="records 41-50: .*needs sequences of one length"):
+        explain_fasta(explainer, _fasta(tmp_path / "mixed.fa", mixed), tmp_path / "o.npy",
+                      batch_size=40)
+    bad = list(motif_data.X[:20])
+    bad[5] = "N" * 50 + "?" + "N" * 50
+    with pytest.raises(ValueError, match="record 6 \\('seq5'\\): it has invalid character '\\?'"):
+        explain_fasta(explainer, _fasta(tmp_path / "bad.fa", bad), tmp_path / "o.npy")
+    (tmp_path / "empty.fa").write_text("")
+    with pytest.raises(ValueError, match="holds no FASTA records"):
+        explain_fasta(explainer, tmp_path / "empty.fa", tmp_path / "o.npy")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.fa", "empty.fa", "mixed.fa"]
+    assert count_fasta_records(tmp_path / "bad.fa") == 20
 
 
 def test_batches_of_a_gzip_fasta(tmp_path):

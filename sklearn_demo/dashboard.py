@@ -22,6 +22,7 @@ from sklearn.model_selection import train_test_split
 
 from .baselines import GappedKmerSVC, KmerClassifier
 from .datasets import fetch_deepbind_encode, make_motif_dataset, read_training_file
+from .encoding import as_one_hot
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier, reverse_complement
 from .explain import ClassOptimizer, SaliencyExplainer, TemporalScorer, first_layer_pwms
 from .explain.ground_truth import position_importance, site_auroc
@@ -206,7 +207,8 @@ class ModelExplanation:
     example_scores: np.ndarray
     example_sites: list
     saliency: np.ndarray
-    """(n_examples, 4, L) DeMo saliency of the examples."""
+    """(n_examples, 4, L) gradient of the logit at every base; its magnitude at
+    the present base is DeMo's saliency."""
     temporal: np.ndarray
     """(n_examples, 2, L) forward and backward output scores."""
     class_motifs: np.ndarray
@@ -251,7 +253,9 @@ def explain_model(
     candidates = np.flatnonzero(positive)
     chosen = candidates[np.argsort(-score[candidates], kind="stable")[:n_examples]]
     examples = data.X_test[chosen]
-    explainer = SaliencyExplainer(frozen).fit(examples)
+    # The logit, not DeMo's log p: log p's gradient vanishes for the confident
+    # sequences shown here (it carries a factor 1 - p).
+    explainer = SaliencyExplainer(frozen, method="gradient", class_score="logit").fit(examples)
     # With planted sites, every test positive's saliency is scored against them.
     explained = candidates if data.sites_test else chosen
     saliency_all = explainer.transform(data.X_test[explained])
@@ -275,7 +279,8 @@ def explain_model(
             for _, start, end, _ in data.sites_test[i]:
                 mask[row, start:end] = True
         result.saliency_site_auroc = site_auroc(
-            position_importance(saliency_all, "saliency"), mask)
+            position_importance(np.abs(saliency_all) * as_one_hot(data.X_test[explained]),
+                                "saliency"), mask)
     return result
 
 
@@ -329,12 +334,15 @@ HOW_TO_READ = {
         "drops faster than AUC when the positives are hard to rank at the top. Curves closer to "
         "the top-left (ROC) and top-right (PR) corners are better."),
     "saliency": (
-        "DeMo's saliency map for the test sequences this model scores highest: the magnitude of "
-        "the derivative of log p(bound) with respect to each input base, at the base present. "
-        "Tall letters in the logo (top) and dark cells in the heatmap (bottom, all four bases; "
-        "red raises the score, blue lowers it) are the positions the prediction is most "
-        "sensitive to; a binding site shows as a run of tall letters. Shaded spans are the "
-        "planted sites, where known."),
+        "Saliency maps of the test positives this model scores highest: the derivative of the "
+        "model's log-odds of bound (its logit) with respect to each input base. The logo (top) "
+        "shows it at the base present (gradient x input): tall letters are the bases the "
+        "prediction is most sensitive to, DeMo's saliency, and letters below the line lower the "
+        "score. The heatmap (bottom) shows it at all four bases: red where that base would raise "
+        "the score, blue where it would lower it. A binding site shows as a run of tall letters. "
+        "Shaded spans are the planted sites, where known. (DeMo differentiates log p(bound), "
+        "whose gradient carries a factor 1 - p and vanishes for the confident sequences shown "
+        "here.)"),
     "temporal": (
         "The model's output p(bound) after reading the sequence up to each position: forward "
         "(from the left end to position i, blue) and backward (from the right end back to "

@@ -2,6 +2,7 @@
 Figure and never calls ``plt.show()``."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -16,7 +17,10 @@ def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
     import pandas as pd
 
     frame = pd.DataFrame(np.asarray(matrix, dtype=float).T, columns=list("ACGT"))
-    logomaker.Logo(frame, ax=ax, color_scheme="classic", baseline_width=0.5)
+    with warnings.catch_warnings():
+        # an all-zero matrix (no information) is drawn as an empty logo
+        warnings.filterwarnings("ignore", "Attempting to set identical low and high ylims")
+        logomaker.Logo(frame, ax=ax, color_scheme="classic", baseline_width=0.5)
     ax.set_ylabel(ylabel)
     ax.set_xlim(-0.5, matrix.shape[1] - 0.5)
 

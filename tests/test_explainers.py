@@ -140,6 +140,31 @@ def test_target_class_flips_the_sign_of_the_gradient(models, motif_data):
         SaliencyExplainer(FrozenEstimator(clf), target_class=7).fit(X)
 
 
+def test_logit_score_is_the_log_proba_gradient_without_its_saturating_factor(models, motif_data):
+    clf = models[CNNClassifier]
+    X = one_hot_encode(motif_data.X[:3])
+    log_p = SaliencyExplainer(FrozenEstimator(clf), method="gradient").fit(X).transform(X)
+    logit = SaliencyExplainer(FrozenEstimator(clf), method="gradient",
+                              class_score="logit").fit(X).transform(X)
+    # d log p/dx = (1 - p) * d logit/dx for a sigmoid output: closed form.
+    p = clf.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(log_p, (1 - p)[:, None, None] * logit, rtol=1e-4, atol=1e-7)
+    # A sequence scored with certainty: log p's gradient underflows, the logit's does not.
+    frozen = FrozenEstimator(clf)
+    with torch.no_grad():
+        clf.module_.output.bias += 200.0
+    try:
+        saturated = SaliencyExplainer(frozen, method="gradient").fit(X).transform(X[:1])
+        informative = SaliencyExplainer(frozen, method="gradient",
+                                        class_score="logit").fit(X).transform(X[:1])
+    finally:
+        with torch.no_grad():
+            clf.module_.output.bias -= 200.0
+    assert not saturated.any() and np.abs(informative).max() > 0
+    with pytest.raises(ValueError, match="'class_score' must be one of"):
+        SaliencyExplainer(frozen, class_score="prob").fit(X)
+
+
 @pytest.mark.parametrize("method", ["saliency", "ism"])
 def test_batches_do_not_change_results(models, motif_data, method):
     clf = models[CNNRNNClassifier]

@@ -10,12 +10,17 @@ from .._validation import check_number
 from ._base import ModelExplainer, evaluation_mode
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
+CLASS_SCORES = ("log_proba", "logit")
 
 
 class SaliencyExplainer(ModelExplainer):
     """Attribute a classifier's class score to every position and nucleotide.
 
-    The class score is ``log p(target_class | x)``, as in DeMo. Methods:
+    The class score is ``log p(target_class | x)``, as in DeMo, or with
+    ``class_score="logit"`` the target class's logit (log-odds). The two
+    differ by a per-sequence factor ``p(other class)`` in the gradient, which
+    underflows to exactly 0 in float32 for sequences the model is certain
+    about (logit above ~100): explain those with the logit. Methods:
 
     * ``"saliency"``: DeMo's map, ``|d score / d x| * x``: the magnitude of the
       first-order derivative at the bases present (zero elsewhere).
@@ -40,6 +45,9 @@ class SaliencyExplainer(ModelExplainer):
         ``"ism"``, ``"deepshap"``.
     target_class : label or None, default=None
         Class whose score is explained; None takes ``classes_[1]``.
+    class_score : {"log_proba", "logit"}, default="log_proba"
+        What the gradient methods and ISM differentiate or compare
+        (``"deepshap"`` always explains the logit).
     batch_size : int, default=256
         Sequences (or mutants, for ISM) per forward pass: memory stays bounded
         for any number of sequences.
@@ -72,6 +80,7 @@ class SaliencyExplainer(ModelExplainer):
         *,
         method: str = "saliency",
         target_class: object = None,
+        class_score: str = "log_proba",
         batch_size: int = 256,
         n_references: int = 10,
         n_samples: int = 200,
@@ -80,6 +89,7 @@ class SaliencyExplainer(ModelExplainer):
         self.estimator = estimator
         self.method = method
         self.target_class = target_class
+        self.class_score = class_score
         self.batch_size = batch_size
         self.n_references = n_references
         self.n_samples = n_samples
@@ -91,6 +101,11 @@ class SaliencyExplainer(ModelExplainer):
             raise ValueError(
                 f"SaliencyExplainer: parameter 'method' must be one of {METHODS}, "
                 f"got {self.method!r}."
+            )
+        if self.class_score not in CLASS_SCORES:
+            raise ValueError(
+                f"SaliencyExplainer: parameter 'class_score' must be one of {CLASS_SCORES}, "
+                f"got {self.class_score!r}."
             )
         self._check_batch_size()
         for name in ("n_references", "n_samples"):
@@ -112,8 +127,13 @@ class SaliencyExplainer(ModelExplainer):
             return np.abs(gradient) * X_enc
         return gradient * X_enc
 
+    def _class_score(self, x: torch.Tensor) -> torch.Tensor:
+        if self.class_score == "logit":
+            return self._target_sign() * self.classifier_.module_(x)
+        return super()._class_score(x)
+
     def gradient(self, X_enc: np.ndarray) -> np.ndarray:
-        """d log p(target_class | x) / dx for one-hot ``X_enc`` (n, 4, L)."""
+        """d (class score) / dx for one-hot ``X_enc`` (n, 4, L)."""
         out = np.empty_like(X_enc)
         with evaluation_mode(self.classifier_.module_):
             for part, x in self._batches(X_enc):

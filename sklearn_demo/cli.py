@@ -30,6 +30,8 @@ from .dashboard import (
     write_dashboard,
 )
 from .persistence import load_model, save_model
+
+NETWORK_CLASSES = tuple(NETWORKS.values())
 from .streaming import predict_fasta
 
 
@@ -74,15 +76,15 @@ def _write_provenance(path: Path, args: argparse.Namespace) -> None:
         tmp.write_text(json.dumps({"command": _command(args), **provenance(args)}, indent=1) + "\n")
 
 
-def _explain_and_write(args, data, models: dict, log) -> Path:
-    """Score (when labelled), explain every network, write the report."""
-    scores = score_models(models, data.X_test, data.y_test)
+def _explain_and_write(args, data, models: dict, log, train_seconds=None) -> Path:
+    """Score, explain every network, write the report."""
+    scores = score_models(models, data.X_test, data.y_test, train_seconds)
     for row in scores[0]:
         log(f"  {row['model']}: test AUC {row['test_auc']:.3f}, AUPRC {row['test_auprc']:.3f}")
     results = []
     for name, model in models.items():
-        if name in (cls.__name__ for cls in BASELINES.values()):
-            continue
+        if not isinstance(model, NETWORK_CLASSES):
+            continue  # baselines are scored, not explained
         log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
         start = time.perf_counter()
         results.append(explain_model(model, data, n_iter=args.class_iterations, seed=args.seed))
@@ -107,14 +109,14 @@ def run_dashboard(args: argparse.Namespace) -> Path:
     keys = _parse_models(args.models) + (list(BASELINES) if args.baselines else [])
     log = _logger(args)
     data = _data(args)
-    models = train_models(keys, data, epochs=args.epochs, device=args.device, seed=args.seed,
-                          verbose=0 if args.quiet else 1, log=log)
+    models, train_seconds = train_models(keys, data, epochs=args.epochs, device=args.device,
+                                         seed=args.seed, verbose=0 if args.quiet else 1, log=log)
     model_dir = Path(args.out) / "models"
     model_dir.mkdir(parents=True, exist_ok=True)
     for name, model in models.items():
-        if name not in (cls.__name__ for cls in BASELINES.values()):
+        if isinstance(model, NETWORK_CLASSES):
             save_model(model, model_dir / f"{name}.pt")
-    return _explain_and_write(args, data, models, log)
+    return _explain_and_write(args, data, models, log, train_seconds)
 
 
 def run_explain(args: argparse.Namespace) -> Path:

@@ -192,17 +192,26 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
         cells = [f"{cell[name, m]['test_auc']:.3f} / {cell[name, m]['test_auprc']:.3f}"
                  if (name, m) in cell else "" for m in models]
         lines.append(f"| {name} | {DEEPBIND_ENCODE[name][2]:.3f} | " + " | ".join(cells) + " |")
+    # Summary rows only over the datasets every model has, so they compare.
+    complete = [n for n in datasets if all((n, m) in cell for m in models)]
+    scope = "" if len(complete) == len(datasets) else f" ({len(complete)} datasets all models have)"
     for label, fn in (("mean", np.mean), ("median", np.median)):
-        published = fn([DEEPBIND_ENCODE[n][2] for n in datasets])
-        values = [fn([cell[n, m]["test_auc"] for n in datasets if (n, m) in cell]) for m in models]
-        lines.append(f"| **{label}** | **{published:.3f}** | "
+        if not complete:
+            break
+        published = fn([DEEPBIND_ENCODE[n][2] for n in complete])
+        values = [fn([cell[n, m]["test_auc"] for n in complete]) for m in models]
+        lines.append(f"| **{label}**{scope} | **{published:.3f}** | "
                      + " | ".join(f"**{v:.3f}**" for v in values) + " |")
-    lines += ["", "Train seconds / predict seconds (training sequences) per cell:", "",
+    lines += ["", "Train seconds / predict seconds (training sequences; torch threads, where "
+              "recorded) per cell. Cells run beside other jobs are not speed figures: see the "
+              "speed benchmark for those.", "",
               "| dataset | " + " | ".join(models) + " |", "|---" * (len(models) + 1) + "|"]
     for name in datasets:
         lines.append(f"| {name} | " + " | ".join(
             f"{cell[name, m]['train_s']:.0f} / {cell[name, m]['predict_s']:.1f} "
-            f"({cell[name, m].get('n_train', '?')})"
+            f"({cell[name, m].get('n_train', '?')}"
+            + (f"; {cell[name, m]['torch_threads']} thr" if "torch_threads" in cell[name, m] else "")
+            + ")"
             if (name, m) in cell else "" for m in models) + " |")
     lines += ["", f"![AUC vs DeepBind]({figure})", ""]
     return "\n".join(lines)

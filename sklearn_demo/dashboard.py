@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,6 +227,13 @@ class ModelExplanation:
     saliency_site_auroc: float | None = None
     """With planted data: AUROC of per-position saliency for planted vs other positions."""
 
+    def firing_filters(self) -> list[int]:
+        """Filters that fire on the training positives: a filter that never
+        fires has a uniform matrix, whose JASPAR "matches" mean nothing."""
+        if self.filter_sites is None:
+            return []
+        return [int(i) for i in np.flatnonzero(self.filter_sites > 0)]
+
 
 def explain_model(
     model: object,
@@ -302,8 +310,8 @@ def recovered_motif(
                   for i, (pwm, m) in enumerate(zip(explanation.class_motifs,
                                                    explanation.class_matches))]
     if explanation.filter_pwms is not None:
-        candidates += [(pwm, f"filter {i}", m) for i, (pwm, m) in enumerate(
-            zip(explanation.filter_pwms, explanation.filter_matches))]
+        candidates += [(explanation.filter_pwms[i], f"filter {i}", explanation.filter_matches[i])
+                       for i in explanation.firing_filters()]
     best = None
     for pwm, source, matches in candidates:
         for match in matches:
@@ -328,8 +336,9 @@ def match_label(matches: Sequence[MotifMatch], n: int = 2) -> str:
 HOW_TO_READ = {
     "glance": (
         "One line per network: its test AUC, the known motif (JASPAR CORE, by TOMTOM) closest "
-        "to the input it would most like to see, and the closest match among its first-layer "
-        "filters. The panels below show the evidence behind each entry."),
+        "to the input it would most like to see (class optimisation), and the JASPAR motif that "
+        "is most often the best match of its first-layer filters (among filters that fire on "
+        "the training positives). The panels below show the evidence behind each entry."),
     "comparison": (
         "Each model was fitted on the training set only and scored once on the held-out test "
         "set. AUC is the chance that a random bound sequence scores above a random unbound one "
@@ -424,8 +433,7 @@ def _model_section(writer: ReportWriter, result: ModelExplanation,
         figure_html(plot_logo_grid(list(result.class_motifs), titles, ncols=4),
                     "class-optimised motifs"), [class_file]))
     if result.filter_pwms is not None:
-        firing = [i for i in range(len(result.filter_pwms)) if result.filter_sites[i] > 0]
-        shown = sorted(firing, key=lambda i: result.filter_matches[i][0].p_value
+        shown = sorted(result.firing_filters(), key=lambda i: result.filter_matches[i][0].p_value
                        if result.filter_matches[i] else 1.0)[:12]
         filter_file = writer.write_json(f"{key}_filters.json", {
             "pwms": result.filter_pwms, "n_sites": result.filter_sites,
@@ -452,11 +460,14 @@ def _glance_section(writer: ReportWriter, data: DashboardData, scores, results) 
             row["test AUC"] = auc.get(result.name)
         row["class optimisation: best JASPAR match"] = match_label(result.class_matches[0], 1)
         if result.filter_matches is not None:
-            best = min((ms[0] for ms in result.filter_matches if ms), key=lambda m: m.p_value,
-                       default=None)
-            row["closest filter match"] = match_label([best] if best else [], 1)
+            firing = result.firing_filters()
+            tops = Counter(result.filter_matches[i][0].name for i in firing
+                           if result.filter_matches[i])
+            row["most frequent filter match"] = (
+                f"{tops.most_common(1)[0][0]} ({tops.most_common(1)[0][1]} of {len(firing)} "
+                f"firing filters)" if tops else "no filter fires")
         else:
-            row["closest filter match"] = "(no filters)"
+            row["most frequent filter match"] = "(no filters)"
         if data.planted:
             found = [data.planted[mid][0] for mid in data.planted if recovered_motif(result, mid)]
             row["planted motifs recovered"] = f"{len(found)}/{len(data.planted)} " + (

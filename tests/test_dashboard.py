@@ -71,13 +71,14 @@ def test_dataset_and_files_are_exclusive(tmp_path):
         load_dashboard_data([tmp_path / "x.fa"], dataset="REST")
 
 
-def _explanation(class_motifs, filters=None):
+def _explanation(class_motifs, filters=None, sites=None):
     return ModelExplanation(
         name="Toy", examples=np.array([]), example_scores=np.array([]), example_sites=[],
         saliency=np.zeros((0, 4, 1)), temporal=np.zeros((0, 2, 1)),
         class_motifs=np.array(class_motifs), class_scores=np.ones(len(class_motifs)),
         class_matches=match_motifs(class_motifs, n_matches=5), class_pwm=class_motifs[0],
         filter_pwms=None if filters is None else np.array(filters),
+        filter_sites=None if filters is None else np.array(sites or [10] * len(filters)),
         filter_matches=None if filters is None else match_motifs(filters, n_matches=5))
 
 
@@ -90,6 +91,8 @@ def test_recovered_motif_finds_a_planted_motif_on_either_strand():
     assert found is not None and found[1] == "filter 0" and found[2] < 1e-6
     np.testing.assert_allclose(found[0], ctcf)
     assert recovered_motif(_explanation([gabpa]), "MA0139") is None
+    # A filter that never fired carries no motif, whatever TOMTOM says of it.
+    assert recovered_motif(_explanation([flat], [ctcf], sites=[0]), "MA0139") is None
     assert recovered_motif(_explanation([gabpa]), "MA0062")[1] == "class-optimised input 1"
 
 

@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-explain", type=int, default=100_000,
                         help="sequences to explain (saliency; CNN-RNN is slower)")
     parser.add_argument("--models", nargs="+", default=["cnn", "cnnrnn"])
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--no-report", action="store_true")
     args = parser.parse_args(argv)
@@ -105,11 +106,10 @@ def main(argv: list[str] | None = None) -> None:
             model = classes[key](max_epochs=1, random_state=0, verbose=0).fit(data.X, data.y)
             model_path = tmp / f"{key}.pkl"
             model_path.write_bytes(pickle.dumps(model))
-            for mode, source, n in [("predict-stream", fasta, args.n),
-                                    ("predict-memory", fasta, args.n),
-                                    ("saliency-stream", small, args.n_explain)]:
-                row = measure(mode, model_path, source, tmp / "out", args.batch_size
-                              if mode != "saliency-stream" else 1000)
+            for mode in args.modes:
+                source = small if mode == "saliency-stream" else fasta
+                row = measure(mode, model_path, source, tmp / "out",
+                              1000 if mode == "saliency-stream" else args.batch_size)
                 row.update(model=type(model).__name__, mode=mode)
                 rows.append(row)
                 print(f"{row['model']:17s} {mode:16s} {row['n']:>9,} seqs "

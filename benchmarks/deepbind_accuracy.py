@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--cache-dir", default=HERE / "results" / "cells", type=Path)
     parser.add_argument("--out", default=HERE / "results", type=Path)
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: rewrite the CSV, figure and table from cached cells")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads per cell (default: CPU cores / n-jobs)")
     args = parser.parse_args(argv)
@@ -254,8 +256,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 "cache_dir": str(args.cache_dir), "max_train": {"gkm": args.max_train_gkm},
                 "threads": args.threads or max(1, (os.cpu_count() or 1) // max(1, args.n_jobs))}
     datasets = [_full_name(d) for d in args.datasets]
-    rows = run(datasets, args.models, variant, params, settings, args.backend, args.n_jobs,
-               args.scheduler)
+    rows = [] if args.report_only else run(datasets, args.models, variant, params, settings,
+                                           args.backend, args.n_jobs, args.scheduler)
     args.out.mkdir(parents=True, exist_ok=True)
     all_rows = [json.loads(p.read_text()) for p in sorted(args.cache_dir.glob("*.json"))]
     with open(args.out / "deepbind_accuracy.csv", "w", newline="") as handle:

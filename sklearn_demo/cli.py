@@ -87,7 +87,8 @@ def _explain_and_write(args, data, models: dict, log, train_seconds=None) -> Pat
             continue  # baselines are scored, not explained
         log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
         start = time.perf_counter()
-        results.append(explain_model(model, data, n_iter=args.class_iterations, seed=args.seed))
+        results.append(explain_model(model, data, n_iter=args.class_iterations, seed=args.seed,
+                                     test_scores=scores[1][name][1]))
         log(f"  done in {time.perf_counter() - start:.0f} s")
     page = write_dashboard(args.out, data, scores, results, command=_command(args),
                            provenance=provenance(args))

@@ -244,9 +244,13 @@ def explain_model(
     n_iter: int = 1000,
     n_matches: int = 5,
     seed: int = 0,
+    test_scores: np.ndarray | None = None,
 ) -> ModelExplanation:
     """Run saliency, temporal scores, class optimisation and first-layer
     filter motifs on a fitted network, on the test set.
+
+    ``test_scores`` (p of the positive class for ``data.X_test``, e.g. from
+    :func:`score_models`) saves predicting the test set again.
 
     Examples
     --------
@@ -260,7 +264,7 @@ def explain_model(
     positive = np.asarray(data.y_test) == model.classes_[1]
     if not positive.any():
         raise ValueError("the test set holds no positive sequences to explain.")
-    score = model.predict_proba(data.X_test)[:, 1]
+    score = model.predict_proba(data.X_test)[:, 1] if test_scores is None else test_scores
     candidates = np.flatnonzero(positive)
     chosen = candidates[np.argsort(-score[candidates], kind="stable")[:n_examples]]
     examples = data.X_test[chosen]
@@ -400,28 +404,27 @@ def _model_section(writer: ReportWriter, result: ModelExplanation,
     key = result.name.lower()
     section = Section(result.name, key)
     sites = [_site_labels(s, planted) for s in result.example_sites] or [[]] * len(result.examples)
-    saliency_rows, temporal_rows = [], []
-    for i, sequence in enumerate(result.examples):
-        for pos, letter in enumerate(sequence):
-            saliency_rows.append({"example": i + 1, "position": pos, "base": letter,
-                                  **dict(zip("ACGT", result.saliency[i, :, pos].tolist()))})
-            temporal_rows.append({"example": i + 1, "position": pos, "base": letter,
-                                  "forward": float(result.temporal[i, 0, pos]),
-                                  "backward": float(result.temporal[i, 1, pos])})
-    section.panels.append(Panel(
-        "Saliency maps", HOW_TO_READ["saliency"],
-        "".join(figure_html(plot_saliency(result.saliency[i], seq, sites=sites[i],
-                                          title=_example_title(result, i)),
-                            f"saliency of example {i + 1}")
-                for i, seq in enumerate(result.examples)),
-        [writer.write_csv(f"{key}_saliency.csv", saliency_rows)]))
-    section.panels.append(Panel(
-        "Temporal output scores", HOW_TO_READ["temporal"],
-        "".join(figure_html(plot_temporal_scores(result.temporal[i], seq, sites=sites[i],
-                                                 title=_example_title(result, i)),
-                            f"temporal scores of example {i + 1}")
-                for i, seq in enumerate(result.examples)),
-        [writer.write_csv(f"{key}_temporal.csv", temporal_rows)]))
+    saliency_rows = [{"example": i + 1, "position": pos, "base": letter,
+                      **dict(zip("ACGT", result.saliency[i, :, pos].tolist()))}
+                     for i, sequence in enumerate(result.examples)
+                     for pos, letter in enumerate(sequence)]
+    temporal_rows = [{"example": i + 1, "position": pos, "base": letter,
+                      "forward": float(result.temporal[i, 0, pos]),
+                      "backward": float(result.temporal[i, 1, pos])}
+                     for i, sequence in enumerate(result.examples)
+                     for pos, letter in enumerate(sequence)]
+    for title, kind, alt, plot, values, rows in [
+            ("Saliency maps", "saliency", "saliency", plot_saliency, result.saliency,
+             saliency_rows),
+            ("Temporal output scores", "temporal", "temporal scores", plot_temporal_scores,
+             result.temporal, temporal_rows)]:
+        section.panels.append(Panel(
+            title, HOW_TO_READ[kind],
+            "".join(figure_html(plot(values[i], seq, sites=sites[i],
+                                     title=_example_title(result, i)),
+                                f"{alt} of example {i + 1}")
+                    for i, seq in enumerate(result.examples)),
+            [writer.write_csv(f"{key}_{kind}.csv", rows)]))
     titles = [f"restart {i + 1}, p(bound) = {score:.3f}\n{match_label(matches)}"
               for i, (score, matches) in enumerate(zip(result.class_scores, result.class_matches))]
     class_file = writer.write_json(f"{key}_class_optimization.json", {

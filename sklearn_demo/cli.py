@@ -76,9 +76,9 @@ def _write_provenance(path: Path, args: argparse.Namespace) -> None:
         tmp.write_text(json.dumps({"command": _command(args), **provenance(args)}, indent=1) + "\n")
 
 
-def _explain_and_write(args, data, models: dict, log, train_seconds=None) -> Path:
+def _explain_and_write(args, data, models: dict, log, training=None) -> Path:
     """Score, explain every network, write the report."""
-    scores = score_models(models, data.X_test, data.y_test, train_seconds)
+    scores = score_models(models, data.X_test, data.y_test, training)
     for row in scores[0]:
         log(f"  {row['model']}: test AUC {row['test_auc']:.3f}, AUPRC {row['test_auprc']:.3f}")
     results = []
@@ -110,14 +110,15 @@ def run_dashboard(args: argparse.Namespace) -> Path:
     keys = _parse_models(args.models) + (list(BASELINES) if args.baselines else [])
     log = _logger(args)
     data = _data(args)
-    models, train_seconds = train_models(keys, data, epochs=args.epochs, device=args.device,
-                                         seed=args.seed, verbose=0 if args.quiet else 1, log=log)
+    models, training = train_models(keys, data, epochs=args.epochs, device=args.device,
+                                    seed=args.seed, verbose=0 if args.quiet else 1,
+                                    max_train_gkm=args.max_train_gkm or None, log=log)
     model_dir = Path(args.out) / "models"
     model_dir.mkdir(parents=True, exist_ok=True)
     for name, model in models.items():
         if isinstance(model, NETWORK_CLASSES):
             save_model(model, model_dir / f"{name}.pt")
-    return _explain_and_write(args, data, models, log, train_seconds)
+    return _explain_and_write(args, data, models, log, training)
 
 
 def run_explain(args: argparse.Namespace) -> Path:
@@ -200,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="comma-separated subset of cnn,rnn,cnnrnn")
     dashboard.add_argument("--baselines", action="store_true",
                            help="also train the k-mer and gkm-SVM baselines")
+    dashboard.add_argument("--max-train-gkm", type=int, default=4000, metavar="N",
+                           help="train gkm-SVM on a stratified random N of the training "
+                                "sequences (its kernel is quadratic; 0: all; default 4000)")
     dashboard.add_argument("--epochs", type=int, default=20, help="maximum epochs (default 20)")
     _add_report_options(dashboard)
 
@@ -235,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+        if getattr(args, "max_train_gkm", 0) < 0:
+            raise UsageError(f"--max-train-gkm must be 0 (all) or positive, "
+                             f"got {args.max_train_gkm}")
         {"dashboard": run_dashboard, "explain": run_explain, "train": run_train,
          "predict": run_predict}[args.command](args)
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:

@@ -51,6 +51,9 @@ def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
 @pytest.mark.parametrize("argv, message", [
     (["dashboard", "--models", "cnn,svm"], "unknown model name(s) svm"),
     (["dashboard", "--epochs", "0"], "--epochs must be at least 1"),
+    (["dashboard", "--max-train-gkm", "-5"], "--max-train-gkm must be 0 (all) or positive"),
+    (["dashboard", "--baselines", "--n-samples", "60", "--max-train-gkm", "1"],
+     "max_train_gkm must be an integer of at least 2"),
     (["dashboard", "--dataset", "NOPE"], "Unknown or ambiguous DeepBind ENCODE dataset 'NOPE'"),
     (["dashboard", "--data", "absent.fa"], "No such sequence file: absent.fa"),
     (["dashboard", "--data", "a.tsv", "b.tsv", "c.tsv"], "--data takes one or two files"),

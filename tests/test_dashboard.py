@@ -3,7 +3,8 @@ import pytest
 
 from sklearn_demo import fetch_jaspar_motifs
 from sklearn_demo.dashboard import (
-    ModelExplanation, load_dashboard_data, match_label, recovered_motif,
+    ModelExplanation, load_dashboard_data, match_label, recovered_motif, score_models,
+    train_models,
 )
 from sklearn_demo.estimators import reverse_complement
 from sklearn_demo.motifs import match_motifs
@@ -98,3 +99,17 @@ def test_recovered_motif_finds_a_planted_motif_on_either_strand():
 
 def test_match_label_is_short():
     assert match_label([]) == "no match"
+
+
+def test_gkm_trains_on_a_stratified_subset_and_the_table_says_so():
+    data = load_dashboard_data(n_samples=200, seed=0)
+    messages = []
+    models, training = train_models(["kmer", "gkm"], data, max_train_gkm=40,
+                                    log=messages.append)
+    assert training["GappedKmerSVC"]["train_sequences"] == 40
+    assert training["KmerClassifier"]["train_sequences"] == len(data.X_train) == 150
+    assert "a stratified random 40 of the 150 training sequences" in messages[1]
+    assert len(models["GappedKmerSVC"].classes_) == 2  # both classes kept
+    rows, _ = score_models(models, data.X_test, data.y_test, training)
+    assert {row["model"]: row["train_sequences"] for row in rows} == {
+        "KmerClassifier": 150, "GappedKmerSVC": 40}

@@ -192,16 +192,22 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
         cells = [f"{cell[name, m]['test_auc']:.3f} / {cell[name, m]['test_auprc']:.3f}"
                  if (name, m) in cell else "" for m in models]
         lines.append(f"| {name} | {DEEPBIND_ENCODE[name][2]:.3f} | " + " | ".join(cells) + " |")
-    # Summary rows only over the datasets every model has, so they compare.
-    complete = [n for n in datasets if all((n, m) in cell for m in models)]
+    # Summary rows over the datasets every default model has, so they compare;
+    # a variant (model+name) that covers fewer says over how many it is taken.
+    defaults = [m for m in models if "+" not in m]
+    complete = [n for n in datasets if all((n, m) in cell for m in defaults)]
     scope = "" if len(complete) == len(datasets) else f" ({len(complete)} datasets all models have)"
     for label, fn in (("mean", np.mean), ("median", np.median)):
         if not complete:
             break
         published = fn([DEEPBIND_ENCODE[n][2] for n in complete])
-        values = [fn([cell[n, m]["test_auc"] for n in complete]) for m in models]
-        lines.append(f"| **{label}**{scope} | **{published:.3f}** | "
-                     + " | ".join(f"**{v:.3f}**" for v in values) + " |")
+        values = []
+        for m in models:
+            covered = [n for n in complete if (n, m) in cell]
+            value = fn([cell[n, m]["test_auc"] for n in covered]) if covered else None
+            values.append("" if value is None else f"**{value:.3f}**" if len(covered) == len(
+                complete) else f"{value:.3f} ({len(covered)} of them)")
+        lines.append(f"| **{label}**{scope} | **{published:.3f}** | " + " | ".join(values) + " |")
     lines += ["", "Train seconds / predict seconds (training sequences; torch threads, where "
               "recorded) per cell. Cells run beside other jobs are not speed figures: see the "
               "speed benchmark for those.", "",

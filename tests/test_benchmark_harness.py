@@ -44,6 +44,16 @@ def test_markdown_has_mean_and_median_rows():
     assert "| **median** | **0.948** | **0.800** |" in text
 
 
+def test_a_variant_on_fewer_datasets_keeps_the_summary_rows_whole():
+    rows = [{"dataset": name, "model": model, "test_auc": auc, "test_auprc": auc,
+             "train_s": 1.0, "predict_s": 0.1}
+            for name, model, auc in (("REST_GM12878_NRSF_HudsonAlpha", "M", 0.9),
+                                     ("MYC_H1-hESC_c-Myc_Stanford", "M", 0.7),
+                                     ("REST_GM12878_NRSF_HudsonAlpha", "M+v", 0.95))]
+    text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
+    assert "| **mean** | **0.927** | **0.800** | 0.950 (1 of them) |" in text
+
+
 def test_dask_backend_on_a_local_cluster(tmp_path, mirror):
     pytest.importorskip("dask.distributed")
     rows = deepbind_accuracy.main(_argv(tmp_path, mirror, "--backend", "dask", "--n-jobs", "2",

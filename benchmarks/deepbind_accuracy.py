@@ -152,22 +152,40 @@ def run(datasets, models, variant, params, settings, backend, n_jobs, scheduler=
 
 
 def plot(rows: list[dict], path: Path) -> None:
-    """Per-dataset test AUC of each model against DeepBind's published AUC."""
+    """Left: each model's test AUC against DeepBind's published AUC. Right: the
+    difference per dataset, so models close to each other near 1.0 separate;
+    a difference below the axis' floor is drawn hollow on its edge."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 5))
-    for model in dict.fromkeys(r["model"] for r in rows):
+    floor = -0.15
+    models = list(dict.fromkeys(r["model"] for r in rows))
+    datasets = sorted(dict.fromkeys(r["dataset"] for r in rows),
+                      key=lambda name: DEEPBIND_ENCODE[name][2])
+    fig, (ax, diff) = plt.subplots(1, 2, figsize=(11, 5), width_ratios=(1, 1.2))
+    for index, model in enumerate(models):
         mine = [r for r in rows if r["model"] == model]
+        color = f"C{index}"
         ax.scatter([r["deepbind_auc"] for r in mine], [r["test_auc"] for r in mine],
-                   label=model, alpha=0.8)
+                   label=model, alpha=0.8, color=color)
+        delta = np.array([r["test_auc"] - r["deepbind_auc"] for r in mine])
+        y = [datasets.index(r["dataset"]) + (index - len(models) / 2) * 0.08 for r in mine]
+        off = delta < floor
+        diff.scatter(delta[~off], np.array(y)[~off], color=color, alpha=0.8)
+        diff.scatter(np.full(off.sum(), floor), np.array(y)[off], facecolors="none",
+                     edgecolors=color)
     ax.plot([0.5, 1], [0.5, 1], ls=":", color="grey")
     ax.set_xlabel("DeepBind test AUC (published)")
     ax.set_ylabel("test AUC (this run)")
     ax.set_title("Per dataset: model vs DeepBind")
     ax.legend(fontsize=7)
+    diff.axvline(0, color="grey", ls=":")
+    diff.set_xlim(floor - 0.01, None)
+    diff.set_yticks(range(len(datasets)), [name.split("_")[0] for name in datasets])
+    diff.set_xlabel("test AUC minus DeepBind's (hollow: below the axis)")
+    diff.set_title("Gain over DeepBind, datasets by DeepBind AUC")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -38,11 +38,12 @@ from skorch.callbacks import (
 from skorch.dataset import ValidSplit
 from skorch.utils import noop
 from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, Subset
 
 from ._validation import check_number
 from .encoding import PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode
@@ -169,13 +170,23 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         """Split off ``validation_fraction`` of the data, stratified and seeded.
 
         An explicit ``train_split`` (e.g. ``skorch.helper.predefined_split``)
-        takes precedence.
+        takes precedence. With ``reverse_complement=True`` the second half of
+        ``X`` is the reverse complement of the first; a sequence and its
+        reverse complement go to the same side, so validation never scores a
+        strand whose partner was trained on.
         """
         if self.train_split is not None:
             return super().get_split_datasets(X, y, **fit_params)
         dataset = self.get_dataset(X, y)
         if not self.validation_fraction:
             return dataset, None
+        if self.reverse_complement:
+            n = len(dataset) // 2
+            train, valid = train_test_split(
+                np.arange(n), test_size=self.validation_fraction,
+                stratify=np.asarray(y)[:n], random_state=self.random_seed_)
+            return (Subset(dataset, np.concatenate([train, train + n])),
+                    Subset(dataset, np.concatenate([valid, valid + n])))
         split = ValidSplit(self.validation_fraction, stratified=True,
                            random_state=self.random_seed_)
         return split(dataset, y, **fit_params)
@@ -416,8 +427,9 @@ class CNNClassifier(_DeMoClassifier):
         Multiply the learning rate by ``lr_decay`` every ``lr_step`` epochs.
     lr_decay : float, default=0.5
     reverse_complement : bool, default=False
-        Train on both strands (augmentation) and average the two strands'
-        probabilities at prediction. DeMo did neither.
+        Train on both strands (augmentation; a sequence and its reverse
+        complement stay on the same side of the validation split) and average
+        the two strands' probabilities at prediction. DeMo did neither.
     padding : {"error", "right", "center"}, default="error"
         How DNA strings of different lengths are padded.
     random_state : int, RandomState or None, default=None

@@ -196,6 +196,19 @@ def test_reverse_complement_augments_and_averages(motif_data):
         tiny(CNNClassifier, reverse_complement=True).fit(np.random.rand(10, 3), [0, 1] * 5)
 
 
+def test_reverse_complement_keeps_both_strands_on_one_side_of_the_split(motif_data):
+    clf = tiny(CNNClassifier, max_epochs=1, reverse_complement=True, validation_fraction=0.2)
+    clf.fit(motif_data.X[:200], motif_data.y[:200])
+    X_enc, y_enc = clf._prepare_fit(motif_data.X[:200], motif_data.y[:200], reset=False)
+    train, valid = clf.get_split_datasets(X_enc, y_enc)
+    n = 200
+    assert len(valid) == 2 * 40 and len(train) == 2 * 160
+    assert not set(np.asarray(train.indices) % n) & set(np.asarray(valid.indices) % n)
+    np.testing.assert_array_equal(  # each validation strand's partner is validated too
+        np.sort(np.asarray(valid.indices) % n), np.repeat(np.sort(valid.indices[:40]), 2))
+    assert y_enc[valid.indices].mean() == pytest.approx(motif_data.y[:200].mean(), abs=0.01)
+
+
 def test_partial_fit_continues_training(motif_data):
     clf = tiny(CNNClassifier, max_epochs=1)
     clf.partial_fit(motif_data.X[:100], motif_data.y[:100])

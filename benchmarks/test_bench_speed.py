@@ -1,13 +1,22 @@
 """Speed of training and prediction, in one run:
 
 * each network through its skorch estimator vs a minimal hand-written torch
-  loop on the same module, data and batch size (the estimator's overhead);
+  loop on the same module, data, batch size and precision (the estimator's
+  overhead);
 * prediction throughput;
-* achieved FLOP/s (FLOPs counted by ``torch.utils.flop_counter``) as a
-  fraction of this machine's dense float32 matrix-multiply rate, measured here;
+* achieved FLOP/s as a fraction of this device's dense matrix-multiply rate in
+  the same precision, measured here. FLOPs are counted by
+  ``torch.utils.flop_counter``, which counts none for the fused LSTM kernels,
+  so the LSTM's matrix products are added analytically (:func:`_lstm_flops`);
+* float32 and bfloat16 mixed precision (``precision="bfloat16"``);
 * gkm-SVM and the CNN as the training set grows (1k, 2k, 4k, 8k).
 
-Run: python -m pytest benchmarks/test_bench_speed.py --benchmark-only --benchmark-json=benchmarks/results/speed.json
+Run on CPU, or on a GPU with ``--bench-device cuda``::
+
+    python -m pytest benchmarks/test_bench_speed.py --benchmark-only \
+        --benchmark-json=benchmarks/results/speed.json
+    python -m pytest benchmarks/test_bench_speed.py --benchmark-only --bench-device cuda \
+        --benchmark-json=benchmarks/results/speed-cuda.json
 """
 import time
 
@@ -24,6 +33,7 @@ from sklearn_demo.encoding import one_hot_encode
 N_TRAIN = 4096
 BATCH = 256
 NETWORKS = [CNNClassifier, RNNClassifier, CNNRNNClassifier]
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
 
 
 @pytest.fixture(scope="module")
@@ -33,92 +43,135 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def matmul_flops():
-    """Dense float32 matmul rate of this machine (FLOP/s), best of 5."""
-    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
-    a @ b
-    best = min(_time(lambda: a @ b) for _ in range(5))
-    return 2 * 2048 ** 3 / best
+def matmul_flops(device):
+    """Dense square matmul rate of ``device`` (FLOP/s) per precision."""
+    return {precision: _matmul_rate(device, dtype) for precision, dtype in PRECISIONS.items()}
 
 
-def _time(fn):
+def _matmul_rate(device, dtype):
+    """Best of 3 at the first size from 256 (doubling, up to 8192) whose
+    product takes at least 50 ms: big enough to reach the peak, small enough
+    not to take minutes where a precision is emulated (bfloat16 on CPUs
+    without bfloat16 units)."""
+    n = 256
+    while True:
+        a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
+        a @ b
+        seconds = min(_time(lambda: a @ b, device) for _ in range(3))
+        if seconds >= 0.05 or n >= 8192:
+            return 2 * n ** 3 / seconds
+        n *= 2
+
+
+def _time(fn, device):
+    """Seconds ``fn`` takes, waiting for queued GPU work to finish."""
+    sync = torch.cuda.synchronize if str(device).startswith("cuda") else (lambda: None)
+    sync()
     start = time.perf_counter()
     fn()
+    sync()
     return time.perf_counter() - start
 
 
-def _epoch_flops(module, X, y):
-    """FLOPs of one training epoch (forward and backward) of ``module``."""
-    with FlopCounterMode(display=False) as counter:
-        out = module(torch.as_tensor(X[:BATCH]))
-        torch.nn.functional.binary_cross_entropy_with_logits(
-            out, torch.as_tensor(y[:BATCH], dtype=torch.float32)).backward()
-    return counter.get_total_flops() * len(X) / BATCH
+def _autocast(device, precision):
+    return torch.autocast(torch.device(device).type, dtype=PRECISIONS[precision],
+                          enabled=PRECISIONS[precision] is not None)
 
 
-def _hand_loop(module, X, y):
+def _lstm_flops(module, batch, length):
+    """FLOPs of the LSTMs' matrix products in one forward pass: per position,
+    direction and sequence, four gates of (input + hidden) x hidden multiply-adds."""
+    return sum(2 * (1 + lstm.bidirectional) * batch * length * 4 * lstm.hidden_size
+               * (lstm.input_size + lstm.hidden_size)
+               for lstm in module.modules() if isinstance(lstm, torch.nn.LSTM))
+
+
+def _batch_flops(module, X, y, device, precision, *, train):
+    """FLOPs of one batch: forward, plus backward (twice the forward's matrix
+    products) when ``train``."""
+    Xb = torch.as_tensor(X[:BATCH], device=device)
+    with FlopCounterMode(display=False) as counter, _autocast(device, precision):
+        out = module(Xb)
+        if train:
+            torch.nn.functional.binary_cross_entropy_with_logits(
+                out.float(), torch.as_tensor(y[:BATCH], dtype=torch.float32, device=device)
+            ).backward()
+    return counter.get_total_flops() + (3 if train else 1) * _lstm_flops(module, BATCH, X.shape[2])
+
+
+def _hand_loop(module, X, y, device, precision):
     """One epoch of the minimal loop: Adam, shuffled batches, BCE with logits."""
     optimizer = torch.optim.Adam(module.parameters(), lr=0.01)
     module.train()
     order = torch.randperm(len(X))
-    Xt, yt = torch.as_tensor(X), torch.as_tensor(y, dtype=torch.float32)
+    Xt = torch.as_tensor(X, device=device)
+    yt = torch.as_tensor(y, dtype=torch.float32, device=device)
     for start in range(0, len(X), BATCH):
-        idx = order[start:start + BATCH]
+        idx = order[start:start + BATCH].to(device)
         optimizer.zero_grad()
-        loss = torch.nn.functional.binary_cross_entropy_with_logits(module(Xt[idx]), yt[idx])
-        loss.backward()
+        with _autocast(device, precision):
+            logits = module(Xt[idx]).float()
+        torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx]).backward()
         optimizer.step()
 
 
+@pytest.mark.parametrize("precision", PRECISIONS)
 @pytest.mark.parametrize("cls", NETWORKS, ids=lambda c: c.__name__)
-def test_training_throughput_estimator_vs_hand_loop(benchmark, data, cls, matmul_flops):
+def test_training_throughput_estimator_vs_hand_loop(benchmark, data, cls, precision, device,
+                                                    matmul_flops):
     X, y = data
     estimator = cls(max_epochs=1, validation_fraction=0, clip_norm=None, lr_step=None,
-                    verbose=0, random_state=0)
+                    verbose=0, random_state=0, device=device, precision=precision)
     estimator.fit(X[:BATCH], y[:BATCH])  # warm-up
-    benchmark.group = f"train one epoch, {N_TRAIN} x 101 bp"
-    benchmark.pedantic(lambda: estimator.fit(X, y), rounds=3, iterations=1)
+    benchmark.group = f"train one epoch, {N_TRAIN} x 101 bp, {device}"
+    benchmark.pedantic(lambda: _time(lambda: estimator.fit(X, y), device), rounds=3,
+                       iterations=1)
     estimator_s = benchmark.stats.stats.min
     module = estimator.module_
-    hand_s = min(_time(lambda: _hand_loop(module, X, y)) for _ in range(3))
-    flops = _epoch_flops(module, X, y)
+    hand_s = min(_time(lambda: _hand_loop(module, X, y, device, precision), device)
+                 for _ in range(3))
+    flops = _batch_flops(module, X, y, device, precision, train=True) * len(X) / BATCH
     benchmark.extra_info.update({
         "estimator_seq_per_s": N_TRAIN / estimator_s,
         "hand_loop_seq_per_s": N_TRAIN / hand_s,
         "estimator_over_hand_loop_time": estimator_s / hand_s,
         "achieved_gflop_per_s": flops / estimator_s / 1e9,
-        "fraction_of_matmul_rate": flops / estimator_s / matmul_flops,
-        "matmul_gflop_per_s": matmul_flops / 1e9,
+        "fraction_of_matmul_rate": flops / estimator_s / matmul_flops[precision],
+        "matmul_gflop_per_s": matmul_flops[precision] / 1e9,
     })
     assert estimator_s / hand_s < 1.5  # skorch's overhead stays small
 
 
+@pytest.mark.parametrize("precision", PRECISIONS)
 @pytest.mark.parametrize("cls", NETWORKS, ids=lambda c: c.__name__)
-def test_prediction_throughput(benchmark, data, cls, matmul_flops):
+def test_prediction_throughput(benchmark, data, cls, precision, device, matmul_flops):
     X, y = data
-    estimator = cls(max_epochs=1, validation_fraction=0, verbose=0, random_state=0).fit(X[:512], y[:512])
-    benchmark.group = f"predict_proba, {N_TRAIN} x 101 bp"
+    estimator = cls(max_epochs=1, validation_fraction=0, verbose=0, random_state=0,
+                    device=device, precision=precision).fit(X[:512], y[:512])
+    benchmark.group = f"predict_proba, {N_TRAIN} x 101 bp, {device}"
     benchmark.pedantic(lambda: estimator.predict_proba(X), rounds=3, iterations=1)
     seconds = benchmark.stats.stats.min
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        estimator.module_.eval()(torch.as_tensor(X[:BATCH]))
-    flops = counter.get_total_flops() * len(X) / BATCH
+    with torch.no_grad():
+        flops = _batch_flops(estimator.module_.eval(), X, y, device, precision,
+                             train=False) * len(X) / BATCH
     benchmark.extra_info.update({
         "seq_per_s": N_TRAIN / seconds,
         "achieved_gflop_per_s": flops / seconds / 1e9,
-        "fraction_of_matmul_rate": flops / seconds / matmul_flops,
+        "fraction_of_matmul_rate": flops / seconds / matmul_flops[precision],
+        "matmul_gflop_per_s": matmul_flops[precision] / 1e9,
     })
 
 
 @pytest.mark.parametrize("n", [1000, 2000, 4000, 8000])
 @pytest.mark.parametrize("make", [
-    lambda: GappedKmerSVC(calibration_cv=2),
-    lambda: CNNClassifier(max_epochs=5, validation_fraction=0, verbose=0, random_state=0),
+    lambda device: GappedKmerSVC(calibration_cv=2),
+    lambda device: CNNClassifier(max_epochs=5, validation_fraction=0, verbose=0,
+                                 random_state=0, device=device),
 ], ids=["GappedKmerSVC", "CNNClassifier-5-epochs"])
-def test_training_cost_grows_with_data(benchmark, make, n):
+def test_training_cost_grows_with_data(benchmark, make, n, device):
     motif = make_motif_dataset(n + 1000, random_state=1)
     benchmark.group = "train time vs training set size"
-    model = benchmark.pedantic(lambda: make().fit(motif.X[:n], motif.y[:n]), rounds=1,
+    model = benchmark.pedantic(lambda: make(device).fit(motif.X[:n], motif.y[:n]), rounds=1,
                                iterations=1)
     start = time.perf_counter()
     model.predict_proba(motif.X[n:])

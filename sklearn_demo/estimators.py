@@ -51,6 +51,11 @@ from .modules import DeMoCNN, DeMoCNNRNN, DeMoRNN
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
+#: Values of the ``precision`` parameter. float16 is not offered: it needs loss
+#: scaling (``torch.amp.GradScaler``), which fights skorch's gradient clipping;
+#: bfloat16 has float32's exponent range and needs none.
+PRECISIONS = ("float32", "bfloat16")
+
 
 def validation_auc(net: NeuralNetBinaryClassifier, X: Dataset, y: np.ndarray) -> float:
     """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer)."""
@@ -100,6 +105,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         padding: str = "error",
         random_state: int | np.random.RandomState | None = None,
         device: str = "cpu",
+        precision: str = "float32",
         verbose: int = 1,
         train_split: object = None,
         **kwargs: object,
@@ -123,6 +129,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         self.reverse_complement = reverse_complement
         self.padding = padding
         self.random_state = random_state
+        self.precision = precision
 
     # ---------------------------------------------------------------- config
     @property
@@ -216,12 +223,30 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
                 f"{name}: parameter 'reverse_complement' must be True or False, "
                 f"got {self.reverse_complement!r}."
             )
+        if self.precision not in PRECISIONS:
+            raise ValueError(
+                f"{name}: parameter 'precision' must be one of {PRECISIONS}, "
+                f"got {self.precision!r}."
+            )
         device = str(self.device)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
                 f"{name}: device={self.device!r} was asked for, but torch sees no CUDA "
                 "device on this machine; use device='cpu'."
             )
+
+    def infer(self, x, **fit_params):
+        """Forward pass of one batch; logits come back in float32.
+
+        With ``precision="bfloat16"`` the pass runs under :func:`torch.autocast`
+        (convolutions and linear layers in bfloat16, weights, optimizer state
+        and loss in float32; the LSTM stays in float32, see
+        :class:`~sklearn_demo.modules.BiLSTMHead`).
+        """
+        if self.precision == "float32":
+            return super().infer(x, **fit_params)
+        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16):
+            return super().infer(x, **fit_params).float()
 
     # ----------------------------------------------------------------- input
     def _validate_X(self, X: object, *, reset: bool) -> np.ndarray:
@@ -437,6 +462,13 @@ class CNNClassifier(_DeMoClassifier):
         validation split). On CUDA, cuDNN kernels may still differ in the
         last bits between runs.
     device : str, default="cpu"
+    precision : {"float32", "bfloat16"}, default="float32"
+        "bfloat16" trains and predicts with mixed precision
+        (:func:`torch.autocast`): convolutions and linear layers compute in
+        bfloat16, weights, gradients, optimizer state and the loss stay
+        float32, and the LSTM runs in float32. It pays off on GPUs with
+        bfloat16 tensor cores (Ampere and newer) and CPUs with AMX; on other
+        CPUs it is slower (see ``benchmarks/RESULTS.md``).
     verbose : int, default=1
         1 prints a line per epoch (and a progress bar on a terminal); 0 is quiet.
     **kwargs

@@ -84,8 +84,15 @@ class BiLSTMHead(nn.Module):
         self.output = nn.Linear(2 * hidden_size, 1)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        """Score ``h`` of shape (n, length, input_size); returns (n,) logits."""
-        states, _ = self.lstm(h)
+        """Score ``h`` of shape (n, length, input_size); returns (n,) logits.
+
+        The LSTM always runs in float32, also under :func:`torch.autocast`:
+        its state is carried over every position, where bfloat16 rounding
+        accumulates, and oneDNN has no bfloat16 LSTM on CPUs without bfloat16
+        units.
+        """
+        with torch.autocast(h.device.type, enabled=False):
+            states, _ = self.lstm(h.float())
         return self.output(self.dropout(states.mean(dim=1))).squeeze(-1)
 
 

@@ -229,6 +229,7 @@ def test_longer_sequences_are_scored_by_a_model_trained_on_shorter(motif_data):
     (dict(dropout=1.5), "'dropout'"),
     (dict(padding="left"), "'padding' must be one of"),
     (dict(reverse_complement="yes"), "'reverse_complement' must be True or False"),
+    (dict(precision="float16"), "'precision' must be one of"),
     (dict(filter_widths=(9, 0)), "'filter_widths' must be a non-empty tuple"),
     (dict(n_filters=2.5), "'n_filters' must be an integer"),
 ])
@@ -236,6 +237,27 @@ def test_bad_hyperparameters_are_named_at_fit(params, message, motif_data):
     clf = tiny(CNNClassifier, **params)  # construction never validates
     with pytest.raises(ValueError, match=message):
         clf.fit(motif_data.X[:20], motif_data.y[:20])
+
+
+def test_bfloat16_mixed_precision_keeps_float32_where_it_matters(motif_data):
+    clf = tiny(CNNRNNClassifier, precision="bfloat16", max_epochs=3).fit(
+        motif_data.X[:200], motif_data.y[:200])
+    seen = {}
+
+    def record(name):
+        def hook(module, inputs, output):
+            seen[name] = (output[0] if isinstance(output, tuple) else output).dtype
+        return hook
+
+    clf.module_.conv.register_forward_hook(record("conv"))
+    clf.module_.recurrent.lstm.register_forward_hook(record("lstm"))
+    proba = clf.predict_proba(motif_data.X[200:260])
+    assert seen == {"conv": torch.bfloat16, "lstm": torch.float32}
+    assert all(p.dtype == torch.float32 for p in clf.module_.parameters())
+    assert proba.dtype == np.float32 and np.allclose(proba.sum(axis=1), 1)
+    # Same seed, same data: bfloat16 rounding moves probabilities only a little.
+    reference = tiny(CNNRNNClassifier, max_epochs=3).fit(motif_data.X[:200], motif_data.y[:200])
+    assert np.abs(proba - reference.predict_proba(motif_data.X[200:260])).max() < 0.05
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown without CUDA")

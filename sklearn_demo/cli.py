@@ -29,10 +29,11 @@ from .dashboard import (
     BASELINES, NETWORKS, explain_model, load_dashboard_data, score_models, train_models,
     write_dashboard,
 )
+from .estimators import PRECISIONS
 from .persistence import load_model, save_model
+from .streaming import predict_fasta
 
 NETWORK_CLASSES = tuple(NETWORKS.values())
-from .streaming import predict_fasta
 
 
 class UsageError(Exception):
@@ -139,7 +140,7 @@ def run_train(args: argparse.Namespace) -> None:
     data = _data(args, split=False)
     X, y = data.X_train, data.y_train
     clf = NETWORKS[key[0]](max_epochs=args.epochs, device=args.device, random_state=args.seed,
-                           verbose=0 if args.quiet else 1)
+                           precision=args.precision, verbose=0 if args.quiet else 1)
     clf.fit(X, y)
     save_model(clf, args.out)
     _write_provenance(Path(str(args.out) + ".provenance.json"), args)
@@ -218,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     train.add_argument("--device", default="cpu")
+    train.add_argument("--precision", choices=PRECISIONS, default="float32",
+                       help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
+                            "(default float32)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", required=True, help="model file to write")
     train.add_argument("--quiet", action="store_true")

@@ -100,8 +100,9 @@ def test_train_then_predict_a_fasta_records_provenance(tmp_path, motif_data, cap
 def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
     test_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
     assert main(["train", "--data", str(test_file), "--model", "cnn", "--epochs", "1",
-                 "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
-    assert load_model(tmp_path / "m.pt").classes_.tolist() == [0, 1]
+                 "--precision", "bfloat16", "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
+    model = load_model(tmp_path / "m.pt")
+    assert model.classes_.tolist() == [0, 1] and model.precision == "bfloat16"
 
 
 @pytest.mark.parametrize("argv, message", [

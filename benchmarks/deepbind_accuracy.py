@@ -129,12 +129,24 @@ def cell_id(dataset: str, key: str, variant: str, params: dict, settings: dict) 
     return f"{dataset.split('_')[0]}__{key}{'+' + variant if variant else ''}__{digest}"
 
 
+def _ship_by_value(cloudpickle) -> None:
+    """Send this script and its ``_report`` helper to cluster workers by value:
+    they live in ``benchmarks/``, which workers cannot import (only
+    ``sklearn_demo`` must be installed on them)."""
+    for name in (__name__, "_report"):
+        if name != "__main__":
+            cloudpickle.register_pickle_by_value(sys.modules[name])
+
+
 def run(datasets, models, variant, params, settings, backend, n_jobs, scheduler=None):
     """Run every (dataset, model) cell through joblib on the chosen backend."""
     tasks = [delayed(run_cell)(name, key, variant, params, settings)
              for name in datasets for key in models]
     if backend == "dask":
+        import cloudpickle
         from dask.distributed import Client, LocalCluster
+
+        _ship_by_value(cloudpickle)
 
         client = Client(scheduler) if scheduler else Client(
             LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True))
@@ -144,8 +156,10 @@ def run(datasets, models, variant, params, settings, backend, n_jobs, scheduler=
         finally:
             client.close()
     if backend == "ray":
+        from ray import cloudpickle
         from ray.util.joblib import register_ray
 
+        _ship_by_value(cloudpickle)
         register_ray()
     with parallel_config(backend=backend, n_jobs=n_jobs):
         return Parallel(verbose=5)(tasks)

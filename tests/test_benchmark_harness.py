@@ -1,5 +1,5 @@
 """The accuracy harness end to end on the mirror: cached cells, CSV, figure,
-and the Dask backend on a LocalCluster."""
+the Dask backend on a LocalCluster and Ray on a local instance."""
 import json
 import sys
 from pathlib import Path
@@ -58,4 +58,15 @@ def test_dask_backend_on_a_local_cluster(tmp_path, mirror):
     pytest.importorskip("dask.distributed")
     rows = deepbind_accuracy.main(_argv(tmp_path, mirror, "--backend", "dask", "--n-jobs", "2",
                                         datasets=("GABPA", "REST")))
+    assert sorted(r["dataset"].split("_")[0] for r in rows) == ["GABPA", "REST"]
+
+
+def test_ray_backend_on_a_local_ray(tmp_path, mirror):
+    ray = pytest.importorskip("ray", reason="ray is optional: pip install '.[ray]'")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        rows = deepbind_accuracy.main(_argv(tmp_path, mirror, "--backend", "ray", "--n-jobs",
+                                            "2", datasets=("GABPA", "REST")))
+    finally:
+        ray.shutdown()
     assert sorted(r["dataset"].split("_")[0] for r in rows) == ["GABPA", "REST"]

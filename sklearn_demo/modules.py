@@ -86,13 +86,14 @@ class BiLSTMHead(nn.Module):
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         """Score ``h`` of shape (n, length, input_size); returns (n,) logits.
 
-        The LSTM always runs in float32, also under :func:`torch.autocast`:
+        The LSTM always runs in its weights' precision (float32 unless the
+        module was converted), also under :func:`torch.autocast`:
         its state is carried over every position, where bfloat16 rounding
         accumulates, and oneDNN has no bfloat16 LSTM on CPUs without bfloat16
         units.
         """
         with torch.autocast(h.device.type, enabled=False):
-            states, _ = self.lstm(h.float())
+            states, _ = self.lstm(h.to(self.lstm.weight_ih_l0.dtype))
         return self.output(self.dropout(states.mean(dim=1))).squeeze(-1)
 
 

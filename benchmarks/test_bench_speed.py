@@ -28,11 +28,11 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_demo import CNNClassifier, CNNRNNClassifier, RNNClassifier, make_motif_dataset
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.estimators import PRECISIONS, mixed_precision
 
 N_TRAIN = 4096
 BATCH = 256
 NETWORKS = [CNNClassifier, RNNClassifier, CNNRNNClassifier]
-PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +76,6 @@ def _time(fn, device):
     return time.perf_counter() - start
 
 
-def _autocast(device, precision):
-    return torch.autocast(torch.device(device).type, dtype=PRECISIONS[precision],
-                          enabled=PRECISIONS[precision] is not None)
-
-
 def _lstm_flops(module, batch, length):
     """FLOPs of the LSTMs' matrix products in one forward pass: per position,
     direction and sequence, four gates of (input + hidden) x hidden multiply-adds."""
@@ -93,7 +88,7 @@ def _batch_flops(module, X, y, device, precision, *, train):
     """FLOPs of one batch: forward, plus backward (twice the forward's matrix
     products) when ``train``."""
     Xb = torch.as_tensor(X[:BATCH], device=device)
-    with FlopCounterMode(display=False) as counter, _autocast(device, precision):
+    with FlopCounterMode(display=False) as counter, mixed_precision(device, precision):
         out = module(Xb)
         if train:
             torch.nn.functional.binary_cross_entropy_with_logits(
@@ -112,7 +107,7 @@ def _hand_loop(module, X, y, device, precision):
     for start in range(0, len(X), BATCH):
         idx = order[start:start + BATCH].to(device)
         optimizer.zero_grad()
-        with _autocast(device, precision):
+        with mixed_precision(device, precision):
             logits = module(Xt[idx]).float()
         torch.nn.functional.binary_cross_entropy_with_logits(logits, yt[idx]).backward()
         optimizer.step()

@@ -51,10 +51,24 @@ from .modules import DeMoCNN, DeMoCNNRNN, DeMoRNN
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
-#: Values of the ``precision`` parameter. float16 is not offered: it needs loss
+#: Values of the ``precision`` parameter and their autocast dtypes. float16 is not offered: it needs loss
 #: scaling (``torch.amp.GradScaler``), which fights skorch's gradient clipping;
 #: bfloat16 has float32's exponent range and needs none.
-PRECISIONS = ("float32", "bfloat16")
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
+
+
+def mixed_precision(device: str | torch.device, precision: str) -> torch.autocast:
+    """:func:`torch.autocast` context for ``precision`` (a key of
+    :data:`PRECISIONS`) on ``device``; it does nothing for "float32".
+
+    Examples
+    --------
+    >>> with mixed_precision("cpu", "bfloat16"):
+    ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
+    torch.bfloat16
+    """
+    dtype = PRECISIONS[precision]
+    return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
 
 
 def validation_auc(net: NeuralNetBinaryClassifier, X: Dataset, y: np.ndarray) -> float:
@@ -223,9 +237,9 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
                 f"{name}: parameter 'reverse_complement' must be True or False, "
                 f"got {self.reverse_complement!r}."
             )
-        if self.precision not in PRECISIONS:
+        if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
             raise ValueError(
-                f"{name}: parameter 'precision' must be one of {PRECISIONS}, "
+                f"{name}: parameter 'precision' must be one of {tuple(PRECISIONS)}, "
                 f"got {self.precision!r}."
             )
         device = str(self.device)
@@ -243,10 +257,9 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         and loss in float32; the LSTM stays in float32, see
         :class:`~sklearn_demo.modules.BiLSTMHead`).
         """
-        if self.precision == "float32":
-            return super().infer(x, **fit_params)
-        with torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16):
-            return super().infer(x, **fit_params).float()
+        with mixed_precision(self.device, self.precision):
+            logits = super().infer(x, **fit_params)
+        return logits if self.precision == "float32" else logits.float()
 
     # ----------------------------------------------------------------- input
     def _validate_X(self, X: object, *, reset: bool) -> np.ndarray:

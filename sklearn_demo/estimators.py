@@ -51,9 +51,9 @@ from .modules import DeMoCNN, DeMoCNNRNN, DeMoRNN
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
-#: Values of the ``precision`` parameter and their autocast dtypes. float16 is not offered: it needs loss
-#: scaling (``torch.amp.GradScaler``), which fights skorch's gradient clipping;
-#: bfloat16 has float32's exponent range and needs none.
+#: Values of the ``precision`` parameter and their autocast dtypes. float16 is
+#: not offered: it needs loss scaling (``torch.amp.GradScaler``), which fights
+#: skorch's gradient clipping; bfloat16 has float32's exponent range and needs none.
 PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
 
 

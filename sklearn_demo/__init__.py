@@ -14,7 +14,10 @@ from .baselines import GappedKmerSVC, KmerClassifier
 from .datasets import fetch_deepbind_encode, make_motif_dataset
 from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
-from .explain import ClassOptimizer, SaliencyExplainer, TemporalScorer, first_layer_pwms
+from .explain import (
+    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, first_layer_pwms,
+    order_effect,
+)
 from .io import read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs
 from .persistence import load_model, save_model
@@ -33,6 +36,7 @@ __all__ = [
     "DNAEncoder",
     "GappedKmerSVC",
     "KmerClassifier",
+    "OrderEffect",
     "RNNClassifier",
     "SaliencyExplainer",
     "TemporalScorer",
@@ -45,6 +49,7 @@ __all__ = [
     "match_motifs",
     "one_hot_decode",
     "one_hot_encode",
+    "order_effect",
     "explain_fasta",
     "predict_fasta",
     "read_deepbind",

@@ -42,3 +42,18 @@ def check_number(
             f"{owner}: parameter {name!r} must be {'an integer' if integer else 'a number'} "
             f"in {interval}{' or None' if allow_none else ''}, got {value!r}."
         )
+
+
+def check_option(owner: str, name: str, value: object, options: tuple) -> None:
+    """Raise ValueError naming ``owner`` and ``name`` unless ``value`` is one of ``options``.
+
+    Examples
+    --------
+    >>> check_option("Model", "pool", "max", ("max", "mean"))
+    >>> check_option("Model", "pool", "sum", ("max", "mean"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Model: parameter 'pool' must be one of ('max', 'mean'), got 'sum'.
+    """
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{owner}: parameter {name!r} must be one of {options}, got {value!r}.")

@@ -29,6 +29,7 @@ from .dashboard import (
     BASELINES, NETWORKS, explain_model, load_dashboard_data, score_models, train_models,
     write_dashboard,
 )
+from .datasets import GRAMMARS
 from .estimators import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
@@ -101,7 +102,7 @@ def _data(args: argparse.Namespace, *, split: bool = True):
     data = load_dashboard_data(args.data or (), dataset=args.dataset,
                                n_samples=getattr(args, "n_samples", 3000),
                                seed=args.seed, data_home=args.data_home, mirror=args.mirror,
-                               split=split)
+                               split=split, grammar=getattr(args, "grammar", None))
     _logger(args)(f"data: {data.summary()}")
     return data
 
@@ -182,6 +183,10 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-samples", type=int, default=3000,
                         help="size of the embedded planted-motif dataset (default 3000)")
+    parser.add_argument("--grammar", choices=GRAMMARS,
+                        help="embedded data whose label is the order of the two planted "
+                             "motifs (pure: every sequence has both; mixed: some negatives "
+                             "have one); adds the motif-dependencies panel")
     parser.add_argument("--class-iterations", type=int, default=1000,
                         help="gradient steps of class optimisation (default 1000)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")

@@ -224,13 +224,32 @@ def _sample_from_pwm(pwm: np.ndarray, n: int, rng: np.random.RandomState) -> np.
     return (draws[:, None, :] > cumulative[None, :-1, :]).sum(axis=1)
 
 
+GRAMMARS = ("pure", "mixed")
+
+
+def _place_sites(
+    order: list[int], widths: list[int], gap: int, length: int, margin: int,
+    rng: np.random.RandomState,
+) -> list[int]:
+    """Start of each site of ``order`` (consecutive sites ``gap`` apart), the
+    whole arrangement placed uniformly at least ``margin`` from both ends."""
+    total = sum(widths[k] for k in order) + gap * (len(order) - 1)
+    first = margin + int(rng.randint(0, length - 2 * margin - total + 1))
+    starts = [first]
+    for k in order[:-1]:
+        starts.append(starts[-1] + widths[k] + gap)
+    return starts
+
+
 def make_motif_dataset(
     n_samples: int = 2000,
     *,
     sequence_length: int = 101,
     motifs: Sequence[str] = ("MA0139", "MA0062"),
-    grammar: bool = False,
-    spacing: tuple[int, int] = (5, 15),
+    grammar: str | None = None,
+    spacing: tuple[int, int] = (30, 50),
+    single_site_fraction: float = 0.5,
+    end_margin: int = 10,
     positive_fraction: float = 0.5,
     gc_content: float = 0.5,
     release: str = "JASPAR2024",
@@ -242,12 +261,21 @@ def make_motif_dataset(
     Sites are drawn base by base from the motif's position frequency matrix
     (JASPAR counts plus a pseudocount of 0.5 per base), on a random strand.
 
-    * ``grammar=False``: each positive carries one site of every motif, at
+    * ``grammar=None``: each positive carries one site of every motif, at
       random non-overlapping positions; negatives are background only.
-    * ``grammar=True`` (exactly two motifs): positives carry the first motif
-      followed by the second, the gap between them within ``spacing``;
-      negatives carry the same two motifs in the opposite order, so only
-      their arrangement tells the classes apart.
+    * ``grammar="pure"`` (exactly two motifs A and B): every sequence
+      carries both. Positives read A then B, negatives B then A, the gap
+      between the two sites drawn from ``spacing``; only the order tells
+      the classes apart. With the default gap of 30-50 bp the two sites lie
+      further apart than the receptive field of DeMo's CNN (25 bp), which
+      therefore cannot tell the classes apart; a recurrent layer can.
+    * ``grammar="mixed"``: as "pure", but a share ``single_site_fraction``
+      of the negatives carries only one of the two sites (A or B, at
+      random). Motif presence then separates part of the classes, order
+      the rest.
+
+    With a grammar, both sites stay at least ``end_margin`` bases away
+    from the sequence ends.
 
     Parameters
     ----------
@@ -255,9 +283,13 @@ def make_motif_dataset(
     sequence_length : int, default=101
     motifs : sequence of str, default=("MA0139", "MA0062")
         JASPAR matrix ids (with or without version), default CTCF and GABPA.
-    grammar : bool, default=False
-    spacing : (int, int), default=(5, 15)
-        Smallest and largest gap between the two sites when ``grammar=True``.
+    grammar : {None, "pure", "mixed"}, default=None
+    spacing : (int, int), default=(30, 50)
+        Smallest and largest gap between the two sites with a grammar.
+    single_site_fraction : float, default=0.5
+        Share of the negatives with a single site, for ``grammar="mixed"``.
+    end_margin : int, default=10
+        Bases kept free of sites at both ends, with a grammar.
     positive_fraction : float, default=0.5
     gc_content : float, default=0.5
     release : str, default="JASPAR2024"
@@ -268,15 +300,19 @@ def make_motif_dataset(
     -------
     data : Bunch
         ``X`` (ndarray of str), ``y`` (0/1), ``sites`` (a list per sequence
-        of ``(motif_id, start, end, strand)`` tuples), ``mask`` (bool array
-        (n, L), True inside a planted site), ``motifs`` (dict id -> (4, w)
-        probability matrix), ``motif_names`` (dict id -> TF name).
+        of ``(motif_id, start, end, strand)`` tuples, in reading order),
+        ``mask`` (bool array (n, L), True inside a planted site), ``motifs``
+        (dict id -> (4, w) probability matrix), ``motif_names`` (dict id ->
+        TF name) and ``grammar``.
 
     Examples
     --------
     >>> data = make_motif_dataset(10, random_state=0)
     >>> data.X.shape, int(data.y.sum())
     ((10,), 5)
+    >>> data = make_motif_dataset(10, grammar="pure", random_state=0)
+    >>> [len(sites) for sites in data.sites] == [2] * 10
+    True
     """
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
         raise ValueError(f"n_samples must be an integer >= 2, got {n_samples!r}.")
@@ -284,8 +320,15 @@ def make_motif_dataset(
         raise ValueError(f"positive_fraction must be in (0, 1), got {positive_fraction!r}.")
     if not 0 <= gc_content <= 1:
         raise ValueError(f"gc_content must be in [0, 1], got {gc_content!r}.")
-    if grammar and len(motifs) != 2:
-        raise ValueError(f"grammar=True needs exactly two motifs, got {len(motifs)}.")
+    if grammar is not None and grammar not in GRAMMARS:
+        raise ValueError(f"grammar must be None or one of {GRAMMARS}, got {grammar!r}.")
+    if grammar is not None and len(motifs) != 2:
+        raise ValueError(f"grammar={grammar!r} needs exactly two motifs, got {len(motifs)}.")
+    if not 0 <= single_site_fraction <= 1:
+        raise ValueError(
+            f"single_site_fraction must be in [0, 1], got {single_site_fraction!r}.")
+    if not isinstance(end_margin, (int, np.integer)) or end_margin < 0:
+        raise ValueError(f"end_margin must be an integer >= 0, got {end_margin!r}.")
     lo, hi = spacing
     if not 0 <= lo <= hi:
         raise ValueError(f"spacing must be (min_gap, max_gap) with 0 <= min <= max, got {spacing!r}.")
@@ -294,11 +337,12 @@ def make_motif_dataset(
     pwms = {mid: m.pwm for mid, m in jaspar.items()}
     ids = list(pwms)
     widths = [pwms[m].shape[1] for m in ids]
-    needed = sum(widths) + (hi if grammar else 0)
+    needed = sum(widths) + (hi + 2 * end_margin if grammar else 0)
     if needed > sequence_length:
         raise ValueError(
             f"sequence_length {sequence_length} is too short for motifs of widths "
-            f"{widths}" + (f" with a gap of up to {hi}" if grammar else "") + "."
+            f"{widths}" + (f" with a gap of up to {hi} and {end_margin} free bases at each "
+                           "end" if grammar else "") + "."
         )
     at = (1 - gc_content) / 2
     background = np.array([at, gc_content / 2, gc_content / 2, at])
@@ -309,35 +353,31 @@ def make_motif_dataset(
     mask = np.zeros((n_samples, sequence_length), dtype=bool)
     sites: list[list[tuple[str, int, int, str]]] = [[] for _ in range(n_samples)]
     for i in range(n_samples):
-        if not (y[i] or grammar):
-            continue
-        order = list(range(len(ids)))
-        if grammar:
+        if grammar is None:
             if not y[i]:
-                order.reverse()
-            gaps = [int(rng.randint(lo, hi + 1))]
-        else:
+                continue
+            order = list(range(len(ids)))
             rng.shuffle(order)
-            gaps = [0] * (len(ids) - 1)
-        total = sum(widths[k] for k in order) + sum(gaps)
-        slack = sequence_length - total
-        if not grammar:
             # Split the free space into random gaps so the order is random too.
+            slack = sequence_length - sum(widths)
             cuts = np.sort(rng.randint(0, slack + 1, size=len(ids)))
-            start = int(cuts[0])
-            gaps = list(np.diff(cuts))
+            starts = list(cuts + np.concatenate([[0], np.cumsum([widths[k] for k in order])[:-1]]))
         else:
-            start = int(rng.randint(0, slack + 1))
-        for rank, k in enumerate(order):
+            order = [0, 1] if y[i] else [1, 0]
+            if grammar == "mixed" and not y[i] and rng.rand() < single_site_fraction:
+                order = [int(rng.randint(2))]
+            starts = _place_sites(order, widths, int(rng.randint(lo, hi + 1)),
+                                  sequence_length, end_margin, rng)
+        for k, start in zip(order, starts):
             mid, width = ids[k], widths[k]
             site = _sample_from_pwm(pwms[mid], 1, rng)[0]
             strand = "+" if rng.rand() < 0.5 else "-"
             if strand == "-":
                 site = 3 - site[::-1]
+            start = int(start)
             bases[i, start:start + width] = site
             mask[i, start:start + width] = True
             sites[i].append((mid, start, start + width, strand))
-            start += width + (int(gaps[rank]) if rank < len(gaps) else 0)
     letters = np.frombuffer(b"ACGT", dtype=np.uint8)[bases]
     X = letters.view(f"S{sequence_length}").ravel().astype(str)
     return Bunch(
@@ -347,6 +387,7 @@ def make_motif_dataset(
         mask=mask,
         motifs=pwms,
         motif_names={mid: m.name for mid, m in jaspar.items()},
+        grammar=grammar,
     )
 
 

@@ -60,9 +60,13 @@ class DeMoCNN(nn.Module):
         return self.output(self.dropout(pooled)).squeeze(-1)
 
 
+POOLS = ("max", "mean")
+
+
 class BiLSTMHead(nn.Module):
-    """One-layer bidirectional LSTM; each direction's outputs are averaged over
-    time, concatenated, passed through dropout and a linear output.
+    """One-layer bidirectional LSTM; each direction's outputs are pooled over
+    time (max or mean), concatenated, passed through dropout and a linear
+    output.
 
     Parameters
     ----------
@@ -70,6 +74,11 @@ class BiLSTMHead(nn.Module):
     hidden_size : int, default=32
         Units per direction.
     dropout : float, default=0.5
+    lstm_pool : {"max", "mean"}, default="mean"
+        How the outputs are summarised over positions. DeMo took the mean;
+        the maximum lets one position (a motif, or a motif read after
+        another) decide, and is what makes the LSTM learn from one-hot DNA
+        (see :class:`~sklearn_demo.RNNClassifier`).
 
     Examples
     --------
@@ -77,11 +86,27 @@ class BiLSTMHead(nn.Module):
     torch.Size([2])
     """
 
-    def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5):
+    def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5,
+                 lstm_pool: str = "mean"):
         super().__init__()
+        if lstm_pool not in POOLS:
+            raise ValueError(f"lstm_pool must be one of {POOLS}, got {lstm_pool!r}.")
         self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, bidirectional=True)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(2 * hidden_size, 1)
+        self.lstm_pool = lstm_pool
+
+    def pool_states(self, states: torch.Tensor) -> torch.Tensor:
+        """Pool (n, length, features) LSTM outputs over positions: (n, features)."""
+        return states.amax(dim=1) if self.lstm_pool == "max" else states.mean(dim=1)
+
+    def running_pool(self, states: torch.Tensor) -> torch.Tensor:
+        """Pool over every prefix: (n, length, features), entry t pools 0..t."""
+        if self.lstm_pool == "max":
+            return states.cummax(dim=1).values
+        counts = torch.arange(1, states.shape[1] + 1, device=states.device,
+                              dtype=states.dtype)[None, :, None]
+        return states.cumsum(dim=1) / counts
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         """Score ``h`` of shape (n, length, input_size); returns (n,) logits.
@@ -94,7 +119,7 @@ class BiLSTMHead(nn.Module):
         """
         with torch.autocast(h.device.type, enabled=False):
             states, _ = self.lstm(h.to(self.lstm.weight_ih_l0.dtype))
-        return self.output(self.dropout(states.mean(dim=1))).squeeze(-1)
+        return self.output(self.dropout(self.pool_states(states))).squeeze(-1)
 
 
 class DeMoRNN(nn.Module):
@@ -105,6 +130,8 @@ class DeMoRNN(nn.Module):
     in_channels : int, default=4
     hidden_size : int, default=32
     dropout : float, default=0.5
+    lstm_pool : {"max", "mean"}, default="mean"
+        See :class:`BiLSTMHead`.
 
     Examples
     --------
@@ -112,9 +139,14 @@ class DeMoRNN(nn.Module):
     torch.Size([2])
     """
 
-    def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5):
+    #: Input positions per LSTM step (1: the LSTM reads every base).
+    positions_per_step = 1
+
+    def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5,
+                 lstm_pool: str = "mean"):
         super().__init__()
-        self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout)
+        self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout,
+                                    lstm_pool)
 
     def embedding_size(self, in_channels: int) -> int:
         """Width of what :meth:`embed` feeds the recurrent head."""
@@ -130,21 +162,34 @@ class DeMoRNN(nn.Module):
 
 
 class DeMoCNNRNN(DeMoRNN):
-    """Convolutional-recurrent network: one conv layer ("same" padding, ReLU)
-    whose feature maps a :class:`BiLSTMHead` reads position by position.
+    """Convolutional-recurrent network: one conv layer ("same" padding, ReLU),
+    max-pooled over ``pool_size`` positions, whose feature maps a
+    :class:`BiLSTMHead` reads step by step.
+
+    DeMo's CNN-RNN had no pooling (``pool_size=1``): its LSTM read every
+    base. Pooling first, as DanQ does, shortens the distance the LSTM must
+    carry a motif in its state by ``pool_size`` (a 40 bp gap becomes 10
+    steps), which is what lets it learn dependencies between motifs, and
+    runs the LSTM on ``pool_size`` times fewer steps.
 
     Parameters
     ----------
     in_channels : int, default=4
     n_filters : int, default=128
     filter_width : int, default=9
+    pool_size : int, default=1
+        Max-pooling window (and stride) over the convolution's output.
     hidden_size : int, default=32
     dropout : float, default=0.5
+    lstm_pool : {"max", "mean"}, default="mean"
+        See :class:`BiLSTMHead`.
 
     Examples
     --------
     >>> DeMoCNNRNN()(torch.zeros(2, 4, 101)).shape
     torch.Size([2])
+    >>> DeMoCNNRNN(pool_size=4).embed(torch.zeros(2, 4, 101)).shape
+    torch.Size([2, 26, 128])
     """
 
     def __init__(
@@ -152,15 +197,21 @@ class DeMoCNNRNN(DeMoRNN):
         in_channels: int = 4,
         n_filters: int = 128,
         filter_width: int = 9,
+        pool_size: int = 1,
         hidden_size: int = 32,
         dropout: float = 0.5,
+        lstm_pool: str = "mean",
     ):
         self.n_filters = n_filters
-        super().__init__(in_channels, hidden_size, dropout)
+        super().__init__(in_channels, hidden_size, dropout, lstm_pool)
         self.conv = nn.Conv1d(in_channels, n_filters, filter_width, padding="same")
+        self.positions_per_step = pool_size
 
     def embedding_size(self, in_channels: int) -> int:
         return self.n_filters
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.relu(self.conv(x)).transpose(1, 2)
+        maps = torch.relu(self.conv(x))
+        if self.positions_per_step > 1:
+            maps = nn.functional.max_pool1d(maps, self.positions_per_step, ceil_mode=True)
+        return maps.transpose(1, 2)

@@ -264,3 +264,54 @@ def plot_logo_grid(
         ax.set_ylim(0, 2)
     fig.tight_layout()
     return fig
+
+
+def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Figure:
+    """Mean forward temporal score around the second of two motifs, with the
+    first motif read before it and with the first motif erased; one panel per
+    model.
+
+    Parameters
+    ----------
+    effects : dict of model name -> :class:`~sklearn_demo.explain.OrderEffect`
+    flank : int, default=30
+        Positions shown before the second site's start and after its end.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> from sklearn_demo.explain import OrderEffect
+    >>> forward = np.linspace(0, 1, 50)[None].repeat(3, 0)
+    >>> effect = OrderEffect(np.ones(3), np.zeros(3), forward, forward / 2,
+    ...                      np.array([[20, 30]] * 3))
+    >>> len(plot_order_effect({"model": effect}).axes)
+    1
+    """
+    fig, axes = plt.subplots(1, len(effects), figsize=(4.2 * len(effects), 3.2), squeeze=False,
+                             sharey=True)
+    for ax, (name, effect) in zip(axes[0], effects.items()):
+        starts, ends = effect.second_sites[:, 0], effect.second_sites[:, 1]
+        width = int(np.median(ends - starts))
+        offsets = np.arange(-flank, width + flank)
+        for scores, label, color in [(effect.forward, "first motif read before", "tab:blue"),
+                                     (effect.forward_without_first, "first motif erased",
+                                      "tab:gray")]:
+            index = starts[:, None] + offsets[None, :]
+            inside = (index >= 0) & (index < scores.shape[1])
+            values = np.where(inside, scores[np.arange(len(scores))[:, None],
+                                             index.clip(0, scores.shape[1] - 1)], np.nan)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+                ax.plot(offsets, np.nanmean(values, axis=0), label=label, color=color)
+        ax.axvspan(0, width, color="tab:green", alpha=0.15, label="second motif")
+        ax.set_title(f"{name}\njump: {effect.after_first.mean():+.2f} with, "
+                     f"{effect.without_first.mean():+.2f} without", fontsize=9)
+        ax.set_xlabel("position relative to the second motif")
+        ax.set_ylim(-0.02, 1.02)
+    axes[0, 0].set_ylabel("mean forward p(class)")
+    axes[0, -1].legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig

@@ -86,13 +86,38 @@ def test_planted_sites_follow_their_motif_matrices():
         np.testing.assert_allclose(np.mean(sites, axis=0), data.motifs[mid], atol=0.15)
 
 
-def test_grammar_mode_differs_only_in_order():
-    data = make_motif_dataset(200, grammar=True, spacing=(3, 8), random_state=0)
+def test_pure_grammar_differs_only_in_order():
+    data = make_motif_dataset(200, grammar="pure", spacing=(3, 8), random_state=0)
     first, second = list(data.motifs)
     for i in range(200):
         (a, a_start, a_end, _), (b, b_start, _, _) = data.sites[i]
         assert (a, b) == ((first, second) if data.y[i] else (second, first))
         assert 3 <= b_start - a_end <= 8
+
+
+def test_mixed_grammar_sites_lie_beyond_the_cnn_receptive_field_and_off_the_ends():
+    data = make_motif_dataset(400, grammar="mixed", sequence_length=200, end_margin=12,
+                              random_state=1)
+    first, second = list(data.motifs)
+    single = 0
+    for i in range(400):
+        names = [site[0] for site in data.sites[i]]
+        starts = [site[1] for site in data.sites[i]]
+        ends = [site[2] for site in data.sites[i]]
+        assert min(starts) >= 12 and max(ends) <= 200 - 12
+        if data.y[i]:
+            assert names == [first, second]
+        elif len(names) == 1:
+            single += 1
+        else:
+            assert names == [second, first]
+        if len(names) == 2:
+            # DeMo's CNN sees 25 bp: 9 + 2 * 4 + 4 * 2.
+            assert 30 <= starts[1] - ends[0] <= 50
+            assert ends[1] - starts[0] > 25
+        assert data.mask[i].sum() == sum(e - s for s, e in zip(starts, ends))
+    negatives = int((data.y == 0).sum())
+    assert 0.35 < single / negatives < 0.65  # single_site_fraction=0.5
 
 
 def test_motif_dataset_is_reproducible_and_validated():
@@ -103,6 +128,10 @@ def test_motif_dataset_is_reproducible_and_validated():
     with pytest.raises(ValueError, match="too short for motifs"):
         make_motif_dataset(10, sequence_length=20)
     with pytest.raises(ValueError, match="exactly two motifs"):
-        make_motif_dataset(10, motifs=("MA0139",), grammar=True)
+        make_motif_dataset(10, motifs=("MA0139",), grammar="pure")
+    with pytest.raises(ValueError, match="grammar must be None or one of"):
+        make_motif_dataset(10, grammar=True)
+    with pytest.raises(ValueError, match="free bases at each end"):
+        make_motif_dataset(10, grammar="pure", sequence_length=90)
     with pytest.raises(ValueError, match="not in JASPAR2024"):
         make_motif_dataset(10, motifs=("MA9999",))

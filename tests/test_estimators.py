@@ -120,9 +120,27 @@ def test_demo_defaults_are_the_published_configuration():
         (0.01, 256, 50, 5.0, 10, 0.5)
     assert clf.optimizer is torch.optim.Adam
     assert (clf.n_filters, clf.filter_widths, clf.pool_size, clf.dropout) == (128, (9, 5, 3), 2, 0.5)
-    assert RNNClassifier().hidden_size == 32
     assert CNNRNNClassifier().filter_width == 9
     assert not clf.reverse_complement
+
+
+@pytest.mark.parametrize("cls", [RNNClassifier, CNNRNNClassifier])
+def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls, motif_data):
+    """The defaults that learn (see the classes' docstrings); DeMo's recipe by parameters."""
+    clf = cls()
+    assert (clf.lstm_pool, clf.lr, clf.batch_size) == ("max", 3e-3, 64)
+    demo = {"lstm_pool": "mean", "lr": 0.01, "batch_size": 256}
+    if cls is RNNClassifier:
+        assert clf.hidden_size == 128  # DeMo's 32 is set like any parameter
+    else:
+        assert (clf.hidden_size, clf.pool_size) == (32, 4)
+        demo["pool_size"] = 1
+    recipe = tiny(cls, max_epochs=1, **demo).fit(motif_data.X[:64], motif_data.y[:64])
+    head = recipe.module_.recurrent
+    assert head.lstm_pool == "mean" and recipe.module_.positions_per_step == 1
+    assert head.lstm.hidden_size == TINY[cls]["hidden_size"]
+    with pytest.raises(ValueError, match="'lstm_pool' must be one of"):
+        tiny(cls, lstm_pool="sum").fit(motif_data.X[:64], motif_data.y[:64])
 
 
 def test_module_hyperparameters_reach_the_module(motif_data):

@@ -197,16 +197,72 @@ def test_temporal_reads_prefixes_as_the_model_would(models, motif_data):
         np.testing.assert_allclose(scores[:, 1, i - 1], suffix, atol=1e-5)
 
 
-def test_class_optimizer_objective_decreases_and_outputs_pwms(models, motif_data):
-    opt = ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=60, n_restarts=3).fit(
-        motif_data.X)
+@pytest.mark.parametrize("parameterization", ["simplex", "unconstrained"])
+def test_class_optimizer_objective_decreases_and_outputs_pwms(models, motif_data,
+                                                              parameterization):
+    opt = ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=60, n_restarts=3,
+                         parameterization=parameterization).fit(motif_data.X)
     assert opt.pwms_.shape == (3, 4, 101)
     np.testing.assert_allclose(opt.pwms_.sum(axis=1), 1, rtol=1e-5)
-    assert (opt.pwms_ >= 0.01 / 1.04 - 1e-7).all()  # pseudocounts
+    assert (opt.pwms_ > 0).all()
+    if parameterization == "unconstrained":
+        assert (opt.pwms_ >= 0.01 / 1.04 - 1e-7).all()  # pseudocounts
     assert opt.loss_curve_[-1] < opt.loss_curve_[0]
     assert np.all(np.diff(opt.scores_) <= 0)
     assert len(opt.best_sequence_) == 101 and set(opt.best_sequence_) <= set("ACGT")
     assert opt.motifs_.shape == (3, 4, 15)
+
+
+@pytest.mark.parametrize("parameterization", ["simplex", "unconstrained"])
+def test_class_optimizer_reports_what_the_model_scores(model, motif_data, parameterization):
+    """scores_ is the model's p(target) on the returned matrices themselves, and
+    consensus_scores_ its p on their one-hot consensus sequences."""
+    opt = ClassOptimizer(FrozenEstimator(model), n_iter=30, n_restarts=2,
+                         parameterization=parameterization).fit(motif_data.X)
+    np.testing.assert_allclose(opt.scores_, model.predict_proba(opt.pwms_)[:, 1], atol=1e-5)
+    consensus = one_hot_encode(["".join("ACGT"[b] for b in pwm.argmax(0)) for pwm in opt.pwms_])
+    np.testing.assert_allclose(opt.consensus_scores_, model.predict_proba(consensus)[:, 1],
+                               atol=1e-5)
+    assert opt.best_sequence_ == "".join("ACGT"[b] for b in opt.best_pwm_.argmax(0))
+
+
+def test_simplex_class_optimisation_finds_the_known_optimum(motif_data):
+    """Closed form: a one-layer CNN whose only live filter is the log-odds of
+    CTCF's core scores a sequence by its best CTCF window, so the input that
+    maximises it holds CTCF's consensus. The simplex recipe must report a
+    matrix (and a consensus) that the model scores above 0.99, close to that
+    optimum."""
+    clf = CNNClassifier(n_filters=2, filter_widths=(9,), max_epochs=1, verbose=0,
+                        random_state=0).fit(motif_data.X, motif_data.y)
+    core = make_ctcf_core()
+    log_odds = np.log(core / 0.25)
+    with torch.no_grad():
+        conv = clf.module_.features[0]
+        conv.weight.zero_()
+        conv.bias.zero_()
+        conv.weight[0] = torch.as_tensor(log_odds, dtype=torch.float32)
+        # Slightly active at the uniform start, so the ReLU passes a gradient.
+        conv.bias[0] = 0.5 - (0.25 * log_odds).sum()
+        best = log_odds.max(0).sum() + float(conv.bias[0])
+        clf.module_.output.weight.zero_()
+        clf.module_.output.weight[0, 0] = 1.0
+        clf.module_.output.bias.fill_(-0.6 * best)
+    opt = ClassOptimizer(FrozenEstimator(clf), n_iter=300, n_restarts=2, sequence_length=30,
+                         motif_width=9).fit(motif_data.X)
+    assert opt.scores_[0] > 0.99 and opt.consensus_scores_[0] > 0.99
+    optimum = 1 / (1 + np.exp(-0.4 * best))  # the consensus window, fully inside
+    assert opt.scores_[0] > 0.99 * optimum
+    with pytest.raises(ValueError, match="'parameterization' must be one of"):
+        ClassOptimizer(FrozenEstimator(clf), parameterization="box").fit(motif_data.X)
+    with pytest.raises(ValueError, match="'class_score' must be one of"):
+        ClassOptimizer(FrozenEstimator(clf), class_score="proba").fit(motif_data.X)
+
+
+def make_ctcf_core() -> np.ndarray:
+    """JASPAR's CTCF (MA0139) columns 3-11, a (4, 9) probability matrix."""
+    from sklearn_demo.motifs import fetch_jaspar_motifs
+
+    return fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm[:, 3:12]
 
 
 def test_class_optimizer_transform_is_the_best_log_odds_scan(models, motif_data):

@@ -4,8 +4,9 @@ import torch
 from sklearn_demo.modules import BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN
 
 
-@pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN()],
-                         ids=["cnn", "rnn", "cnnrnn"])
+@pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN(),
+                                    DeMoCNNRNN(pool_size=4, lstm_pool="max")],
+                         ids=["cnn", "rnn", "cnnrnn", "pooled-cnnrnn"])
 @pytest.mark.parametrize("length", [1, 2, 9, 101, 250])
 def test_one_logit_per_sequence_for_any_length(module, length):
     assert module(torch.rand(3, 4, length)).shape == (3,)
@@ -21,6 +22,9 @@ def test_demo_defaults():
     assert rnn.recurrent.lstm.hidden_size == 32 and rnn.recurrent.lstm.bidirectional
     cnnrnn = DeMoCNNRNN()
     assert cnnrnn.conv.out_channels == 128 and cnnrnn.recurrent.lstm.input_size == 128
+    # DeMo's modules: the LSTM reads every position and averages its outputs.
+    assert rnn.recurrent.lstm_pool == cnnrnn.recurrent.lstm_pool == "mean"
+    assert rnn.positions_per_step == cnnrnn.positions_per_step == 1
 
 
 def test_bilstm_head_averages_each_direction_over_time():
@@ -30,6 +34,33 @@ def test_bilstm_head_averages_each_direction_over_time():
     states, _ = head.lstm(h)
     expected = head.output(torch.cat([states[..., :3].mean(1), states[..., 3:].mean(1)], -1))
     torch.testing.assert_close(head(h), expected.squeeze(-1))
+
+
+def test_bilstm_head_max_pools_each_direction_over_time():
+    torch.manual_seed(0)
+    head = BiLSTMHead(4, hidden_size=3, dropout=0.0, lstm_pool="max").eval()
+    h = torch.rand(2, 7, 4)
+    states, _ = head.lstm(h)
+    expected = head.output(torch.cat([states[..., :3].amax(1), states[..., 3:].amax(1)], -1))
+    torch.testing.assert_close(head(h), expected.squeeze(-1))
+    # running_pool's last entry is the pool over all positions, its first the first state.
+    running = head.running_pool(states)
+    torch.testing.assert_close(running[:, -1], states.amax(1))
+    torch.testing.assert_close(running[:, 0], states[:, 0])
+    with pytest.raises(ValueError, match="lstm_pool must be one of"):
+        BiLSTMHead(4, lstm_pool="sum")
+
+
+def test_pooled_cnnrnn_reads_one_lstm_step_per_block():
+    """pool_size=4: the LSTM reads the block-wise maximum of the feature maps."""
+    torch.manual_seed(0)
+    module = DeMoCNNRNN(n_filters=5, pool_size=4).eval()
+    x = torch.rand(2, 4, 10)
+    maps = torch.relu(module.conv(x))
+    embedded = module.embed(x)
+    assert embedded.shape == (2, 3, 5)  # ceil(10 / 4) steps, the last one partial
+    torch.testing.assert_close(embedded[:, 1], maps[:, :, 4:8].amax(2))
+    torch.testing.assert_close(embedded[:, 2], maps[:, :, 8:].amax(2))
 
 
 def test_cnn_global_max_makes_it_shift_invariant_to_padding():

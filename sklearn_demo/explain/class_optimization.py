@@ -3,22 +3,41 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
-from .._validation import check_number
+from .._validation import check_number, check_option
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
 from ._base import ModelExplainer, evaluation_mode
+
+PARAMETERIZATIONS = ("simplex", "unconstrained")
+CLASS_SCORES = ("logit", "log_proba")
 
 
 class ClassOptimizer(ModelExplainer):
     """Find the input that maximises ``target_class`` and read it as a motif.
 
-    As in DeMo, gradient descent on ``-log p(target | X) + l2 * ||X||^2`` over
-    an unconstrained real-valued X of shape (4, L), from a uniform random
-    start, with RMSprop; then X is clamped to [0, 1], each position is
-    normalised to sum to one (a position clamped to all zeros becomes
-    uniform), ``pseudocount`` is added to every base and the position is
-    normalised again, giving a position weight matrix. Several
+    Two recipes, chosen by ``parameterization``:
+
+    * ``"simplex"`` (default): the input is ``softmax(theta)`` over the four
+      bases at every position, so every iterate is a valid probability
+      matrix X, and Adam ascends ``score(X) - l2 * ||X||^2``. The matrix
+      returned is exactly the one optimised: ``scores_`` is the model's
+      p(target) for it, nothing is clamped or renormalised afterwards. On
+      the simplex ``||X||^2`` is smallest at the uniform matrix, so the L2
+      term leaves positions the model does not care about uniform.
+    * ``"unconstrained"``: DeMo's recipe (Simonyan et al. 2014), gradient
+      ascent with RMSprop on ``score(X) - l2 * ||X||^2`` over a real-valued
+      X from a uniform random start; afterwards X is clamped to [0, 1],
+      each position normalised to sum to one (all-zero positions become
+      uniform), ``pseudocount`` added and normalised again. The matrix the
+      model is then shown is not the X that was optimised, and often scores
+      far lower (``scores_`` reports what the matrix scores).
+
+    The score is the target class's logit by default (the unnormalised
+    class score of Simonyan et al.), or ``log p(target)`` with
+    ``class_score="log_proba"``; the log-probability's gradient fades as p
+    nears 1, so its optimum stops short of a confident input. Several
     restarts run as one batch.
 
     ``transform`` scans sequences with the ``motif_width`` window of each
@@ -34,11 +53,18 @@ class ClassOptimizer(ModelExplainer):
         None takes ``classes_[1]``.
     sequence_length : int or None, default=None
         Length of the optimised input; None takes the length of ``X`` in fit.
+    parameterization : {"simplex", "unconstrained"}, default="simplex"
+        See above; "unconstrained" with ``class_score="log_proba"``,
+        ``l2=0.009`` and ``lr=0.05`` is DeMo's recipe.
+    class_score : {"logit", "log_proba"}, default="logit"
     l2 : float, default=0.009
+        Weight of the L2 penalty on the input X (DeMo's value).
     lr : float, default=0.05
+        Step size of Adam ("simplex") or RMSprop ("unconstrained").
     n_iter : int, default=1000
     n_restarts : int, default=8
     pseudocount : float, default=0.01
+        Added to the clamped matrix of "unconstrained" only.
     motif_width : int, default=15
         Width of the windows used by ``transform`` and for motif matching.
     random_state : int or None, default=0
@@ -51,9 +77,12 @@ class ClassOptimizer(ModelExplainer):
         Position weight matrices of the restarts, best first.
     scores_ : ndarray of shape (n_restarts,)
         p(target_class) of each matrix, fed to the model as soft input.
+    consensus_scores_ : ndarray of shape (n_restarts,)
+        p(target_class) of each matrix's consensus, its most likely base at
+        every position, as a one-hot sequence.
     best_pwm_ : ndarray of shape (4, L)
     best_sequence_ : str
-        The most likely base at every position of ``best_pwm_``.
+        The consensus of ``best_pwm_``.
     motifs_ : ndarray of shape (n_restarts, 4, motif_width)
         The window of each matrix with the largest attribution (gradient x
         input of the class score at the matrix), used for scanning and matching.
@@ -79,6 +108,8 @@ class ClassOptimizer(ModelExplainer):
         *,
         target_class: object = None,
         sequence_length: int | None = None,
+        parameterization: str = "simplex",
+        class_score: str = "logit",
         l2: float = 0.009,
         lr: float = 0.05,
         n_iter: int = 1000,
@@ -91,6 +122,8 @@ class ClassOptimizer(ModelExplainer):
         self.estimator = estimator
         self.target_class = target_class
         self.sequence_length = sequence_length
+        self.parameterization = parameterization
+        self.class_score = class_score
         self.l2 = l2
         self.lr = lr
         self.n_iter = n_iter
@@ -102,6 +135,8 @@ class ClassOptimizer(ModelExplainer):
 
     def _check_params(self) -> None:
         name = "ClassOptimizer"
+        check_option(name, "parameterization", self.parameterization, PARAMETERIZATIONS)
+        check_option(name, "class_score", self.class_score, CLASS_SCORES)
         for param in ("n_iter", "n_restarts", "motif_width"):
             check_number(name, param, getattr(self, param), integer=True, low=1)
         for param in ("l2", "pseudocount"):
@@ -111,45 +146,62 @@ class ClassOptimizer(ModelExplainer):
                      allow_none=True)
         self._check_batch_size()
 
+    def _objective(self, x: torch.Tensor) -> torch.Tensor:
+        """The class score being maximised, one per restart."""
+        logit = self._target_sign() * self.classifier_.module_(x)
+        return logit if self.class_score == "logit" else F.logsigmoid(logit)
+
+    def _optimise(self, length: int) -> tuple[torch.Tensor, np.ndarray]:
+        """Run the ascent; the (n_restarts, 4, L) matrices and the loss curve."""
+        generator = torch.Generator().manual_seed(
+            0 if self.random_state is None else int(self.random_state))
+        start = torch.rand(self.n_restarts, 4, length, generator=generator)
+        simplex = self.parameterization == "simplex"
+        # A small random tilt away from uniform for the simplex, DeMo's
+        # uniform [0, 1) start for X.
+        variable = (0.1 * (start - 0.5) if simplex else start)
+        variable = variable.to(self.classifier_.device).requires_grad_(True)
+        optimizer = (torch.optim.Adam if simplex else torch.optim.RMSprop)([variable], lr=self.lr)
+        losses = np.empty(self.n_iter)
+        for step in range(self.n_iter):
+            optimizer.zero_grad()
+            x = variable.softmax(dim=1) if simplex else variable
+            loss = -self._objective(x) + self.l2 * (x ** 2).sum(dim=(1, 2))
+            loss.sum().backward()
+            optimizer.step()
+            losses[step] = float(loss.detach().mean())
+        if simplex:
+            return variable.detach().softmax(dim=1), losses
+        clamped = variable.detach().clamp(0, 1)
+        totals = clamped.sum(dim=1, keepdim=True)
+        # A position clamped to all zeros carries no preference: uniform.
+        pwms = torch.where(totals > 1e-6, clamped / totals.clamp_min(1e-6), 0.25)
+        return (pwms + self.pseudocount) / (1 + 4 * self.pseudocount), losses
+
     def fit(self, X: object, y: object = None) -> "ClassOptimizer":
         """Fit (or take) the classifier and optimise its input; returns ``self``."""
         self._check_params()
         self._fit_estimator(X, y)
         length = self.sequence_length or self._encode(X).shape[2]
-        module = self.classifier_.module_
-        device = self.classifier_.device
-        generator = torch.Generator().manual_seed(
-            0 if self.random_state is None else int(self.random_state))
-        start = torch.rand(self.n_restarts, 4, length, generator=generator)
-        x = start.to(device).requires_grad_(True)
-        optimizer = torch.optim.RMSprop([x], lr=self.lr)
-        losses = np.empty(self.n_iter)
-        with evaluation_mode(module):
-            for step in range(self.n_iter):
-                optimizer.zero_grad()
-                loss = (-self._class_score(x) + self.l2 * (x ** 2).sum(dim=(1, 2)))
-                loss.sum().backward()
-                optimizer.step()
-                losses[step] = float(loss.detach().mean())
-            clamped = x.detach().clamp(0, 1)
-            totals = clamped.sum(dim=1, keepdim=True)
-            # A position clamped to all zeros carries no preference: uniform.
-            pwms = torch.where(totals > 1e-6, clamped / totals.clamp_min(1e-6), 0.25)
-            pwms = (pwms + self.pseudocount) / (1 + 4 * self.pseudocount)
+        with evaluation_mode(self.classifier_.module_):
+            pwms, losses = self._optimise(length)
             pwms.requires_grad_(True)
-            log_p = self._class_score(pwms)
-            gradient, = torch.autograd.grad(log_p.sum(), pwms)
+            logit = self._target_sign() * self.classifier_.module_(pwms)
+            gradient, = torch.autograd.grad(logit.sum(), pwms)
+            consensus = F.one_hot(pwms.detach().argmax(dim=1), 4).transpose(1, 2).float()
+            with torch.no_grad():
+                consensus_logit = self._target_sign() * self.classifier_.module_(consensus)
         # The model's own attribution (gradient x input) at the matrix picks
         # the window that carries the class: information content alone
         # favours long low-complexity runs.
         importance = (gradient * pwms).sum(dim=1).detach().cpu().numpy()
-        scores = log_p.detach().exp().cpu().numpy()
-        order = np.argsort(-scores)
+        scores = torch.sigmoid(logit).detach().cpu().numpy()
+        order = np.argsort(-scores, kind="stable")
         self.pwms_ = pwms.detach().cpu().numpy()[order]
         self.scores_ = scores[order]
+        self.consensus_scores_ = torch.sigmoid(consensus_logit).cpu().numpy()[order]
         self.best_pwm_ = self.pwms_[0]
-        self.best_sequence_ = one_hot_decode(
-            np.eye(4, dtype=np.float32)[self.best_pwm_.argmax(0)].T[None])[0]
+        self.best_sequence_ = one_hot_decode(consensus[order[:1]].cpu().numpy())[0]
         width = min(self.motif_width, length)
         self.motif_starts_ = np.array([best_window(importance[r], width) for r in order])
         self.motifs_ = np.stack([pwm[:, start:start + width]

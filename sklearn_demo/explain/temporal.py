@@ -123,9 +123,18 @@ class TemporalScorer(ModelExplainer):
 
     def _recurrent_logits(self, module: DeMoRNN, x: torch.Tensor) -> torch.Tensor:
         """(n, 2, L) logits of the recurrent head on prefixes and suffixes of
-        the embedded sequence."""
-        h = module.embed(x)  # (n, L, D), computed once
-        head = module.recurrent
+        the embedded sequence.
+
+        When the LSTM reads one step per ``positions_per_step`` bases (a
+        pooled CNN-RNN), every base gets the score of its step: the prefix
+        (suffix) that ends (starts) with the block holding that base.
+        """
+        h = module.embed(x)  # (n, steps, D), computed once
+        steps = self._step_logits(module.recurrent, h)
+        return steps.repeat_interleave(module.positions_per_step, dim=2)[..., :x.shape[2]]
+
+    def _step_logits(self, head: BiLSTMHead, h: torch.Tensor) -> torch.Tensor:
+        """(n, 2, steps) logits of ``head`` on every prefix and suffix of ``h``."""
         length = h.shape[1]
         if self.algorithm == "loop":
             forward = [head(h[:, :i]) for i in range(1, length + 1)]
@@ -134,26 +143,29 @@ class TemporalScorer(ModelExplainer):
         hidden = head.lstm.hidden_size
         states, _ = head.lstm(h)
         fwd, bwd = states[..., :hidden], states[..., hidden:]
-        counts = torch.arange(1, length + 1, device=h.device, dtype=h.dtype)[None, :, None]
         # Causal: the forward direction over a prefix is the full run's start.
-        fwd_prefix = fwd.cumsum(1) / counts
+        fwd_prefix = head.running_pool(fwd)
         # Anti-causal: the backward direction over a suffix is the full run's end.
-        bwd_suffix = bwd.flip(1).cumsum(1).flip(1) / counts.flip(1)
+        bwd_suffix = head.running_pool(bwd.flip(1)).flip(1)
         # The other direction starts fresh on every sub-sequence. The backward
         # LSTM over prefix 1..i reads flip(h)[L-i:], a suffix of flip(h).
         backward_lstm = _direction(head, reverse=True)
         forward_lstm = _direction(head, reverse=False)
-        bwd_prefix = self._suffix_means(backward_lstm, h.flip(1)).flip(1)
-        fwd_suffix = self._suffix_means(forward_lstm, h)
+        bwd_prefix = self._suffix_pools(head, backward_lstm, h.flip(1)).flip(1)
+        fwd_suffix = self._suffix_pools(head, forward_lstm, h)
         forward = _readout(head, fwd_prefix, bwd_prefix)
         backward = _readout(head, fwd_suffix, bwd_suffix)
         return torch.stack([forward, backward], 1)
 
-    def _suffix_means(self, lstm: torch.nn.LSTM, h: torch.Tensor) -> torch.Tensor:
-        """(n, L, H): mean output of ``lstm`` run on each suffix h[:, s:]."""
+    def _suffix_pools(self, head: BiLSTMHead, lstm: torch.nn.LSTM,
+                      h: torch.Tensor) -> torch.Tensor:
+        """(n, L, H): pooled output (as ``head`` pools) of ``lstm`` run on each
+        suffix h[:, s:]."""
         n, length, width = h.shape
         out = torch.empty(n, length, lstm.hidden_size, device=h.device, dtype=h.dtype)
         steps = torch.arange(length, device=h.device)
+        # Padding never wins the maximum and adds nothing to the sum.
+        padding = float("-inf") if head.lstm_pool == "max" else 0.0
         for start in range(0, length, max(1, self.batch_size // n)):
             starts = torch.arange(start, min(length, start + max(1, self.batch_size // n)),
                                   device=h.device)
@@ -164,9 +176,12 @@ class TemporalScorer(ModelExplainer):
             packed = pack_padded_sequence(subs, lengths.repeat(n).cpu(), batch_first=True,
                                           enforce_sorted=False)
             outputs, _ = pad_packed_sequence(lstm(packed)[0], batch_first=True,
-                                             total_length=length)
-            means = outputs.sum(1) / lengths.repeat(n)[:, None].to(h.dtype)
-            out[:, starts] = means.reshape(n, len(starts), -1)
+                                             total_length=length, padding_value=padding)
+            if head.lstm_pool == "max":
+                pooled = outputs.amax(1)
+            else:
+                pooled = outputs.sum(1) / lengths.repeat(n)[:, None].to(h.dtype)
+            out[:, starts] = pooled.reshape(n, len(starts), -1)
         return out
 
 

@@ -544,8 +544,8 @@ class RNNClassifier(_DeMoClassifier):
     32 units per direction, outputs averaged over positions, Adam at 1e-2
     and batches of 256, the test AUC stayed at 0.50 on 9 of the 10 DeepBind
     ENCODE sets. One change at a time on 3,000 REST training sequences
-    (test AUC on REST's 1,000 test sequences, 30 epochs, seed 0; the
-    experiments are listed in ``benchmarks/RESULTS.md``):
+    (test AUC on REST's 1,000 test sequences, at most 30 epochs, seed 0;
+    ``python benchmarks/rnn_diagnosis.py``, in ``benchmarks/RESULTS.md``):
 
     ========================================  ========
     change from DeMo's recipe                 test AUC
@@ -556,6 +556,7 @@ class RNNClassifier(_DeMoClassifier):
     max over positions                         0.652
     max, lr 3e-3, batch 32                     0.696
     max, 64 units, lr 3e-3, batch 64           0.708
+    mean, 128 units, lr 3e-3, batch 64         0.558
     max, 128 units, lr 3e-3, batch 64          0.985
     ========================================  ========
 
@@ -563,7 +564,10 @@ class RNNClassifier(_DeMoClassifier):
     motif is read, so at initialisation the gradient towards any motif
     detector is too weak to leave the "predict 0.5" plateau (the loss stays
     at log 2); 32 units are too few to hold a 20 bp motif in the state.
-    The maximum over positions and 128 units together make it learn. So
+    The maximum over positions and 128 units together make it learn; either
+    alone does not, and neither does torch-rnn's forget-gate bias of 1.
+    (DeMo's element-wise gradient clamping at 5, instead of norm clipping,
+    was not tried.) So
     the defaults are ``lstm_pool="max"``, ``hidden_size=128``, ``lr=3e-3`` and
     ``batch_size=64``. DeMo's recipe stays one call away:
     ``RNNClassifier(hidden_size=32, lstm_pool="mean", lr=0.01, batch_size=256)``.

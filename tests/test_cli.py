@@ -25,6 +25,17 @@ def test_dashboard_writes_the_report_models_and_data(dashboard_report):
     assert not [p for p in dashboard_report.rglob(".*")]  # no partial files
 
 
+def test_dashboard_on_an_order_grammar_shows_motif_dependencies(tmp_path):
+    assert main(["dashboard", "--grammar", "mixed", "--models", "cnn,cnnrnn",
+                 "--n-samples", "200", "--epochs", "1", "--class-iterations", "10", "--quiet",
+                 "--out", str(tmp_path)]) == 0
+    page = (tmp_path / "index.html").read_text()
+    assert ">Motif dependencies</h2>" in page and "mixed order grammar" in page
+    rows = (tmp_path / "data" / "motif_dependencies.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["CNNClassifier", "CNNRNNClassifier"]
+    assert "(shown)" in page  # the attribution table marks the method on display
+
+
 def test_explain_reuses_a_saved_model_without_training(dashboard_report, tmp_path, motif_data,
                                                       capsys):
     positives = motif_data.X[motif_data.y == 1][:60]

@@ -70,6 +70,16 @@ def test_bad_data_names_the_problem(tmp_path, files, message):
 def test_dataset_and_files_are_exclusive(tmp_path):
     with pytest.raises(ValueError, match="either a dataset name or data files"):
         load_dashboard_data([tmp_path / "x.fa"], dataset="REST")
+    with pytest.raises(ValueError, match="grammar applies to the embedded"):
+        load_dashboard_data(dataset="REST", grammar="pure")
+
+
+def test_grammar_data_keeps_its_sites_in_reading_order():
+    data = load_dashboard_data(n_samples=80, grammar="pure")
+    assert data.grammar == "pure" and "CTCF then GABPA" in data.name
+    for label, sites in zip(data.y_test, data.sites_test):
+        names = [data.planted[site[0]][0] for site in sites]
+        assert names == (["CTCF", "GABPA"] if label == 1 else ["GABPA", "CTCF"])
 
 
 def _explanation(class_motifs, filters=None, sites=None):

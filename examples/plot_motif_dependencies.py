@@ -54,6 +54,8 @@ effects = {name: order_effect(TemporalScorer(FrozenEstimator(clf)).fit(data.X[:2
                               data.X[pairs], [data.sites[i] for i in pairs])
            for name, clf in models.items()}
 for name, effect in effects.items():
-    print(f"{name}: jump at GABPA {effect.after_first.mean():+.3f} after CTCF, "
-          f"{effect.without_first.mean():+.3f} without it")
+    print(f"{name}: forward jump at GABPA {effect.forward_jump.mean():+.3f} after CTCF, "
+          f"{effect.forward_jump_alone.mean():+.3f} without it; backward jump at CTCF "
+          f"{effect.backward_jump.mean():+.3f} after GABPA, "
+          f"{effect.backward_jump_alone.mean():+.3f} without it")
 plot_order_effect(effects).savefig("motif_dependencies.png", dpi=100)

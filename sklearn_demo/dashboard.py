@@ -438,11 +438,15 @@ HOW_TO_READ = {
         "with the letters. For the CNN, which has no reading order, the score is computed with "
         "the unread part of the sequence set to zeros."),
     "class": (
-        "The input that maximises p(bound), found by gradient ascent with an L2 penalty from "
-        "random starts (DeMo's class optimisation), read as a position weight matrix. Each logo "
-        "is the window of one restart that the model itself weighs most (gradient x input), "
-        "with its best JASPAR CORE matches (TOMTOM p-values; smaller is a closer match). If the "
-        "model learned a transcription factor's motif, that factor should be among the matches."),
+        "The input that maximises the model's log-odds of bound (DeMo's class optimisation), "
+        "found by gradient ascent with an L2 penalty from random starts. Unlike DeMo, the input "
+        "is kept a probability matrix throughout (a softmax over the four bases at every "
+        "position), so the matrix shown is exactly the one optimised, and p(bound) in each "
+        "title is what the model says when fed that matrix. Each logo is the window of one "
+        "restart that the model itself weighs most (gradient x input), with its best JASPAR "
+        "CORE matches (TOMTOM p-values; smaller is a closer match). If the model learned a "
+        "transcription factor's motif, that factor (or one of its family) should be among the "
+        "matches."),
     "filters": (
         "First-layer convolution filters turned into motifs: the input windows where a filter "
         "fires at over half its maximum on the training positives, as base frequencies "
@@ -456,8 +460,11 @@ HOW_TO_READ = {
         "blue as the sequence is, gray in a copy whose {first} site was replaced by random "
         "bases. A model that learned the dependency jumps at {second} only when {first} was "
         "read before it (blue rises, gray stays flat): the recurrent layer carries the first "
-        "motif in its state. A model that only detects motifs jumps the same in both. The CNN "
-        "has no reading order; its curve is the score with the unread part set to zeros."),
+        "motif in its state. A model that only detects motifs jumps the same in both. A "
+        "bidirectional model may carry the dependency in its backward direction instead "
+        "(reading {second}, then {first}): the table gives both directions, each jump taken "
+        "from 4 bases before the site to 4 bases past it. The CNN has no reading order; its "
+        "curve is the score with the unread part set to zeros."),
     "planted": (
         "The motifs planted in the synthetic data (left) beside the closest motif each model "
         "recovered, among its class-optimised inputs and first-layer filters (ranked by the "
@@ -600,10 +607,16 @@ def _dependency_section(writer: ReportWriter, data: DashboardData,
 
     effects = {r.name: r.order for r in results if r.order is not None}
     first, second = (name for name, _ in data.planted.values())
-    rows = [{"model": name, "test positives": len(effect.after_first),
-             f"mean jump at {second}, {first} read before": float(effect.after_first.mean()),
-             f"mean jump at {second}, {first} erased": float(effect.without_first.mean()),
-             "difference": effect.difference} for name, effect in effects.items()]
+    rows = [{"model": name, "test positives": len(effect.forward_jump),
+             f"forward jump at {second}, {first} read before": float(effect.forward_jump.mean()),
+             f"forward jump at {second}, {first} erased": float(
+                 effect.forward_jump_alone.mean()),
+             f"backward jump at {first}, {second} read before": float(
+                 effect.backward_jump.mean()),
+             f"backward jump at {first}, {second} erased": float(
+                 effect.backward_jump_alone.mean()),
+             "dependency (larger difference)": effect.difference}
+            for name, effect in effects.items()]
     data_file = writer.write_csv("motif_dependencies.csv", rows)
     body = figure_html(plot_order_effect(effects), "forward scores around the second motif")
     return Section("Motif dependencies", "dependencies", [Panel(

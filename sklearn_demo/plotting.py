@@ -285,8 +285,8 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
     --------
     >>> from sklearn_demo.explain import OrderEffect
     >>> forward = np.linspace(0, 1, 50)[None].repeat(3, 0)
-    >>> effect = OrderEffect(np.ones(3), np.zeros(3), forward, forward / 2,
-    ...                      np.array([[20, 30]] * 3))
+    >>> effect = OrderEffect(np.ones(3), np.zeros(3), np.ones(3), np.zeros(3), forward,
+    ...                      forward / 2, np.array([[20, 30]] * 3))
     >>> len(plot_order_effect({"model": effect}).axes)
     1
     """
@@ -297,7 +297,7 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
         width = int(np.median(ends - starts))
         offsets = np.arange(-flank, width + flank)
         for scores, label, color in [(effect.forward, "first motif read before", "tab:blue"),
-                                     (effect.forward_without_first, "first motif erased",
+                                     (effect.forward_alone, "first motif erased",
                                       "tab:gray")]:
             index = starts[:, None] + offsets[None, :]
             inside = (index >= 0) & (index < scores.shape[1])
@@ -307,8 +307,8 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
                 warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
                 ax.plot(offsets, np.nanmean(values, axis=0), label=label, color=color)
         ax.axvspan(0, width, color="tab:green", alpha=0.15, label="second motif")
-        ax.set_title(f"{name}\njump: {effect.after_first.mean():+.2f} with, "
-                     f"{effect.without_first.mean():+.2f} without", fontsize=9)
+        ax.set_title(f"{name}\nforward jump: {effect.forward_jump.mean():+.2f} with, "
+                     f"{effect.forward_jump_alone.mean():+.2f} without", fontsize=9)
         ax.set_xlabel("position relative to the second motif")
         ax.set_ylim(-0.02, 1.02)
     axes[0, 0].set_ylabel("mean forward p(class)")

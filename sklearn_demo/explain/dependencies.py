@@ -21,33 +21,55 @@ from .temporal import TemporalScorer
 
 
 class OrderEffect(NamedTuple):
-    """Forward temporal-score jumps across the second of two sites.
+    """Temporal-score jumps across each of two sites, with and without the other.
+
+    A bidirectional model may carry the dependency in either direction: the
+    forward LSTM reads the first site, then the second; the backward one
+    reads the second, then the first. Each jump is the score just after the
+    site (``margin`` bases past it, in reading order) minus the score just
+    before it.
 
     Attributes
     ----------
-    after_first : ndarray of shape (n,)
-        p(target) after reading the second site minus p(target) just before
-        it, in the sequences as they are (the first site read before).
-    without_first : ndarray of shape (n,)
-        The same jump in copies whose first site was replaced by random bases.
+    forward_jump : ndarray of shape (n,)
+        Forward score's jump across the second site, the first read before.
+    forward_jump_alone : ndarray of shape (n,)
+        The same in copies whose first site was replaced by random bases.
+    backward_jump : ndarray of shape (n,)
+        Backward score's jump across the first site, the second read before.
+    backward_jump_alone : ndarray of shape (n,)
+        The same in copies whose second site was replaced by random bases.
     forward : ndarray of shape (n, L)
         Forward temporal scores of the sequences as they are.
-    forward_without_first : ndarray of shape (n, L)
+    forward_alone : ndarray of shape (n, L)
         Forward temporal scores of the copies without the first site.
     second_sites : ndarray of shape (n, 2)
         Start and end (exclusive) of each sequence's second site.
     """
 
-    after_first: np.ndarray
-    without_first: np.ndarray
+    forward_jump: np.ndarray
+    forward_jump_alone: np.ndarray
+    backward_jump: np.ndarray
+    backward_jump_alone: np.ndarray
     forward: np.ndarray
-    forward_without_first: np.ndarray
+    forward_alone: np.ndarray
     second_sites: np.ndarray
 
     @property
+    def forward_difference(self) -> float:
+        """Mean forward jump with the first site minus without it."""
+        return float(self.forward_jump.mean() - self.forward_jump_alone.mean())
+
+    @property
+    def backward_difference(self) -> float:
+        """Mean backward jump with the second site minus without it."""
+        return float(self.backward_jump.mean() - self.backward_jump_alone.mean())
+
+    @property
     def difference(self) -> float:
-        """Mean jump with the first site minus mean jump without it."""
-        return float(self.after_first.mean() - self.without_first.mean())
+        """The larger of the two directions' differences: how much reading one
+        site changes what the model makes of the other."""
+        return max(self.forward_difference, self.backward_difference)
 
 
 def erase_sites(sequences: Sequence[str], spans: Sequence[tuple[int, int]], *,
@@ -74,9 +96,10 @@ def order_effect(
     sequences: Sequence[str],
     sites: Sequence[Sequence[tuple]],
     *,
+    margin: int = 4,
     random_state: int | np.random.RandomState | None = 0,
 ) -> OrderEffect:
-    """Forward-score jump at the second site, with and without the first.
+    """Temporal-score jumps at each site, with and without the other site.
 
     Parameters
     ----------
@@ -86,8 +109,12 @@ def order_effect(
     sites : sequence of lists of ``(motif_id, start, end, strand)``
         Each sequence's two sites in reading order, as
         :func:`~sklearn_demo.make_motif_dataset` reports them (end exclusive).
+    margin : int, default=4
+        Bases before and after a site over which its jump is taken: a
+        convolution sees half its width ahead, and a pooled CNN-RNN reads
+        blocks of bases.
     random_state : int, RandomState or None, default=0
-        Seed of the random bases that erase the first site.
+        Seed of the random bases that erase a site.
 
     Returns
     -------
@@ -101,7 +128,7 @@ def order_effect(
     >>> clf = CNNRNNClassifier(n_filters=4, hidden_size=4, max_epochs=1, verbose=0)
     >>> scorer = TemporalScorer(FrozenEstimator(clf.fit(data.X, data.y))).fit(data.X)
     >>> effect = order_effect(scorer, data.X[:5], data.sites[:5])
-    >>> effect.after_first.shape, effect.without_first.shape
+    >>> effect.forward_jump.shape, effect.backward_jump_alone.shape
     ((5,), (5,))
     """
     sequences = list(sequences)
@@ -112,11 +139,23 @@ def order_effect(
             raise ValueError(
                 f"order_effect: sequence {i} has {len(pair)} sites; each needs exactly two "
                 "(first and second in reading order).")
-    first = [(pair[0][1], pair[0][2]) for pair in sites]
+    first = np.array([(pair[0][1], pair[0][2]) for pair in sites])
     second = np.array([(pair[1][1], pair[1][2]) for pair in sites])
-    erased = erase_sites(sequences, first, random_state=random_state)
     rows = np.arange(len(sequences))
-    forwards = [scorer.transform(batch)[:, 0] for batch in (sequences, erased)]
-    jumps = [forward[rows, second[:, 1] - 1] - forward[rows, np.maximum(second[:, 0] - 1, 0)]
-             for forward in forwards]
-    return OrderEffect(*jumps, *forwards, second)
+    last = len(sequences[0]) - 1 if sequences else 0
+
+    def forward_jump(scores: np.ndarray) -> np.ndarray:
+        after = np.minimum(second[:, 1] - 1 + margin, last)
+        before = np.maximum(second[:, 0] - 1 - margin, 0)
+        return scores[rows, 0, after] - scores[rows, 0, before]
+
+    def backward_jump(scores: np.ndarray) -> np.ndarray:
+        after = np.maximum(first[:, 0] - margin, 0)
+        before = np.minimum(first[:, 1] + margin, last)
+        return scores[rows, 1, after] - scores[rows, 1, before]
+
+    as_is = scorer.transform(sequences)
+    without_first = scorer.transform(erase_sites(sequences, first, random_state=random_state))
+    without_second = scorer.transform(erase_sites(sequences, second, random_state=random_state))
+    return OrderEffect(forward_jump(as_is), forward_jump(without_first), backward_jump(as_is),
+                       backward_jump(without_second), as_is[:, 0], without_first[:, 0], second)

@@ -45,18 +45,21 @@ MODELS = ("cnn", "rnn", "cnnrnn", "kmer", "gkm")
 PROTOCOL = 1  # bump when the protocol changes, to invalidate cached cells
 
 
-def make_model(key: str, params: dict, seed: int):
-    """A fresh estimator for ``key`` with DeMo's (or the baseline's) defaults."""
+def estimator_class(key: str) -> type:
+    """The estimator class behind a model key of ``MODELS``."""
     from sklearn_demo import (
         CNNClassifier, CNNRNNClassifier, GappedKmerSVC, KmerClassifier, RNNClassifier,
     )
 
-    networks = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
-    if key in networks:
-        return networks[key](**{"random_state": seed, "verbose": 0, **params})
-    if key == "kmer":
-        return KmerClassifier(**params)
-    return GappedKmerSVC(**params)
+    return {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier,
+            "kmer": KmerClassifier, "gkm": GappedKmerSVC}[key]
+
+
+def make_model(key: str, params: dict, seed: int):
+    """A fresh estimator for ``key`` with its defaults and ``params``."""
+    if key in ("cnn", "rnn", "cnnrnn"):
+        return estimator_class(key)(**{"random_state": seed, "verbose": 0, **params})
+    return estimator_class(key)(**params)
 
 
 def _select_kmer_C(model, X, y, seed):
@@ -124,7 +127,7 @@ def run_cell(dataset: str, key: str, variant: str, params: dict, settings: dict)
 def model_defaults(key: str) -> dict:
     """The estimator's default parameters that are plain data: a change of a
     default (say the RNN's ``hidden_size``) gives new cells, not stale ones."""
-    defaults = make_model(key, {}, 0).get_params(deep=False)
+    defaults = estimator_class(key)().get_params(deep=False)
     return {name: list(value) if isinstance(value, tuple) else value
             for name, value in sorted(defaults.items())
             if isinstance(value, (bool, int, float, str, tuple, type(None)))

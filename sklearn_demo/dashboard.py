@@ -40,9 +40,10 @@ Log = Callable[[str], None]
 
 #: Attribution methods scored against planted sites, by their label in the
 #: report; ``ATTRIBUTION`` is the one the saliency panels show. Expected
-#: gradients (``deepshap``) is the default because it ranked planted positions
-#: best for the CNN and the CNN-RNN (``benchmarks/RESULTS.md``, "Attribution
-#: methods against planted sites"); DeMo's own map is the first entry.
+#: gradients (``deepshap``) ranks planted positions well above DeMo's saliency
+#: and within 0.03 of ISM, the best measured (``benchmarks/RESULTS.md``,
+#: "Explainers"), and unlike ISM it gives the present base a signed share, so
+#: its logo reads as a motif; DeMo's own map is the first entry.
 ATTRIBUTION_METHODS = {
     "DeMo saliency |d log p / dx| x": dict(method="saliency", class_score="log_proba"),
     "gradient x input (logit)": dict(method="gradient_x_input", class_score="logit"),
@@ -426,8 +427,8 @@ HOW_TO_READ = {
         "as a run of tall letters. The heatmap (bottom) shows all four bases: red raises the "
         "score, blue lowers it. Shaded spans are the planted sites, where known. Why this method "
         "and not DeMo's saliency |d log p / dx| x: on planted data it ranks the planted "
-        "positions highest of the methods measured (the table in 'Planted vs recovered' scores "
-        "every method); a single gradient sees only the local slope, which a ReLU or a saturated "
+        "positions well above it (with planted motifs, this report scores every method against "
+        "the sites); a single gradient sees only the local slope, which a ReLU or a saturated "
         "max can flatten inside a motif, and log p's gradient carries a factor 1 - p that "
         "vanishes for the confident sequences shown here."),
     "temporal": (

@@ -30,7 +30,7 @@ X_train, X_test, y_train, y_test = train_test_split(
     data.X, data.y, test_size=0.25, stratify=data.y, random_state=0)
 
 # %%
-# Train each architecture with DeMo's defaults (fewer epochs in fast mode)
+# Train each architecture with its defaults (fewer epochs in fast mode)
 # and draw its ROC curve on the test set.
 fig, ax = plt.subplots(figsize=(5, 5))
 for cls in (CNNClassifier, RNNClassifier, CNNRNNClassifier):

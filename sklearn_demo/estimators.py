@@ -14,7 +14,11 @@ every 10 epochs, up to 50 epochs, keeping the best epoch. Where we differ:
   data (``validation_fraction=0.1``) by validation loss, and training stops
   after ``patience`` epochs without improvement (DeMo ran all 50 epochs and
   kept the best; early stopping gives the same model sooner);
-* convolutions use "same" padding so the models score any sequence length.
+* convolutions use "same" padding so the models score any sequence length;
+* the RNN and the CNN-RNN have defaults of their own (max-pooled LSTM outputs,
+  Adam at 3e-3, batches of 64; 128 LSTM units for the RNN, conv maps pooled
+  by 4 for the CNN-RNN), because DeMo's recipe does not learn there: see
+  :class:`RNNClassifier` and :class:`CNNRNNClassifier`.
 """
 from __future__ import annotations
 

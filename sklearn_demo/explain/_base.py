@@ -14,6 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 from .._validation import check_number
 from ..estimators import _DeMoClassifier
 
+#: Values of the ``class_score`` parameter of the explainers that take one.
+CLASS_SCORES = ("log_proba", "logit")
+
 
 def _inner_classifier(estimator: object, owner: str) -> _DeMoClassifier:
     inner = estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
@@ -62,8 +65,8 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
     clone or taken as it is when wrapped in ``FrozenEstimator``.
 
     Subclasses call :meth:`_fit_estimator` from ``fit`` and use
-    :meth:`_class_score` (the log-probability of ``target_class``) and
-    :meth:`_encode`.
+    :meth:`_logit`, :meth:`_class_score` (those with a ``class_score``
+    parameter) and :meth:`_encode`.
     """
 
     def _fit_estimator(self, X: object, y: object) -> None:
@@ -99,9 +102,15 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
         self.classifier_._check_n_channels(X_enc)
         return X_enc
 
+    def _logit(self, x: torch.Tensor) -> torch.Tensor:
+        """The target class's logit (log-odds) for a batch, shape (n,)."""
+        return self._target_sign() * self.classifier_.module_(x)
+
     def _class_score(self, x: torch.Tensor) -> torch.Tensor:
-        """log p(target_class | x) for a batch, shape (n,)."""
-        return torch.nn.functional.logsigmoid(self._target_sign() * self.classifier_.module_(x))
+        """The explained score for a batch, shape (n,): the target class's
+        logit with ``class_score="logit"``, else log p(target_class | x)."""
+        logit = self._logit(x)
+        return logit if self.class_score == "logit" else torch.nn.functional.logsigmoid(logit)
 
     def _target_sign(self) -> float:
         """+1 when the module's logit is that of ``target_class_``, else -1."""

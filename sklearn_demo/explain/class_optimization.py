@@ -8,10 +8,9 @@ import torch.nn.functional as F
 from .._validation import check_number, check_option
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
-from ._base import ModelExplainer, evaluation_mode
+from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 
 PARAMETERIZATIONS = ("simplex", "unconstrained")
-CLASS_SCORES = ("logit", "log_proba")
 
 
 class ClassOptimizer(ModelExplainer):
@@ -161,11 +160,6 @@ class ClassOptimizer(ModelExplainer):
                      allow_none=True)
         self._check_batch_size()
 
-    def _objective(self, x: torch.Tensor) -> torch.Tensor:
-        """The class score being maximised, one per restart."""
-        logit = self._target_sign() * self.classifier_.module_(x)
-        return logit if self.class_score == "logit" else F.logsigmoid(logit)
-
     def _optimise(self, length: int) -> tuple[torch.Tensor, np.ndarray]:
         """Run the ascent; the (n_restarts, 4, L) matrices and the loss curve."""
         generator = torch.Generator().manual_seed(
@@ -183,7 +177,7 @@ class ClassOptimizer(ModelExplainer):
             # The inverse temperature rises from 1 to ``sharpening``.
             beta = 1 + (self.sharpening - 1) * step / max(1, self.n_iter - 1)
             x = (beta * variable).softmax(dim=1) if simplex else variable
-            loss = -self._objective(x) + self.l2 * (x ** 2).sum(dim=(1, 2))
+            loss = -self._class_score(x) + self.l2 * (x ** 2).sum(dim=(1, 2))
             loss.sum().backward()
             optimizer.step()
             losses[step] = float(loss.detach().mean())
@@ -203,11 +197,11 @@ class ClassOptimizer(ModelExplainer):
         with evaluation_mode(self.classifier_.module_):
             pwms, losses = self._optimise(length)
             pwms.requires_grad_(True)
-            logit = self._target_sign() * self.classifier_.module_(pwms)
+            logit = self._logit(pwms)
             gradient, = torch.autograd.grad(logit.sum(), pwms)
             consensus = F.one_hot(pwms.detach().argmax(dim=1), 4).transpose(1, 2).float()
             with torch.no_grad():
-                consensus_logit = self._target_sign() * self.classifier_.module_(consensus)
+                consensus_logit = self._logit(consensus)
         # The model's own attribution (gradient x input) at the matrix picks
         # the window that carries the class: information content alone
         # favours long low-complexity runs.

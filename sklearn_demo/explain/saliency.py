@@ -7,10 +7,9 @@ import torch
 from ..shuffle import dinucleotide_shuffle
 from ..encoding import one_hot_decode, one_hot_encode
 from .._validation import check_number
-from ._base import ModelExplainer, evaluation_mode
+from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
-CLASS_SCORES = ("log_proba", "logit")
 
 
 class SaliencyExplainer(ModelExplainer):
@@ -126,11 +125,6 @@ class SaliencyExplainer(ModelExplainer):
         if self.method == "saliency":
             return np.abs(gradient) * X_enc
         return gradient * X_enc
-
-    def _class_score(self, x: torch.Tensor) -> torch.Tensor:
-        if self.class_score == "logit":
-            return self._target_sign() * self.classifier_.module_(x)
-        return super()._class_score(x)
 
     def gradient(self, X_enc: np.ndarray) -> np.ndarray:
         """d (class score) / dx for one-hot ``X_enc`` (n, 4, L)."""

@@ -25,17 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from ._atomic import atomic_path
-from .dashboard import (
-    BASELINES, NETWORKS, explain_model, load_dashboard_data, score_models, train_models,
-    write_dashboard,
-)
+from .dashboard import BASELINES, NETWORKS, build_dashboard, load_dashboard_data
 from .datasets import GRAMMARS
 from .estimators import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
-
-NETWORK_CLASSES = tuple(NETWORKS.values())
-
 
 class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
@@ -78,26 +72,6 @@ def _write_provenance(path: Path, args: argparse.Namespace) -> None:
         tmp.write_text(json.dumps({"command": _command(args), **provenance(args)}, indent=1) + "\n")
 
 
-def _explain_and_write(args, data, models: dict, log, training=None) -> Path:
-    """Score, explain every network, write the report."""
-    scores = score_models(models, data.X_test, data.y_test, training)
-    for row in scores[0]:
-        log(f"  {row['model']}: test AUC {row['test_auc']:.3f}, AUPRC {row['test_auprc']:.3f}")
-    results = []
-    for name, model in models.items():
-        if not isinstance(model, NETWORK_CLASSES):
-            continue  # baselines are scored, not explained
-        log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
-        start = time.perf_counter()
-        results.append(explain_model(model, data, n_iter=args.class_iterations, seed=args.seed,
-                                     test_scores=scores[1][name][1]))
-        log(f"  done in {time.perf_counter() - start:.0f} s")
-    page = write_dashboard(args.out, data, scores, results, command=_command(args),
-                           provenance=provenance(args))
-    log(f"wrote {page}")
-    return page
-
-
 def _data(args: argparse.Namespace, *, split: bool = True):
     data = load_dashboard_data(args.data or (), dataset=args.dataset,
                                n_samples=getattr(args, "n_samples", 3000),
@@ -107,20 +81,19 @@ def _data(args: argparse.Namespace, *, split: bool = True):
     return data
 
 
+def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
+    data = _data(args, split=split)
+    return build_dashboard(
+        data, models, out=args.out, epochs=getattr(args, "epochs", 20), device=args.device,
+        seed=args.seed, class_iterations=args.class_iterations,
+        max_train_gkm=getattr(args, "max_train_gkm", 0) or None, command=_command(args),
+        provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
+
+
 def run_dashboard(args: argparse.Namespace) -> Path:
     """Train, score, explain and report; saves the networks in ``out/models``."""
-    keys = _parse_models(args.models) + (list(BASELINES) if args.baselines else [])
-    log = _logger(args)
-    data = _data(args)
-    models, training = train_models(keys, data, epochs=args.epochs, device=args.device,
-                                    seed=args.seed, verbose=0 if args.quiet else 1,
-                                    max_train_gkm=args.max_train_gkm or None, log=log)
-    model_dir = Path(args.out) / "models"
-    model_dir.mkdir(parents=True, exist_ok=True)
-    for name, model in models.items():
-        if isinstance(model, NETWORK_CLASSES):
-            save_model(model, model_dir / f"{name}.pt")
-    return _explain_and_write(args, data, models, log, training)
+    return _build(args, _parse_models(args.models) + (list(BASELINES) if args.baselines else []),
+                  split=True)
 
 
 def run_explain(args: argparse.Namespace) -> Path:
@@ -129,8 +102,7 @@ def run_explain(args: argparse.Namespace) -> Path:
     for path in args.model:
         model = load_model(path, device=args.device)
         models[type(model).__name__] = model
-    data = _data(args, split=False)
-    return _explain_and_write(args, data, models, _logger(args))
+    return _build(args, models, split=False)
 
 
 def run_train(args: argparse.Namespace) -> None:

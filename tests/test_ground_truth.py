@@ -13,7 +13,9 @@ from sklearn_demo import (
     ClassOptimizer, CNNClassifier, CNNRNNClassifier, SaliencyExplainer, TemporalScorer,
     make_motif_dataset, order_effect,
 )
-from sklearn_demo.explain.ground_truth import position_importance, site_auroc, temporal_rise
+from sklearn_demo.explain.ground_truth import (
+    position_importance, site_auroc, site_aurocs, temporal_rise,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -69,25 +71,52 @@ def test_class_optimisation_recovers_the_planted_motif(planted, cnn):
     assert found[0] and sum(found) >= len(found) // 2
 
 
-@pytest.mark.parametrize("model", ["cnn", "cnnrnn"])
-def test_dashboard_attribution_ranks_planted_positions_above_demo_saliency(planted, model,
-                                                                           request):
-    """The dashboard's default map (expected gradients of the logit) against
-    DeMo's |d log p / dx| x on the same model. Measured: 0.76 vs 0.65 (CNN),
-    0.84 vs 0.73 (CNN-RNN); the issue's floor of 0.85 is not reached."""
+@pytest.fixture(scope="module")
+def ctcf_only():
+    """Every positive carries one CTCF site: the model must use it."""
+    data = make_motif_dataset(3000, motifs=("MA0139",), random_state=0)
+    positives = np.flatnonzero(data.y[2500:])[:100] + 2500
+    models = {cls: cls(max_epochs=15, verbose=0, random_state=0).fit(data.X[:2500], data.y[:2500])
+              for cls in (CNNClassifier, CNNRNNClassifier)}
+    return data, positives, models
+
+
+def _dashboard_aurocs(model, data, positives) -> dict[str, dict[str, float]]:
+    """Per-motif site AUROCs of the dashboard's map and of DeMo's saliency."""
     from sklearn_demo.dashboard import ATTRIBUTION, ATTRIBUTION_METHODS
 
-    data, positives = planted
-    frozen = FrozenEstimator(request.getfixturevalue(model))
-    auroc = {}
+    out = {}
     for label in (ATTRIBUTION, "DeMo saliency |d log p / dx| x"):
         params = ATTRIBUTION_METHODS[label]
-        attributions = SaliencyExplainer(frozen, **params).fit(data.X).transform(
-            data.X[positives])
-        auroc[label] = site_auroc(position_importance(attributions, params["method"]),
-                                  data.mask[positives])
-    assert auroc[ATTRIBUTION] > 0.7
-    assert auroc[ATTRIBUTION] > auroc["DeMo saliency |d log p / dx| x"] + 0.05
+        attributions = SaliencyExplainer(FrozenEstimator(model), **params).fit(
+            data.X[:2]).transform(data.X[positives])
+        out["shown" if label == ATTRIBUTION else "demo"] = site_aurocs(
+            position_importance(attributions, params["method"]),
+            [data.sites[i] for i in positives])
+    return out
+
+
+@pytest.mark.parametrize("model", [CNNClassifier, CNNRNNClassifier])
+def test_dashboard_attribution_ranks_the_sites_a_model_must_use(ctcf_only, model):
+    """The issue's floor, 0.85, where the planted motif is the only evidence.
+    Measured (benchmarks/RESULTS.md): 0.97-0.98 against DeMo's 0.74-0.90."""
+    data, positives, models = ctcf_only
+    auroc = _dashboard_aurocs(models[model], data, positives)
+    assert auroc["shown"]["all"] >= 0.85
+    assert auroc["shown"]["all"] > auroc["demo"]["all"]
+
+
+@pytest.mark.parametrize("model", ["cnn", "cnnrnn"])
+def test_dashboard_attribution_ranks_the_motif_the_model_uses(planted, model, request):
+    """With CTCF and GABPA in every positive, one suffices: the models learn
+    CTCF and the map ranks its sites high, GABPA's near chance (the model's
+    choice, not the map's failure). Measured: all sites 0.76 / 0.84 vs DeMo's
+    0.65 / 0.73 (CNN / CNN-RNN)."""
+    data, positives = planted
+    auroc = _dashboard_aurocs(request.getfixturevalue(model), data, positives)
+    used = max(auroc["shown"][motif] for motif in data.motifs)
+    assert used >= 0.85
+    assert auroc["shown"]["all"] > auroc["demo"]["all"] + 0.05
 
 
 def _best_window_correlation(pwm: np.ndarray, reference: np.ndarray) -> float:

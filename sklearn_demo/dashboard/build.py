@@ -1,0 +1,123 @@
+"""The dashboard's flow in one call: data -> train -> score -> explain -> page."""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._validation import check_number
+from ..persistence import save_model
+from .data import DashboardData
+from .explain import ModelExplanation, explain_model
+from .page import write_dashboard
+from .score import TestScores, score_models
+from .train import NETWORKS, Log, train_models
+
+
+@dataclass
+class DashboardRun:
+    """What :func:`build_dashboard` made, by name."""
+
+    data: DashboardData
+    models: dict[str, object]
+    """Class name -> fitted network or baseline."""
+    training: dict[str, dict[str, float]] | None
+    """Class name -> training seconds and sequences; None for models given fitted."""
+    scores: TestScores
+    explanations: list[ModelExplanation]
+    """One per network (baselines are scored, not explained)."""
+    page: Path
+    """The written ``index.html``."""
+    model_files: dict[str, Path]
+    """Class name -> saved network (``out/models/<name>.pt``), for ``explain``."""
+
+
+def build_dashboard(
+    data: DashboardData,
+    models: Sequence[str] | Mapping[str, object] = ("cnn", "rnn", "cnnrnn"),
+    *,
+    out: str | Path = "results",
+    epochs: int = 20,
+    device: str = "cpu",
+    seed: int = 0,
+    class_iterations: int = 1000,
+    max_train_gkm: int | None = 4000,
+    save_models: bool = True,
+    command: str = "build_dashboard(...)",
+    provenance: Mapping[str, object] | None = None,
+    verbose: int = 1,
+    log: Log = print,
+) -> DashboardRun:
+    """Train (or take), score and explain models on ``data`` and write the report.
+
+    Parameters
+    ----------
+    data : DashboardData
+        From :func:`~sklearn_demo.dashboard.load_dashboard_data`.
+    models : sequence of str or mapping of name -> fitted model
+        Short names to train (``"cnn"``, ``"rnn"``, ``"cnnrnn"``, ``"kmer"``,
+        ``"gkm"``), or models already fitted (nothing is trained or saved).
+    out : path, default="results"
+        Report folder: ``index.html``, ``data/`` and, with ``save_models``,
+        ``models/``.
+    epochs, device, seed :
+        Training settings of the networks; ``seed`` also seeds class
+        optimisation and the order-effect erasures.
+    class_iterations : int, default=1000
+        Gradient steps of class optimisation; checked before any training.
+    max_train_gkm : int or None, default=4000
+        See :func:`~sklearn_demo.dashboard.train_models`.
+    save_models : bool, default=True
+        Save the trained networks in ``out/models``.
+    command, provenance :
+        Printed in the page's footer and written to ``data/provenance.json``.
+    verbose : int, default=1
+        skorch's per-epoch table while training (0: none).
+    log : callable, default=print
+        Receives one line per step.
+
+    Returns
+    -------
+    DashboardRun
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sklearn_demo.dashboard import build_dashboard, load_dashboard_data
+    >>> data = load_dashboard_data(n_samples=60)
+    >>> run = build_dashboard(data, ["cnn"], out=tempfile.mkdtemp(), epochs=1,
+    ...                       class_iterations=5, verbose=0, log=lambda _: None)
+    >>> list(run.models), run.page.name, len(run.explanations)
+    (['CNNClassifier'], 'index.html', 1)
+    """
+    check_number("build_dashboard", "class_iterations", class_iterations, integer=True, low=1)
+    check_number("build_dashboard", "epochs", epochs, integer=True, low=1)
+    if isinstance(models, Mapping):
+        fitted, training = dict(models), None
+    else:
+        fitted, training = train_models(list(models), data, epochs=epochs, device=device,
+                                        seed=seed, verbose=verbose,
+                                        max_train_gkm=max_train_gkm, log=log)
+    networks = {name: model for name, model in fitted.items()
+                if isinstance(model, tuple(NETWORKS.values()))}
+    model_files = {}
+    if save_models and training is not None:
+        (Path(out) / "models").mkdir(parents=True, exist_ok=True)
+        for name, model in networks.items():
+            model_files[name] = Path(out) / "models" / f"{name}.pt"
+            save_model(model, model_files[name])
+    scores = score_models(fitted, data.X_test, data.y_test, training)
+    for row in scores.rows:
+        log(f"  {row['model']}: test AUC {row['test_auc']:.3f}, AUPRC {row['test_auprc']:.3f}")
+    explanations = []
+    for name, model in networks.items():
+        log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
+        start = time.perf_counter()
+        explanations.append(explain_model(model, data, n_iter=class_iterations, seed=seed,
+                                          test_scores=scores.curves[name].score))
+        log(f"  done in {time.perf_counter() - start:.0f} s")
+    page = write_dashboard(out, data, scores, explanations, command=command,
+                           provenance=provenance or {})
+    log(f"wrote {page}")
+    return DashboardRun(data, fitted, training, scores, explanations, page, model_files)

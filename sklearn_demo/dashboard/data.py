@@ -1,0 +1,119 @@
+"""The dashboard's first room: the data, with the planted truth when there is one."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from ..datasets import fetch_deepbind_encode, make_motif_dataset, read_training_file
+from ..io import sniff_format
+
+
+@dataclass
+class DashboardData:
+    """Training and test sequences, and the planted truth when there is one."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    sites_test: list | None = None
+    """Per test sequence, its planted ``(motif_id, start, end, strand)`` sites."""
+    planted: dict = field(default_factory=dict)
+    """Planted motif id -> (name, (4, w) probability matrix)."""
+    whole: bool = False
+    """True when the training and test set are the same sequences (no split)."""
+    grammar: str | None = None
+    """The planted order grammar ("pure" or "mixed"), if any: the label depends
+    on the order of the two planted motifs (see :func:`make_motif_dataset`)."""
+
+    def summary(self) -> str:
+        """One line: the data's name and size."""
+        if self.whole:
+            return f"{self.name}: {len(self.X_test)} sequences"
+        return f"{self.name}: {len(self.X_train)} training and {len(self.X_test)} test sequences"
+
+
+def load_dashboard_data(
+    paths: Sequence[str | os.PathLike] = (),
+    *,
+    dataset: str | None = None,
+    n_samples: int = 3000,
+    test_size: float = 0.25,
+    seed: int = 0,
+    data_home: str | None = None,
+    mirror: str | None = None,
+    split: bool = True,
+    grammar: str | None = None,
+) -> DashboardData:
+    """Read the dashboard's data.
+
+    * no ``paths`` and no ``dataset``: :func:`make_motif_dataset` with
+      planted JASPAR CTCF and GABPA sites (``n_samples`` sequences), with
+      the order ``grammar`` "pure" or "mixed" if given;
+    * ``dataset``: a DeepBind ENCODE set through :func:`fetch_deepbind_encode`
+      (its own ``_AC`` training and ``_B`` test files);
+    * two DeepBind ``.seq(.gz)`` files: training and test set;
+    * two FASTA files: positives and negatives;
+    * one file (FASTA of positives, DeepBind or ``sequence<TAB>label`` TSV):
+      read by :func:`read_training_file`.
+
+    Data without its own test set is split ``test_size`` stratified, or,
+    with ``split=False`` (to explain or train on all of it), used whole as
+    both the training and the test set.
+
+    Examples
+    --------
+    >>> from sklearn_demo.dashboard import load_dashboard_data
+    >>> data = load_dashboard_data(n_samples=40)
+    >>> len(data.X_train), len(data.X_test), sorted(data.planted)
+    (30, 10, ['MA0062', 'MA0139'])
+    """
+    paths = list(paths)
+    if dataset and paths:
+        raise ValueError("give either a dataset name or data files, not both.")
+    if grammar is not None and (dataset or paths):
+        raise ValueError("a grammar applies to the embedded planted-motif data only; "
+                         "do not give it with a dataset or data files.")
+    if dataset:
+        data = fetch_deepbind_encode(dataset, data_home=data_home, mirror=mirror,
+                                     random_state=seed)
+        return DashboardData(data.name, data.X_train, data.y_train, data.X_test, data.y_test)
+    if not paths:
+        planted = make_motif_dataset(n_samples, grammar=grammar, random_state=seed)
+        train, test = _split(np.arange(len(planted.X)), planted.y, test_size, seed, split)
+        motifs = {mid: (planted.motif_names[mid], pwm) for mid, pwm in planted.motifs.items()}
+        joined = (" then " if grammar else " + ").join(name for name, _ in motifs.values())
+        name = (f"planted {joined} sites" + (f", {grammar} order grammar" if grammar else "")
+                + " (synthetic)")
+        return DashboardData(name, planted.X[train], planted.y[train], planted.X[test],
+                             planted.y[test], [planted.sites[i] for i in test], motifs,
+                             whole=not split, grammar=grammar)
+    if len(paths) > 2:
+        raise ValueError(f"--data takes one or two files, got {len(paths)}.")
+    formats = [sniff_format(path) for path in paths]
+    name = " + ".join(os.path.basename(str(path)) for path in paths)
+    if formats == ["deepbind", "deepbind"]:
+        X_train, y_train = read_training_file(paths[0], random_state=seed)
+        X_test, y_test = read_training_file(paths[1], random_state=seed + 1)
+        return DashboardData(name, X_train, y_train, X_test, y_test)
+    if len(paths) == 2 and formats != ["fasta", "fasta"]:
+        raise ValueError(
+            f"two data files must be a DeepBind training/test pair or FASTA positives and "
+            f"negatives; got {formats[0]} ({paths[0]}) and {formats[1]} ({paths[1]}).")
+    X, y = read_training_file(paths[0], paths[1] if len(paths) == 2 else None,
+                              random_state=seed)
+    if len(np.unique(y)) != 2:
+        raise ValueError(f"{name} must hold two classes; found {np.unique(y).tolist()}.")
+    train, test = _split(np.arange(len(X)), y, test_size, seed, split)
+    return DashboardData(name, X[train], y[train], X[test], y[test], whole=not split)
+
+
+def _split(index: np.ndarray, y: np.ndarray, test_size: float, seed: int, split: bool):
+    if not split:
+        return index, index
+    return train_test_split(index, test_size=test_size, stratify=y, random_state=seed)
+

@@ -1,0 +1,79 @@
+"""The "how to read" text of every dashboard panel, by panel kind."""
+HOW_TO_READ = {
+    "glance": (
+        "One line per network: its test AUC, the known motif (JASPAR CORE, by TOMTOM) closest "
+        "to the input it would most like to see (class optimisation), and the JASPAR motif that "
+        "is most often the best match of its first-layer filters (among filters that fire on "
+        "the training positives). The panels below show the evidence behind each entry."),
+    "comparison": (
+        "Each model was fitted on the training set only and scored once on the held-out test "
+        "set. AUC is the chance that a random bound sequence scores above a random unbound one "
+        "(0.5 = guessing, 1 = perfect); AUPRC is the area under the precision-recall curve and "
+        "drops faster than AUC when the positives are hard to rank at the top. Curves closer to "
+        "the top-left (ROC) and top-right (PR) corners are better."),
+    "saliency": (
+        "Attribution maps of the test positives this model scores highest, by expected "
+        "gradients (DeepSHAP): the model's log-odds of bound (its logit) split over the input "
+        "bases, averaging gradients along paths from dinucleotide-shuffled copies of the "
+        "sequence to the sequence itself. The logo (top) shows each present base's share: tall "
+        "letters raise the prediction, letters below the line lower it, and a binding site shows "
+        "as a run of tall letters. The heatmap (bottom) shows all four bases: red raises the "
+        "score, blue lowers it. Shaded spans are the planted sites, where known. Why this method "
+        "and not DeMo's saliency |d log p / dx| x: on planted data it ranks the planted "
+        "positions of the motifs a model uses at AUROC 0.93-0.98, against 0.74-0.90 for DeMo's "
+        "map (benchmarks/RESULTS.md; with planted motifs this report scores every method "
+        "against the sites); a single gradient sees only the local slope, which a ReLU or a "
+        "saturated max can flatten inside a motif, and log p's gradient carries a factor 1 - p "
+        "that vanishes for the confident sequences shown here. In-silico mutagenesis ranks "
+        "sites about as well, but gives the present base no share of its own, so its logo "
+        "does not read as a motif."),
+    "temporal": (
+        "The model's output p(bound) after reading the sequence up to each position: forward "
+        "(from the left end to position i, blue) and backward (from the right end back to "
+        "position i, orange), as DeMo's temporal output scores. A jump in a curve marks where "
+        "the model sees the evidence; the heat strips below show the same two curves aligned "
+        "with the letters. For the CNN, which has no reading order, the score is computed with "
+        "the unread part of the sequence set to zeros."),
+    "class": (
+        "The input that maximises the model's log-odds of bound (DeMo's class optimisation), "
+        "found by gradient ascent with an L2 penalty from random starts. Unlike DeMo, the input "
+        "is kept a probability matrix throughout (a softmax over the four bases at every "
+        "position), so the matrix shown is exactly the one optimised, and p(bound) in each "
+        "title is what the model says when fed that matrix. Each logo is the window of one "
+        "restart that the model itself weighs most (gradient x input), with its best JASPAR "
+        "CORE matches (TOMTOM p-values; smaller is a closer match). If the model learned a "
+        "transcription factor's motif, that factor (or one of its family) should be among the "
+        "matches."),
+    "filters": (
+        "First-layer convolution filters turned into motifs: the input windows where a filter "
+        "fires at over half its maximum on the training positives, as base frequencies "
+        "(DeepBind/Basset style). Shown: the filters with the closest JASPAR matches, with the "
+        "number of windows behind each logo; all filters are in the data file."),
+    "dependencies": (
+        "The data follow a {grammar} order grammar: a sequence is bound when {first} comes "
+        "before {second}, further apart than the CNN's 25 bp receptive field. For every test "
+        "positive, each panel shows the model's forward temporal score (p(bound) after reading "
+        "the sequence from the left up to each position) around the {second} site, averaged: "
+        "blue as the sequence is, gray in a copy whose {first} site was replaced by random "
+        "bases. A model that learned the dependency jumps at {second} only when {first} was "
+        "read before it (blue rises, gray stays flat): the recurrent layer carries the first "
+        "motif in its state. A model that only detects motifs jumps the same in both. A "
+        "bidirectional model may carry the dependency in its backward direction instead "
+        "(reading {second}, then {first}): the table gives both directions, each jump taken "
+        "from 4 bases before the site to 4 bases past it. The CNN has no reading order; its "
+        "curve is the score with the unread part set to zeros."),
+    "planted": (
+        "The motifs planted in the synthetic data (left) beside the closest motif each model "
+        "recovered, among its class-optimised inputs and first-layer filters (ranked by the "
+        "TOMTOM p-value against the planted JASPAR motif, oriented like it). 'none' means no "
+        "recovered motif had the planted one among its top JASPAR matches. The second table gives, "
+        "for every attribution method, the AUROC of per-position importance for planted "
+        "positions vs all others over every test positive: 0.5 = the map ignores the sites, 1 = "
+        "it ranks every site position first; then the same for each motif's sites alone "
+        "against the positions outside every site. '(shown)' marks the method of the saliency "
+        "panels. Read the per-motif columns before blaming a map: when every positive carries "
+        "both motifs, one suffices to classify, and a model that learned only that one is mapped "
+        "faithfully with a high AUROC for it and about 0.5 for the other, whatever the method. "
+        "A motif ranked high by every method is one the model uses; one near 0.5 for all of "
+        "them is one it ignores."),
+}

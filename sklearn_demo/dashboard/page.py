@@ -1,0 +1,231 @@
+"""The dashboard's last room: the HTML page, one section per question."""
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from ..motifs import MotifMatch
+from ..report import Panel, ReportWriter, Section, figure_html, table_html
+from .data import DashboardData
+from .explain import ATTRIBUTION, ModelExplanation, recovered_motif
+from .how_to_read import HOW_TO_READ
+from .score import TestScores
+
+
+def match_label(matches: Sequence[MotifMatch], n: int = 2) -> str:
+    """``"CTCF 1e-08, CTCFL 3e-05"``: the first ``n`` matches, short.
+
+    Examples
+    --------
+    >>> match_label([MotifMatch("MA0139.2", "CTCF", 1e-8, 0, "+")])
+    'CTCF 1.0e-08'
+    """
+    return ", ".join(f"{m.name} {m.p_value:.1e}" for m in matches[:n]) or "no match"
+
+
+def _example_title(explanation: ModelExplanation, index: int) -> str:
+    return (f"{explanation.name}: test positive #{index + 1}, "
+            f"p(bound) = {explanation.example_scores[index]:.3f}")
+
+
+def _site_labels(sites: Sequence[tuple], planted: Mapping[str, tuple]) -> list[tuple]:
+    return [(planted.get(mid, (mid,))[0], start, end, strand)
+            for mid, start, end, strand in sites]
+
+
+def _model_section(writer: ReportWriter, result: ModelExplanation,
+                   planted: Mapping[str, tuple]) -> Section:
+    from ..plotting import plot_logo_grid, plot_saliency, plot_temporal_scores
+
+    key = result.name.lower()
+    section = Section(result.name, key)
+    sites = [_site_labels(s, planted) for s in result.example_sites] or [[]] * len(result.examples)
+    saliency_rows = [{"example": i + 1, "position": pos, "base": letter,
+                      **dict(zip("ACGT", result.saliency[i, :, pos].tolist()))}
+                     for i, sequence in enumerate(result.examples)
+                     for pos, letter in enumerate(sequence)]
+    temporal_rows = [{"example": i + 1, "position": pos, "base": letter,
+                      "forward": float(result.temporal[i, 0, pos]),
+                      "backward": float(result.temporal[i, 1, pos])}
+                     for i, sequence in enumerate(result.examples)
+                     for pos, letter in enumerate(sequence)]
+    for title, kind, alt, plot, values, rows in [
+            ("Saliency maps", "saliency", "saliency", plot_saliency, result.saliency,
+             saliency_rows),
+            ("Temporal output scores", "temporal", "temporal scores", plot_temporal_scores,
+             result.temporal, temporal_rows)]:
+        section.panels.append(Panel(
+            title, HOW_TO_READ[kind],
+            "".join(figure_html(plot(values[i], seq, sites=sites[i],
+                                     title=_example_title(result, i)),
+                                f"{alt} of example {i + 1}")
+                    for i, seq in enumerate(result.examples)),
+            [writer.write_csv(f"{key}_{kind}.csv", rows)]))
+    titles = [f"restart {i + 1}, p(bound) = {score:.3f}\n{match_label(matches)}"
+              for i, (score, matches) in enumerate(zip(result.class_scores, result.class_matches))]
+    class_file = writer.write_json(f"{key}_class_optimization.json", {
+        "best_input_pwm": result.class_pwm, "motif_windows": result.class_motifs,
+        "p_bound": result.class_scores,
+        "jaspar_matches": [[m._asdict() for m in ms] for ms in result.class_matches]})
+    section.panels.append(Panel(
+        "Class optimisation", HOW_TO_READ["class"],
+        figure_html(plot_logo_grid(list(result.class_motifs), titles, ncols=4),
+                    "class-optimised motifs"), [class_file]))
+    if result.filter_pwms is not None:
+        shown = sorted(result.firing_filters(), key=lambda i: result.filter_matches[i][0].p_value
+                       if result.filter_matches[i] else 1.0)[:12]
+        filter_file = writer.write_json(f"{key}_filters.json", {
+            "pwms": result.filter_pwms, "n_sites": result.filter_sites,
+            "jaspar_matches": [[m._asdict() for m in ms] for ms in result.filter_matches]})
+        body = (figure_html(plot_logo_grid(
+            [result.filter_pwms[i] for i in shown],
+            [f"filter {i} ({result.filter_sites[i]} sites)\n{match_label(result.filter_matches[i])}"
+             for i in shown], ncols=4), "first-layer filter motifs")
+            if shown else '<p class="note">No filter fires on the training positives.</p>')
+        section.panels.append(Panel("First-layer filters", HOW_TO_READ["filters"], body,
+                                    [filter_file]))
+    else:
+        section.intro = ("A pure recurrent model has no convolution filters to read as motifs; "
+                         "its motifs are shown by class optimisation.")
+    return section
+
+
+def _glance_section(writer: ReportWriter, data: DashboardData, scores: TestScores | None,
+                    results: Sequence[ModelExplanation]) -> Section:
+    auc = {row["model"]: row["test_auc"] for row in scores.rows} if scores else {}
+    rows = []
+    for result in results:
+        row = {"model": result.name}
+        if auc:
+            row["test AUC"] = auc.get(result.name)
+        row["class optimisation: best JASPAR match"] = match_label(result.class_matches[0], 1)
+        if result.filter_matches is not None:
+            firing = result.firing_filters()
+            tops = Counter(result.filter_matches[i][0].name for i in firing
+                           if result.filter_matches[i])
+            row["most frequent filter match"] = (
+                f"{tops.most_common(1)[0][0]} ({tops.most_common(1)[0][1]} of {len(firing)} "
+                f"firing filters)" if tops else "no filter fires")
+        else:
+            row["most frequent filter match"] = "(no filters)"
+        if data.planted:
+            found = [data.planted[mid][0] for mid in data.planted if recovered_motif(result, mid)]
+            row["planted motifs recovered"] = f"{len(found)}/{len(data.planted)} " + (
+                f"({', '.join(found)})" if found else "")
+        rows.append(row)
+    return Section("At a glance", "glance", [Panel(
+        "What each model learned", HOW_TO_READ["glance"], table_html(rows),
+        [writer.write_csv("at_a_glance.csv", rows)])])
+
+
+def _planted_section(writer: ReportWriter, data: DashboardData,
+                     results: Sequence[ModelExplanation]) -> Section:
+    from ..plotting import plot_logo_grid
+
+    pwms, titles, rows = [], [], []
+    for mid, (name, pwm) in data.planted.items():
+        pwms.append(pwm)
+        titles.append(f"planted: {name} ({mid})")
+        row = {"planted motif": f"{name} ({mid})"}
+        for result in results:
+            found = recovered_motif(result, mid)
+            pwms.append(None if found is None else found[0])
+            titles.append(f"{result.name}: none" if found is None else
+                          f"{result.name}: {found[1]}\np = {found[2]:.1e}")
+            row[result.name] = "not recovered" if found is None else (
+                f"{found[1]} (p = {found[2]:.1e})")
+        rows.append(row)
+    auroc_rows = [{"model": r.name,
+                   "attribution": f"{label}{' (shown)' if label == ATTRIBUTION else ''}",
+                   **aurocs} for r in results for label, aurocs in r.site_aurocs.items()]
+    data_file = writer.write_json("planted_vs_recovered.json", {
+        "recovered": rows, "attribution_site_auroc": auroc_rows,
+        "planted_pwms": {mid: pwm for mid, (_, pwm) in data.planted.items()}})
+    body = (figure_html(plot_logo_grid(pwms, titles, ncols=len(results) + 1),
+                        "planted and recovered motifs")
+            + table_html(rows) + table_html(auroc_rows))
+    return Section("Planted vs recovered", "planted",
+                   [Panel("Planted motifs and what each model recovered",
+                          HOW_TO_READ["planted"], body, [data_file])])
+
+
+def _dependency_section(writer: ReportWriter, data: DashboardData,
+                        results: Sequence[ModelExplanation]) -> Section:
+    from ..plotting import plot_order_effect
+
+    effects = {r.name: r.order for r in results if r.order is not None}
+    first, second = (name for name, _ in data.planted.values())
+    rows = [{"model": name, "test positives": len(effect.forward_jump),
+             f"forward jump at {second}, {first} read before": float(effect.forward_jump.mean()),
+             f"forward jump at {second}, {first} erased": float(
+                 effect.forward_jump_alone.mean()),
+             f"backward jump at {first}, {second} read before": float(
+                 effect.backward_jump.mean()),
+             f"backward jump at {first}, {second} erased": float(
+                 effect.backward_jump_alone.mean()),
+             "dependency (larger difference)": effect.difference}
+            for name, effect in effects.items()]
+    data_file = writer.write_csv("motif_dependencies.csv", rows)
+    body = figure_html(plot_order_effect(effects), "forward scores around the second motif")
+    return Section("Motif dependencies", "dependencies", [Panel(
+        f"Does the model read {second} differently after {first}?",
+        HOW_TO_READ["dependencies"].format(first=first, second=second, grammar=data.grammar),
+        body + table_html(rows), [data_file])])
+
+
+def write_dashboard(
+    out: str | os.PathLike,
+    data: DashboardData,
+    scores: TestScores | None,
+    results: Sequence[ModelExplanation],
+    *,
+    command: str,
+    provenance: Mapping[str, object],
+) -> Path:
+    """Write ``out/index.html`` and the data behind it; returns the page's path.
+
+    ``scores`` is the output of :func:`score_models` (None for unlabelled
+    data); ``provenance`` (seed, versions, ...) is printed in the page and
+    written to ``data/provenance.json``.
+    """
+    from ..plotting import plot_roc_pr
+
+    writer = ReportWriter(out)
+    if results:
+        writer.add(_glance_section(writer, data, scores, results))
+    if scores is not None:
+        rows, curves = scores.rows, scores.curves
+        curve_file = writer.write_csv("test_scores.csv", [
+            {"model": name, "y_true": int(t), "score": float(s)}
+            for name, curve in curves.items() for t, s in zip(curve.y_true, curve.score)])
+        writer.add(Section("Model comparison", "comparison", [Panel(
+            "Test AUC and AUPRC", HOW_TO_READ["comparison"],
+            table_html(rows) + figure_html(plot_roc_pr(curves), "ROC and PR curves"),
+            [writer.write_csv("metrics.csv", rows), curve_file])]))
+    if data.planted and results:
+        writer.add(_planted_section(writer, data, results))
+    if data.grammar and results:
+        writer.add(_dependency_section(writer, data, results))
+    for result in results:
+        writer.add(_model_section(writer, result, data.planted))
+    provenance_file = writer.write_json("provenance.json", {"command": command, **provenance})
+    footer = (f'<h2 id="provenance">How this report was made</h2><div class="panel"><pre>'
+              f"{html.escape(command)}</pre>{table_html([{'item': k, 'value': v} for k, v in _flat(provenance)])}"
+              f'<p class="data">Also in <a href="{provenance_file}">{provenance_file}</a></p></div>')
+    return writer.write("sklearn-demo dashboard", [
+        f"Data: {data.summary()}",
+        f"Made {time.strftime('%Y-%m-%d %H:%M')} by: {command}"], footer)
+
+
+def _flat(mapping: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
+    items = []
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            items.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            items.append((f"{prefix}{key}", value))
+    return items

@@ -1,0 +1,80 @@
+"""The dashboard's second room: fit the requested networks and baselines."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from ..baselines import GappedKmerSVC, KmerClassifier
+from ..estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
+from .data import DashboardData
+
+NETWORKS = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
+
+BASELINES = {"kmer": KmerClassifier, "gkm": GappedKmerSVC}
+
+
+Log = Callable[[str], None]
+
+
+def make_estimator(key: str, *, epochs: int, device: str, seed: int, verbose: int):
+    """A network or baseline by its short name (see ``NETWORKS``, ``BASELINES``)."""
+    if key in NETWORKS:
+        return NETWORKS[key](max_epochs=epochs, device=device, random_state=seed,
+                             verbose=verbose)
+    if key in BASELINES:
+        return BASELINES[key]()  # deterministic: no seed to take
+    raise ValueError(f"unknown model {key!r}; choose from "
+                     f"{', '.join(list(NETWORKS) + list(BASELINES))}.")
+
+
+def train_models(
+    keys: Sequence[str], data: DashboardData, *, epochs: int = 20, device: str = "cpu",
+    seed: int = 0, verbose: int = 1, max_train_gkm: int | None = 4000, log: Log = print,
+) -> tuple[dict[str, object], dict[str, dict[str, float]]]:
+    """Fit each named model on the training set.
+
+    Parameters
+    ----------
+    max_train_gkm : int or None, default=4000
+        gkm-SVM's kernel is quadratic in the number of training sequences
+        (hours beyond about 10,000), so it trains on a stratified random
+        subset of at most this many; None trains it on everything.
+
+    Returns
+    -------
+    models : dict of class name -> fitted model
+    training : dict of class name -> {"train_seconds", "train_sequences"}
+
+    Examples
+    --------
+    >>> from sklearn_demo.dashboard import load_dashboard_data, train_models
+    >>> data = load_dashboard_data(n_samples=60)
+    >>> models, training = train_models(["kmer"], data, log=lambda _: None)
+    >>> list(models), training["KmerClassifier"]["train_sequences"]
+    (['KmerClassifier'], 45)
+    """
+    if max_train_gkm is not None and not (isinstance(max_train_gkm, int) and max_train_gkm >= 2):
+        raise ValueError(f"max_train_gkm must be an integer of at least 2 or None, "
+                         f"got {max_train_gkm!r}.")
+    fitted, training = {}, {}
+    for key in keys:
+        model = make_estimator(key, epochs=epochs, device=device, seed=seed, verbose=verbose)
+        name = type(model).__name__
+        X, y = data.X_train, data.y_train
+        if key == "gkm" and max_train_gkm is not None and len(X) > max_train_gkm:
+            keep, _ = train_test_split(np.arange(len(X)), train_size=max_train_gkm,
+                                       stratify=y, random_state=seed)
+            X, y = X[keep], y[keep]
+            log(f"training {name} on a stratified random {len(X)} of the {len(data.X_train)} "
+                f"training sequences (max_train_gkm; its kernel is quadratic)")
+        else:
+            log(f"training {name} on {len(X)} sequences")
+        start = time.perf_counter()
+        fitted[name] = model.fit(X, y)
+        training[name] = {"train_seconds": time.perf_counter() - start,
+                          "train_sequences": len(X)}
+    return fitted, training
+

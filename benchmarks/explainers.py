@@ -273,7 +273,7 @@ def markdown(results: dict, command: str) -> str:
 
 
 def _class_optimisation_table(rows: dict, what: str) -> list[str]:
-    lines = [f"Class optimisation (8 restarts x 1000 steps): p(class) of the best matrix fed as "
+    lines = ["Class optimisation (8 restarts x 1000 steps): p(class) of the best matrix fed as "
              "soft input and of its consensus sequence; the best restart's top JASPAR matches; "
              "rank of the factor (or its family, see `FAMILIES`) among its matches; restarts "
              "whose top match is the factor.", "",

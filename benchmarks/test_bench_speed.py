@@ -28,7 +28,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from sklearn_demo import CNNClassifier, CNNRNNClassifier, RNNClassifier, make_motif_dataset
 from sklearn_demo.encoding import one_hot_encode
-from sklearn_demo.estimators import PRECISIONS, mixed_precision
+from sklearn_demo.precision import PRECISIONS, mixed_precision
 
 N_TRAIN = 4096
 BATCH = 256

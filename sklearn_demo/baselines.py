@@ -16,10 +16,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._validation import check_number
-from .encoding import as_one_hot, check_sequences, is_sequence_collection, one_hot_decode
-
-_COMPLEMENT = str.maketrans("ACGT", "TGCA")
-
+from .encoding import (
+    as_one_hot, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
+)
 
 def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True) -> Iterator[str]:
     """The k-mers of ``sequence`` over A, C, G, T (others skipped), each
@@ -36,7 +35,7 @@ def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True
         if kmer.strip("ACGT"):
             continue
         if merge_reverse_complement:
-            kmer = min(kmer, kmer.translate(_COMPLEMENT)[::-1])
+            kmer = min(kmer, reverse_complement(kmer))
         yield kmer
 
 

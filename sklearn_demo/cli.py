@@ -27,7 +27,7 @@ import numpy as np
 from ._atomic import atomic_path
 from .dashboard import BASELINES, NETWORKS, build_dashboard, load_dashboard_data
 from .datasets import GRAMMARS
-from .estimators import PRECISIONS
+from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
 

@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ._atomic import atomic_path
+from .encoding import reverse_complement
 from .io import read_deepbind, read_fasta, read_labelled_tsv, sniff_format
 from .motifs import fetch_jaspar_motifs
 from .shuffle import dinucleotide_shuffle
@@ -373,7 +374,7 @@ def make_motif_dataset(
             site = _sample_from_pwm(pwms[mid], 1, rng)[0]
             strand = "+" if rng.rand() < 0.5 else "-"
             if strand == "-":
-                site = 3 - site[::-1]
+                site = reverse_complement(site)
             start = int(start)
             bases[i, start:start + width] = site
             mask[i, start:start + width] = True

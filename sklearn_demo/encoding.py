@@ -252,6 +252,42 @@ def one_hot_decode(X: np.ndarray) -> list[str]:
     return ["".join(row[mask]) for row, mask in zip(letters, present)]
 
 
+#: Complement of every IUPAC code (ambiguity codes to the code of the
+#: complementary set), both cases.
+_COMPLEMENT = str.maketrans("ACGTURYSWKMBDHVNacgturyswkmbdhvn",
+                            "TGCAAYRSWMKVHDBNtgcaayrswmkvhdbn")
+
+
+def reverse_complement(X: str | np.ndarray) -> str | np.ndarray:
+    """Reverse complement of DNA in any of the package's three forms.
+
+    * a string: letters complemented (IUPAC codes to the code of the
+      complementary set, case kept; ``U`` becomes ``A``) and reversed;
+    * integer base indices, shape (..., L), 0-3 for A, C, G, T: ``3 - x``
+      reversed along the last axis;
+    * one-hot (or probability) arrays, shape (..., 4, L): channels and
+      positions reversed (A<->T, C<->G is the reversed channel order).
+
+    Examples
+    --------
+    >>> reverse_complement("AACGn")
+    'nCGTT'
+    >>> reverse_complement(np.array([0, 0, 1, 2])).tolist()
+    [1, 2, 3, 3]
+    >>> one_hot_decode(reverse_complement(one_hot_encode(["AACG"])))
+    ['CGTT']
+    """
+    if isinstance(X, str):
+        return X.translate(_COMPLEMENT)[::-1]
+    X = np.asarray(X)
+    if np.issubdtype(X.dtype, np.integer):
+        return 3 - X[..., ::-1]
+    if X.ndim < 2 or X.shape[-2] != len(ALPHABET):
+        raise ValueError(f"reverse_complement: one-hot DNA must have shape (..., 4, L), "
+                         f"got {X.shape}.")
+    return np.ascontiguousarray(X[..., ::-1, ::-1])
+
+
 def check_one_hot(X: object, *, name: str = "X") -> np.ndarray:
     """Validate a numeric one-hot array and return it as float32.
 

@@ -23,78 +23,26 @@ every 10 epochs, up to 50 epochs, keeping the best epoch. Where we differ:
 from __future__ import annotations
 
 import numbers
-import sys
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
 import torch
 from skorch import NeuralNetBinaryClassifier
-from skorch.callbacks import (
-    EarlyStopping,
-    EpochScoring,
-    EpochTimer,
-    GradientNormClipping,
-    LRScheduler,
-    PassthroughScoring,
-    PrintLog,
-    ProgressBar,
-)
-from skorch.dataset import ValidSplit
-from skorch.utils import noop
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
-from torch.utils.data import Dataset, Subset
+from torch.utils.data import Dataset
 
 from ._validation import check_number, check_option
-from .encoding import PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode
+from .encoding import (
+    PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode, reverse_complement,
+)
 from .modules import POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
+from .precision import PRECISIONS, mixed_precision
+from .training import StrandPairedSplit, default_callbacks
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
-
-#: Values of the ``precision`` parameter and their autocast dtypes. float16 is
-#: not offered: it needs loss scaling (``torch.amp.GradScaler``), which fights
-#: skorch's gradient clipping; bfloat16 has float32's exponent range and needs none.
-PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
-
-
-def mixed_precision(device: str | torch.device, precision: str) -> torch.autocast:
-    """:func:`torch.autocast` context for ``precision`` (a key of
-    :data:`PRECISIONS`) on ``device``; it does nothing for "float32".
-
-    Examples
-    --------
-    >>> with mixed_precision("cpu", "bfloat16"):
-    ...     (torch.ones(2, 2) @ torch.ones(2, 2)).dtype
-    torch.bfloat16
-    """
-    dtype = PRECISIONS[precision]
-    return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
-
-
-def validation_auc(net: NeuralNetBinaryClassifier, X: Dataset, y: np.ndarray) -> float:
-    """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer)."""
-    if len(np.unique(y)) < 2:
-        return float("nan")
-    return roc_auc_score(y, net.predict_proba(X)[:, 1])
-
-
-def reverse_complement(X: np.ndarray) -> np.ndarray:
-    """Reverse complement of one-hot DNA of shape (n, 4, L), channels A, C, G, T.
-
-    Complementing reverses the channel order (A<->T, C<->G).
-
-    Examples
-    --------
-    >>> from sklearn_demo.encoding import one_hot_decode, one_hot_encode
-    >>> one_hot_decode(reverse_complement(one_hot_encode(["AACG"])))
-    ['CGTT']
-    """
-    return np.ascontiguousarray(X[:, ::-1, ::-1])
-
 
 class _DeMoClassifier(NeuralNetBinaryClassifier):
     """Shared behaviour of the three DeMo classifiers.
@@ -152,33 +100,11 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     # ---------------------------------------------------------------- config
     @property
     def _default_callbacks(self):
-        interactive = self.verbose and sys.stderr.isatty()
-        validating = self.train_split is not None or bool(self.validation_fraction)
-        callbacks = [
-            ("epoch_timer", EpochTimer()),
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-        ]
-        if validating:
-            callbacks += [
-                ("valid_loss", PassthroughScoring(name="valid_loss")),
-                ("valid_auc", EpochScoring(validation_auc, name="valid_auc",
-                                           lower_is_better=False)),
-            ]
-        if self.clip_norm is not None:
-            callbacks.append(("gradient_clipping",
-                              GradientNormClipping(gradient_clip_value=self.clip_norm)))
-        if self.lr_step is not None:
-            callbacks.append(("lr_scheduler", LRScheduler(
-                policy=torch.optim.lr_scheduler.StepLR,
-                step_size=self.lr_step, gamma=self.lr_decay)))
-        if validating and self.patience is not None:
-            callbacks.append(("early_stopping", EarlyStopping(
-                monitor="valid_loss", patience=self.patience, load_best=True,
-                sink=print if self.verbose else noop)))
-        if interactive:
-            callbacks.append(("progress_bar", ProgressBar()))
-        callbacks.append(("print_log", PrintLog()))
-        return callbacks
+        return default_callbacks(
+            verbose=self.verbose,
+            validating=self.train_split is not None or bool(self.validation_fraction),
+            clip_norm=self.clip_norm, lr_step=self.lr_step, lr_decay=self.lr_decay,
+            patience=self.patience)
 
     def initialize_module(self):
         """Build the module from the named hyper-parameters and the input width.
@@ -205,16 +131,9 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         dataset = self.get_dataset(X, y)
         if not self.validation_fraction:
             return dataset, None
-        if self.reverse_complement:
-            n = len(dataset) // 2
-            train, valid = train_test_split(
-                np.arange(n), test_size=self.validation_fraction,
-                stratify=np.asarray(y)[:n], random_state=self.random_seed_)
-            return (Subset(dataset, np.concatenate([train, train + n])),
-                    Subset(dataset, np.concatenate([valid, valid + n])))
-        split = ValidSplit(self.validation_fraction, stratified=True,
-                           random_state=self.random_seed_)
-        return split(dataset, y, **fit_params)
+        split = StrandPairedSplit(self.validation_fraction, paired=self.reverse_complement,
+                                  random_state=self.random_seed_)
+        return split(dataset, y)
 
     def _check_params(self) -> None:
         name = type(self).__name__

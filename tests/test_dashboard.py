@@ -6,7 +6,7 @@ from sklearn_demo.dashboard import (
     ModelExplanation, load_dashboard_data, match_label, recovered_motif, score_models,
     train_models,
 )
-from sklearn_demo.estimators import reverse_complement
+from sklearn_demo.encoding import reverse_complement
 from sklearn_demo.motifs import match_motifs
 
 

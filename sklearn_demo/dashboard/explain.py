@@ -3,13 +3,13 @@ first-layer filters, and, on planted data, every attribution method scored
 against the known sites)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 
-from ..estimators import RNNClassifier, reverse_complement
+from ..encoding import reverse_complement
+from ..estimators import RNNClassifier
 from ..explain import (
     ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, first_layer_pwms,
     order_effect,

@@ -18,7 +18,7 @@ from .explain import (
     ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, first_layer_pwms,
     order_effect,
 )
-from .io import read_deepbind, read_fasta, read_sequences
+from .io import load_training_data, read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs
 from .persistence import load_model, save_model
 from .shuffle import dinucleotide_shuffle
@@ -44,6 +44,7 @@ __all__ = [
     "fetch_deepbind_encode",
     "fetch_jaspar_motifs",
     "load_model",
+    "load_training_data",
     "first_layer_pwms",
     "make_motif_dataset",
     "match_motifs",

@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+        if len(getattr(args, "data", None) or ()) > 2:
+            raise UsageError(f"--data takes one or two files, got {len(args.data)}")
         if getattr(args, "max_train_gkm", 0) < 0:
             raise UsageError(f"--max-train-gkm must be 0 (all) or positive, "
                              f"got {args.max_train_gkm}")

@@ -14,9 +14,8 @@ from sklearn.utils import Bunch, check_random_state
 
 from ._atomic import atomic_path
 from .encoding import reverse_complement
-from .io import read_deepbind, read_fasta, read_labelled_tsv, sniff_format
+from .io import load_training_data
 from .motifs import fetch_jaspar_motifs
-from .shuffle import dinucleotide_shuffle
 
 DEEPBIND_URL = (
     "https://raw.githubusercontent.com/jisraeli/DeepBind/"
@@ -190,29 +189,24 @@ def fetch_deepbind_encode(
             raise FileNotFoundError(f"The mirror folder {mirror} does not exist.")
     cache = get_data_home(data_home) / "deepbind_encode"
     cache.mkdir(exist_ok=True)
-    train = read_deepbind(
-        _fetch_file(f"{full_name}_AC.seq.gz", train_sha, cache, mirror, download_if_missing)
-    )
-    test = read_deepbind(
-        _fetch_file(f"{full_name}_B.seq.gz", test_sha, cache, mirror, download_if_missing)
-    )
-    X_train, y_train = train.sequences, train.labels
-    if shuffled_negatives:
-        negatives = dinucleotide_shuffle(X_train, random_state=random_state)
-        X_train = np.concatenate([X_train, negatives])
-        y_train = np.concatenate([y_train, np.zeros(len(negatives), dtype=y_train.dtype)])
+    train_path = _fetch_file(f"{full_name}_AC.seq.gz", train_sha, cache, mirror,
+                             download_if_missing)
+    test_path = _fetch_file(f"{full_name}_B.seq.gz", test_sha, cache, mirror, download_if_missing)
+    data = load_training_data([train_path, test_path], shuffled_negatives=shuffled_negatives,
+                              random_state=random_state)
+    n_peaks = int((data.y_train == 1).sum())
     return Bunch(
-        X_train=X_train,
-        y_train=y_train,
-        X_test=test.sequences,
-        y_test=test.labels,
+        X_train=data.X_train,
+        y_train=data.y_train,
+        X_test=data.X_test,
+        y_test=data.y_test,
         name=full_name,
         deepbind_auc=auc,
         deepbind_star_auc=star_auc,
         DESCR=(
-            f"DeepBind ENCODE ChIP-seq dataset {full_name}: {len(train.sequences)} "
+            f"DeepBind ENCODE ChIP-seq dataset {full_name}: {n_peaks} "
             f"training peaks{' plus as many dinucleotide shuffles' if shuffled_negatives else ''}"
-            f", {len(test.sequences)} test sequences (held-out peaks and their "
+            f", {len(data.X_test)} test sequences (held-out peaks and their "
             f"shuffles). Published DeepBind test AUC {auc}, DeepBind* {star_auc}."
         ),
     )
@@ -390,63 +384,3 @@ def make_motif_dataset(
         motif_names={mid: m.name for mid, m in jaspar.items()},
         grammar=grammar,
     )
-
-
-def read_training_file(
-    path: str | os.PathLike,
-    negatives: str | os.PathLike | None = None,
-    *,
-    random_state: int | np.random.RandomState | None = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sequences and labels from a DeepBind ``.seq(.gz)``, FASTA or TSV file.
-
-    The format is read from the file itself: FASTA starts with ``>``, a
-    DeepBind file with its ``FoldID EventID seq Bound`` header, anything
-    else is read as ``sequence<TAB>label`` lines (:func:`read_labelled_tsv`).
-    A FASTA file, or a DeepBind file holding only bound sequences, is taken
-    as positives; the negatives are then the FASTA file ``negatives`` if
-    given, otherwise one dinucleotide shuffle of each positive.
-
-    Parameters
-    ----------
-    path : str or path-like
-    negatives : str or path-like, optional
-        FASTA file of negatives for a FASTA file of positives.
-    random_state : int, RandomState instance or None, default=0
-        Seed of the shuffles.
-
-    Returns
-    -------
-    X : ndarray of str
-    y : ndarray of labels (0/1 unless a TSV file names its own)
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pos.fa"
-    >>> _ = path.write_text(">a\\nACGTTGCA\\n")
-    >>> read_training_file(path)[1].tolist()
-    [1, 0]
-    """
-    file_format = sniff_format(path)
-    if file_format == "fasta":
-        X, y = read_fasta(path).sequences, None
-    elif file_format == "deepbind":
-        records = read_deepbind(path)
-        X, y = records.sequences, records.labels
-    else:
-        records = read_labelled_tsv(path)
-        X, y = records.sequences, records.labels
-    if negatives is not None:
-        if y is not None and not (y == 1).all():
-            raise ValueError(f"{path} already holds labelled negatives; do not pass a "
-                             f"negatives file ({negatives}) as well.")
-        negative_seqs = read_fasta(negatives).sequences
-    elif y is None or (y == 1).all():
-        negative_seqs = dinucleotide_shuffle(X, random_state=random_state)
-    else:
-        return X, y
-    X = np.concatenate([X, negative_seqs])
-    y = np.concatenate([np.ones(len(X) - len(negative_seqs), dtype=int),
-                        np.zeros(len(negative_seqs), dtype=int)])
-    return X, y

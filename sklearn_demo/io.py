@@ -8,13 +8,16 @@ from __future__ import annotations
 import gzip
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 from Bio import SeqIO
+
+from .shuffle import dinucleotide_shuffle
 
 DEEPBIND_HEADER = ("FoldID", "EventID", "seq", "Bound")
 
@@ -68,7 +71,8 @@ def open_text(path: str | os.PathLike) -> Iterator[io.TextIOBase]:
         raise FileNotFoundError(f"No such sequence file: {path}")
     with open(path, "rb") as raw:
         compressed = raw.read(2) == b"\x1f\x8b"
-    handle = gzip.open(path, "rt") if compressed else open(path, encoding="utf-8")
+    handle = (gzip.open(path, "rt", encoding="utf-8-sig") if compressed
+              else open(path, encoding="utf-8-sig"))
     try:
         with handle:
             yield handle
@@ -151,6 +155,75 @@ def read_deepbind(path: str | os.PathLike) -> DeepBindRecords:
     )
 
 
+def iter_fasta(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
+    """``(name, sequence)`` of every record of a FASTA file (plain or gzip),
+    one at a time, with Biopython's parser. Every FASTA reader of the
+    package goes through here.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.fa"
+    >>> _ = path.write_text(">a\\nACGT\\nAC\\n>b\\nGG\\n")
+    >>> list(iter_fasta(path))
+    [('a', 'ACGTAC'), ('b', 'GG')]
+    """
+    with open_text(path) as handle:
+        first = handle.read(1)
+        if first and first != ">":
+            raise ValueError(f"{path} is not FASTA: it does not start with '>'.")
+        handle.seek(0)
+        for record in SeqIO.parse(handle, "fasta"):
+            yield record.id, str(record.seq)
+
+
+def iter_fasta_batches(
+    path: str | os.PathLike, batch_size: int = 10_000
+) -> Iterator[tuple[list[str], list[str]]]:
+    """Read a FASTA file (plain or gzip) ``batch_size`` records at a time.
+
+    Only one batch is held in memory.
+
+    Parameters
+    ----------
+    path : str or path-like
+    batch_size : int, default=10000
+
+    Yields
+    ------
+    names, sequences : list of str, list of str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
+    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n>c\\nTT\\n")
+    >>> [names for names, _ in iter_fasta_batches(path, batch_size=2)]
+    [['a', 'b'], ['c']]
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    records = iter_fasta(path)
+    while batch := list(islice(records, batch_size)):
+        names, sequences = zip(*batch)
+        yield list(names), list(sequences)
+
+
+def count_fasta_records(path: str | os.PathLike) -> int:
+    """Number of records (``>`` lines) in a plain or gzip FASTA file, streaming.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
+    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n")
+    >>> count_fasta_records(path)
+    2
+    """
+    with open_text(path) as handle:
+        return sum(1 for line in handle if line.startswith(">"))
+
+
 def read_fasta(path: str | os.PathLike) -> FastaRecords:
     """Read a FASTA file (plain or gzip) with Biopython's parser.
 
@@ -171,12 +244,7 @@ def read_fasta(path: str | os.PathLike) -> FastaRecords:
     >>> read_fasta(path).sequences
     array(['ACGTAC', 'GG'], dtype='<U6')
     """
-    with open_text(path) as handle:
-        first = handle.read(1)
-        if first and first != ">":
-            raise ValueError(f"{path} is not FASTA: it does not start with '>'.")
-        handle.seek(0)
-        records = [(rec.id, str(rec.seq)) for rec in SeqIO.parse(handle, "fasta")]
+    records = list(iter_fasta(path))
     if not records:
         raise ValueError(f"{path} holds no FASTA records.")
     names, seqs = zip(*records)
@@ -254,3 +322,102 @@ def read_labelled_tsv(path: str | os.PathLike) -> LabelledSequences:
     if all(label.lstrip("-").isdigit() for label in labels):
         labels = labels.astype(np.int64)
     return LabelledSequences(sequences=np.array(seqs), labels=labels)
+
+
+class TrainingData(NamedTuple):
+    """Labelled sequences from data files, with the test set when they hold one."""
+
+    name: str
+    """The file names, joined by " + "."""
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray | None
+    """None unless the files are a DeepBind training/test pair."""
+    y_test: np.ndarray | None
+
+
+def load_training_data(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    shuffled_negatives: bool = True,
+    random_state: int | np.random.RandomState | None = 0,
+) -> TrainingData:
+    """Sequences and labels from one or two data files, each format read from
+    the file itself (:func:`sniff_format`). The one loader of the dashboard,
+    the command line and :func:`~sklearn_demo.fetch_deepbind_encode`.
+
+    * one file: FASTA (positives), DeepBind ``.seq(.gz)`` or
+      ``sequence<TAB>label`` TSV (:func:`read_labelled_tsv`);
+    * two DeepBind files: a training set and a test set;
+    * two FASTA files: positives and negatives.
+
+    A set holding only positives (a FASTA file, or a DeepBind file of bound
+    sequences) gets one dinucleotide shuffle of each positive as its
+    negatives (label 0), as DeepBind and DeMo did, unless
+    ``shuffled_negatives=False``; a training set must then hold two classes.
+
+    Parameters
+    ----------
+    paths : path or sequence of one or two paths
+    shuffled_negatives : bool, default=True
+    random_state : int, RandomState instance or None, default=0
+        Seed of the shuffles (the test file of a pair uses the next seed).
+
+    Returns
+    -------
+    TrainingData
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pos.fa"
+    >>> _ = path.write_text(">a\\nACGTTGCA\\n")
+    >>> data = load_training_data(path)
+    >>> data.y_train.tolist(), data.X_test is None
+    ([1, 0], True)
+    """
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not 1 <= len(paths) <= 2:
+        raise ValueError(f"load_training_data takes one or two files, got {len(paths)}.")
+    formats = [sniff_format(path) for path in paths]
+    name = " + ".join(os.path.basename(str(path)) for path in paths)
+    seed = random_state if isinstance(random_state, int) else None
+    X_test = y_test = None
+    if formats == ["deepbind", "deepbind"]:
+        X, y = _labelled(paths[0], None, shuffled_negatives, random_state)
+        X_test, y_test = _labelled(paths[1], None, shuffled_negatives,
+                                   random_state if seed is None else seed + 1)
+    elif len(paths) == 2 and formats != ["fasta", "fasta"]:
+        raise ValueError(
+            f"two data files must be a DeepBind training/test pair or FASTA positives and "
+            f"negatives; got {formats[0]} ({paths[0]}) and {formats[1]} ({paths[1]}).")
+    else:
+        X, y = _labelled(paths[0], paths[1] if len(paths) == 2 else None, shuffled_negatives,
+                         random_state)
+    if shuffled_negatives and len(np.unique(y)) != 2:
+        raise ValueError(f"{name} must hold two classes; found {np.unique(y).tolist()}.")
+    return TrainingData(name, X, y, X_test, y_test)
+
+
+def _labelled(path, negatives, shuffled_negatives: bool, random_state) -> tuple[np.ndarray, np.ndarray]:
+    """One file's sequences and labels, with negatives from ``negatives`` or
+    from shuffles when it holds positives only."""
+    file_format = sniff_format(path)
+    if file_format == "fasta":
+        X = read_fasta(path).sequences
+        y = np.ones(len(X), dtype=int)
+    else:
+        records = read_deepbind(path) if file_format == "deepbind" else read_labelled_tsv(path)
+        X, y = records.sequences, records.labels
+    positives_only = bool((y == 1).all())
+    if negatives is not None:
+        if not positives_only:
+            raise ValueError(f"{path} already holds labelled negatives; do not pass a "
+                             f"negatives file ({negatives}) as well.")
+        negative_seqs = read_fasta(negatives).sequences
+    elif positives_only and shuffled_negatives:
+        negative_seqs = dinucleotide_shuffle(X, random_state=random_state)
+    else:
+        return X, y
+    return (np.concatenate([X, negative_seqs]),
+            np.concatenate([np.ones(len(X), dtype=int), np.zeros(len(negative_seqs), dtype=int)]))

@@ -3,47 +3,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
-from Bio import SeqIO
 
 from ._atomic import atomic_path
 from .encoding import check_sequences
-from .io import open_text
-
-
-def iter_fasta_batches(
-    path: str | os.PathLike, batch_size: int = 10_000
-) -> Iterator[tuple[list[str], list[str]]]:
-    """Read a FASTA file (plain or gzip) ``batch_size`` records at a time.
-
-    Only one batch is held in memory.
-
-    Parameters
-    ----------
-    path : str or path-like
-    batch_size : int, default=10000
-
-    Yields
-    ------
-    names, sequences : list of str, list of str
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
-    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n>c\\nTT\\n")
-    >>> [names for names, _ in iter_fasta_batches(path, batch_size=2)]
-    [['a', 'b'], ['c']]
-    """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    with open_text(path) as handle:
-        records = SeqIO.parse(handle, "fasta")
-        while batch := list(islice(records, batch_size)):
-            yield [r.id for r in batch], [str(r.seq) for r in batch]
+from .io import count_fasta_records, iter_fasta_batches
 
 
 def predict_fasta(
@@ -159,21 +125,6 @@ def explain_fasta(
         array.flush()
         del array  # close the memory map before the file is renamed
     return written
-
-
-def count_fasta_records(path: str | os.PathLike) -> int:
-    """Number of records (``>`` lines) in a plain or gzip FASTA file, streaming.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
-    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n")
-    >>> count_fasta_records(path)
-    2
-    """
-    with open_text(path) as handle:
-        return sum(1 for line in handle if line.startswith(">"))
 
 
 def _batch_results(

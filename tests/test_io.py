@@ -73,3 +73,13 @@ def test_read_sequences(tmp_path):
     np.testing.assert_array_equal(seqs, ["ACGT", "GGCC"])
     with pytest.raises(ValueError, match="holds no sequences"):
         read_sequences(_write(tmp_path / "e.txt", "\n\n"))
+
+
+def test_a_utf8_byte_order_mark_is_read_through(tmp_path):
+    """Files saved by Windows editors start with a BOM; the format is still sniffed."""
+    from sklearn_demo.io import load_training_data, sniff_format
+
+    path = tmp_path / "bom.fa"
+    path.write_bytes("\ufeff>a\nACGTACGT\n".encode("utf-8"))
+    assert sniff_format(path) == "fasta"
+    assert load_training_data(path).X_train[0] == "ACGTACGT"

@@ -8,7 +8,8 @@ import pytest
 from sklearn.frozen import FrozenEstimator
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, TemporalScorer
-from sklearn_demo.streaming import count_fasta_records, explain_fasta, iter_fasta_batches, predict_fasta
+from sklearn_demo.io import count_fasta_records, iter_fasta_batches
+from sklearn_demo.streaming import explain_fasta, predict_fasta
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ..datasets import fetch_deepbind_encode, make_motif_dataset, read_training_file
-from ..io import sniff_format
+from ..datasets import fetch_deepbind_encode, make_motif_dataset
+from ..io import load_training_data
 
 
 @dataclass
@@ -60,7 +60,7 @@ def load_dashboard_data(
     * two DeepBind ``.seq(.gz)`` files: training and test set;
     * two FASTA files: positives and negatives;
     * one file (FASTA of positives, DeepBind or ``sequence<TAB>label`` TSV):
-      read by :func:`read_training_file`.
+      all read by :func:`~sklearn_demo.io.load_training_data`.
 
     Data without its own test set is split ``test_size`` stratified, or,
     with ``split=False`` (to explain or train on all of it), used whole as
@@ -93,24 +93,13 @@ def load_dashboard_data(
         return DashboardData(name, planted.X[train], planted.y[train], planted.X[test],
                              planted.y[test], [planted.sites[i] for i in test], motifs,
                              whole=not split, grammar=grammar)
-    if len(paths) > 2:
-        raise ValueError(f"--data takes one or two files, got {len(paths)}.")
-    formats = [sniff_format(path) for path in paths]
-    name = " + ".join(os.path.basename(str(path)) for path in paths)
-    if formats == ["deepbind", "deepbind"]:
-        X_train, y_train = read_training_file(paths[0], random_state=seed)
-        X_test, y_test = read_training_file(paths[1], random_state=seed + 1)
-        return DashboardData(name, X_train, y_train, X_test, y_test)
-    if len(paths) == 2 and formats != ["fasta", "fasta"]:
-        raise ValueError(
-            f"two data files must be a DeepBind training/test pair or FASTA positives and "
-            f"negatives; got {formats[0]} ({paths[0]}) and {formats[1]} ({paths[1]}).")
-    X, y = read_training_file(paths[0], paths[1] if len(paths) == 2 else None,
-                              random_state=seed)
-    if len(np.unique(y)) != 2:
-        raise ValueError(f"{name} must hold two classes; found {np.unique(y).tolist()}.")
+    loaded = load_training_data(paths, random_state=seed)
+    if loaded.X_test is not None:
+        return DashboardData(loaded.name, loaded.X_train, loaded.y_train, loaded.X_test,
+                             loaded.y_test)
+    X, y = loaded.X_train, loaded.y_train
     train, test = _split(np.arange(len(X)), y, test_size, seed, split)
-    return DashboardData(name, X[train], y[train], X[test], y[test], whole=not split)
+    return DashboardData(loaded.name, X[train], y[train], X[test], y[test], whole=not split)
 
 
 def _split(index: np.ndarray, y: np.ndarray, test_size: float, seed: int, split: bool):

@@ -1,59 +1,202 @@
-"""Range checks of estimator parameters, with messages that name them."""
+"""Parameter validation in one style: a table of constraints per class,
+checked by one function, with messages that name the owner and the parameter.
+
+Modelled on scikit-learn's ``_parameter_constraints`` (whose module,
+``sklearn.utils._param_validation``, is private): every estimator, explainer
+and baseline declares ``_parameter_constraints``, a dict of parameter name ->
+list of accepted constraints, and calls :func:`validate_params` from ``fit``.
+A constraint is an :class:`Interval`, an :class:`Options`, a
+:class:`NonEmptyTupleOf`, ``"boolean"``,
+``None`` (the value None) or a type. Checks that tie several parameters
+together (``k <= l``) stay in ``fit`` beside the call.
+
+Data checks live here too: :func:`check_binary_labels` for every
+classifier's ``y``.
+"""
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d
 
 
-def check_number(
-    owner: str,
-    name: str,
-    value: object,
-    *,
-    integer: bool = False,
-    low: float | None = None,
-    high: float | None = None,
-    low_open: bool = False,
-    high_open: bool = False,
-    allow_none: bool = False,
-) -> None:
-    """Raise ValueError naming ``owner`` and ``name`` unless ``value`` is in range.
+@dataclass(frozen=True)
+class Interval:
+    """Numbers of ``kind`` (``numbers.Integral`` or ``numbers.Real``) between
+    ``low`` and ``high`` (None: unbounded); ``closed`` is "both", "left",
+    "right" or "neither". Booleans are never numbers here.
 
     Examples
     --------
-    >>> check_number("Model", "lr", 0.1, low=0, low_open=True)
-    >>> check_number("Model", "n_iter", 0, integer=True, low=1)
+    >>> str(Interval(numbers.Real, 0, 1, closed="left"))
+    'a number in [0, 1)'
+    >>> Interval(numbers.Integral, 1, None).accepts(0)
+    False
+    """
+
+    kind: type
+    low: float | None
+    high: float | None
+    closed: str = "both"
+
+    def accepts(self, value: object) -> bool:
+        if not isinstance(value, self.kind) or isinstance(value, (bool, np.bool_)):
+            return False
+        if self.low is not None and (value < self.low or (
+                value == self.low and self.closed in ("right", "neither"))):
+            return False
+        return self.high is None or not (value > self.high or (
+            value == self.high and self.closed in ("left", "neither")))
+
+    def __str__(self) -> str:
+        lo = "[" if self.closed in ("both", "left") else "("
+        hi = "]" if self.closed in ("both", "right") else ")"
+        what = "an integer" if self.kind is numbers.Integral else "a number"
+        low = "-inf" if self.low is None else self.low
+        high = "inf" if self.high is None else self.high
+        return f"{what} in {lo}{low}, {high}{hi}"
+
+
+@dataclass(frozen=True)
+class Options:
+    """One of the given values (strings, compared exactly).
+
+    Examples
+    --------
+    >>> str(Options(("max", "mean")))
+    "one of ('max', 'mean')"
+    """
+
+    values: tuple
+
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, str) and value in self.values
+
+    def __str__(self) -> str:
+        return f"one of {tuple(self.values)}"
+
+
+@dataclass(frozen=True)
+class NonEmptyTupleOf:
+    """A non-empty tuple or list whose items all satisfy ``item``.
+
+    Examples
+    --------
+    >>> NonEmptyTupleOf(Interval(numbers.Integral, 1, None)).accepts((9, 5))
+    True
+    >>> str(NonEmptyTupleOf(Interval(numbers.Integral, 1, None)))
+    'a non-empty tuple of items each an integer in [1, inf]'
+    """
+
+    item: object
+
+    def accepts(self, value: object) -> bool:
+        return (isinstance(value, (tuple, list)) and len(value) > 0
+                and all(_accepts(self.item, v) for v in value))
+
+    def __str__(self) -> str:
+        return f"a non-empty tuple of items each {_describe(self.item)}"
+
+
+def _accepts(constraint: object, value: object) -> bool:
+    if constraint is None:
+        return value is None
+    if constraint == "boolean":
+        return isinstance(value, (bool, np.bool_))
+    if isinstance(constraint, type):
+        return isinstance(value, constraint)
+    return constraint.accepts(value)
+
+
+def _describe(constraint: object) -> str:
+    if constraint is None:
+        return "None"
+    if constraint == "boolean":
+        return "True or False"
+    if isinstance(constraint, type):
+        return f"an instance of {constraint.__name__}"
+    return str(constraint)
+
+
+def check_parameter(owner: str, name: str, value: object, constraints: Sequence[object]) -> None:
+    """Raise ValueError naming ``owner`` and ``name`` unless ``value``
+    satisfies one of ``constraints``.
+
+    Examples
+    --------
+    >>> check_parameter("Model", "lr", 0.1, [Interval(numbers.Real, 0, None, closed="right")])
+    >>> check_parameter("Model", "n_iter", 0, [Interval(numbers.Integral, 1, None), None])
     Traceback (most recent call last):
     ...
-    ValueError: Model: parameter 'n_iter' must be an integer in [1, inf], got 0.
+    ValueError: Model: parameter 'n_iter' must be an integer in [1, inf] or None, got 0.
     """
-    if value is None and allow_none:
-        return
-    kind = numbers.Integral if integer else numbers.Real
-    ok = isinstance(value, kind) and not isinstance(value, bool)
-    if ok and low is not None:
-        ok = value > low if low_open else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        interval = f"{lo}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi}"
-        raise ValueError(
-            f"{owner}: parameter {name!r} must be {'an integer' if integer else 'a number'} "
-            f"in {interval}{' or None' if allow_none else ''}, got {value!r}."
-        )
+    if not any(_accepts(constraint, value) for constraint in constraints):
+        allowed = " or ".join(_describe(constraint) for constraint in constraints)
+        raise ValueError(f"{owner}: parameter {name!r} must be {allowed}, got {value!r}.")
 
 
-def check_option(owner: str, name: str, value: object, options: tuple) -> None:
-    """Raise ValueError naming ``owner`` and ``name`` unless ``value`` is one of ``options``.
+def parameter_constraints(cls: type) -> dict[str, list]:
+    """The merged ``_parameter_constraints`` tables of ``cls`` and its bases
+    (a subclass's entry replaces its base's)."""
+    table: dict[str, list] = {}
+    for klass in reversed(cls.__mro__):
+        table.update(vars(klass).get("_parameter_constraints", {}))
+    return table
+
+
+def validate_params(owner: object, params: Mapping[str, object] | None = None) -> None:
+    """Check every parameter of ``owner`` named in its class's constraint
+    table (see :func:`parameter_constraints`); ``params`` defaults to the
+    attributes of the same names.
 
     Examples
     --------
-    >>> check_option("Model", "pool", "max", ("max", "mean"))
-    >>> check_option("Model", "pool", "sum", ("max", "mean"))
+    >>> class Model:
+    ...     _parameter_constraints = {"pool": [Options(("max", "mean"))]}
+    ...     pool = "sum"
+    >>> validate_params(Model())
     Traceback (most recent call last):
     ...
     ValueError: Model: parameter 'pool' must be one of ('max', 'mean'), got 'sum'.
     """
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{owner}: parameter {name!r} must be one of {options}, got {value!r}.")
+    for name, constraints in parameter_constraints(type(owner)).items():
+        value = getattr(owner, name) if params is None else params[name]
+        check_parameter(type(owner).__name__, name, value, constraints)
+
+
+def check_binary_labels(
+    y: object, *, owner: str, n_samples: int | None = None, classes: object = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``y`` as a 1-d array and its two class labels (``classes`` if given,
+    else the labels found), for every binary classifier of the package.
+
+    Raises ValueError naming ``owner`` when y is None, not a classification
+    target, holds other than two classes, or does not have ``n_samples``
+    labels.
+
+    Examples
+    --------
+    >>> check_binary_labels(["b", "a", "b"], owner="Model")[1].tolist()
+    ['a', 'b']
+    >>> check_binary_labels([1, 1], owner="Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Only binary classification is supported by Model: y must hold exactly two classes, got 1 class ([1]).
+    """
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None.")
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    labels = np.unique(y) if classes is None else np.asarray(classes)
+    if len(labels) != 2:
+        raise ValueError(
+            f"Only binary classification is supported by {owner}: y must hold exactly two "
+            f"classes, got {len(labels)} class{'' if len(labels) == 1 else 'es'} "
+            f"({labels[:10].tolist()}).")
+    if n_samples is not None and len(y) != n_samples:
+        raise ValueError(f"X has {n_samples} sequences but y has {len(y)} labels.")
+    return y, labels

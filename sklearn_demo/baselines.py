@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -12,10 +13,9 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import LabelEncoder, Normalizer
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_number
+from ._validation import Interval, Options, check_binary_labels, check_parameter, validate_params
 from .encoding import (
     as_one_hot, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
 )
@@ -49,15 +49,8 @@ def _as_strings(X: object) -> list[str]:
 class _BinaryLabels:
     """Label handling shared by the baselines: any two labels in, 0/1 inside."""
 
-    def _encode_labels(self, y: object) -> np.ndarray:
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        labels = np.unique(y)
-        if len(labels) != 2:
-            raise ValueError(
-                f"Only binary classification is supported by {type(self).__name__}: y must "
-                f"hold exactly two classes, got {len(labels)} ({labels[:10].tolist()})."
-            )
+    def _encode_labels(self, y: object, n_samples: int) -> np.ndarray:
+        y, labels = check_binary_labels(y, owner=type(self).__name__, n_samples=n_samples)
         self.label_encoder_ = LabelEncoder().fit(labels)
         self.classes_ = self.label_encoder_.classes_
         return self.label_encoder_.transform(y)
@@ -104,6 +97,13 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
     (2, 2)
     """
 
+    _parameter_constraints = {
+        "k": [Interval(Integral, 1, 12)],
+        "merge_reverse_complement": ["boolean"],
+        "C": [Interval(Real, 0, None, closed="right")],
+        "max_iter": [Interval(Integral, 1, None)],
+    }
+
     def __init__(self, k: int = 6, *, merge_reverse_complement: bool = True, C: float = 1.0,
                  max_iter: int = 1000):
         self.k = k
@@ -113,11 +113,9 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
 
     def fit(self, X: object, y: object) -> "KmerClassifier":
         """Count k-mers of ``X`` (strings or one-hot) and fit; returns ``self``."""
-        check_number("KmerClassifier", "k", self.k, integer=True, low=1, high=12)
+        validate_params(self)
         sequences = _as_strings(X)
-        y_enc = self._encode_labels(y)
-        if len(sequences) != len(y_enc):
-            raise ValueError(f"X has {len(sequences)} sequences but y has {len(y_enc)} labels.")
+        y_enc = self._encode_labels(y, len(sequences))
         analyzer = functools.partial(canonical_kmers, k=int(self.k),
                                      merge_reverse_complement=self.merge_reverse_complement)
         self.pipeline_ = make_pipeline(
@@ -205,6 +203,15 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
     (2, 2)
     """
 
+    _parameter_constraints = {
+        "l": [Interval(Integral, 0, None)],
+        "k": [Interval(Integral, 0, None)],
+        "d": [Interval(Integral, 0, None)],
+        "C": [Interval(Real, 0, None, closed="right")],
+        "merge_reverse_complement": ["boolean"],
+        "calibration_cv": [Interval(Integral, 2, None)],
+    }
+
     def __init__(self, l: int = 11, k: int = 7, d: int = 3, *, C: float = 1.0,
                  kernel: str = "estimated", merge_reverse_complement: bool = True,
                  calibration_cv: int = 3, verbose: bool = False):
@@ -226,18 +233,13 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         from gkmsvm import KERNEL_ALIASES
 
         name = "GappedKmerSVC"
-        for param in ("l", "k", "d"):
-            check_number(name, param, getattr(self, param), integer=True, low=0)
-        check_number(name, "calibration_cv", self.calibration_cv, integer=True, low=2)
+        validate_params(self)
+        check_parameter(name, "kernel", self.kernel,
+                        [Options(tuple(a for a in KERNEL_ALIASES if isinstance(a, str)))])
         if not 1 <= self.k <= self.l:
             raise ValueError(f"{name}: need 1 <= k <= l, got l={self.l}, k={self.k}.")
-        if self.kernel not in KERNEL_ALIASES:
-            raise ValueError(f"{name}: parameter 'kernel' must be one of "
-                             f"{[a for a in KERNEL_ALIASES if isinstance(a, str)]}, got {self.kernel!r}.")
         X_enc = self._encode(X)
-        y_enc = self._encode_labels(y)
-        if len(X_enc) != len(y_enc):
-            raise ValueError(f"X has {len(X_enc)} sequences but y has {len(y_enc)} labels.")
+        y_enc = self._encode_labels(y, len(X_enc))
         if X_enc.shape[2] < self.l:
             raise ValueError(f"{name}: sequences of length {X_enc.shape[2]} are shorter than l={self.l}.")
         self.calibrated_ = CalibratedClassifierCV(_GkmDecision(self), method="sigmoid",

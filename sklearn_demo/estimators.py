@@ -22,7 +22,7 @@ every 10 epochs, up to 50 epochs, keeping the best epoch. Where we differ:
 """
 from __future__ import annotations
 
-import numbers
+from numbers import Integral, Real
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
@@ -30,11 +30,12 @@ import torch
 from skorch import NeuralNetBinaryClassifier
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 from torch.utils.data import Dataset
 
-from ._validation import check_number, check_option
+from ._validation import (
+    Interval, NonEmptyTupleOf, Options, check_binary_labels, validate_params,
+)
 from .encoding import (
     PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode, reverse_complement,
 )
@@ -48,11 +49,25 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     """Shared behaviour of the three DeMo classifiers.
 
     Subclasses set ``_module_params``, the names of their constructor
-    parameters that are forwarded to the torch module; ``_check_params``
-    validates them (subclasses extend it for parameters of their own).
+    parameters that are forwarded to the torch module, and extend
+    ``_parameter_constraints``, the table ``fit`` validates.
     """
 
     _module_params: tuple[str, ...] = ()
+    _parameter_constraints: dict = {
+        "lr": [Interval(Real, 0, None, closed="right")],
+        "max_epochs": [Interval(Integral, 1, None)],
+        "batch_size": [Interval(Integral, 1, None)],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "patience": [Interval(Integral, 1, None), None],
+        "clip_norm": [Interval(Real, 0, None, closed="right"), None],
+        "lr_step": [Interval(Integral, 1, None), None],
+        "lr_decay": [Interval(Real, 0, 1, closed="right")],
+        "reverse_complement": ["boolean"],
+        "padding": [Options(PADDING_MODES)],
+        "precision": [Options(tuple(PRECISIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
 
     def __init__(
         self,
@@ -136,42 +151,11 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         return split(dataset, y)
 
     def _check_params(self) -> None:
-        name = type(self).__name__
-        check_number(name, "lr", self.lr, low=0, low_open=True)
-        check_number(name, "max_epochs", self.max_epochs, integer=True, low=1)
-        check_number(name, "batch_size", self.batch_size, integer=True, low=1)
-        check_number(name, "validation_fraction", self.validation_fraction,
-                      low=0, high=1, high_open=True)
-        check_number(name, "patience", self.patience, integer=True, low=1, allow_none=True)
-        check_number(name, "clip_norm", self.clip_norm, low=0, low_open=True, allow_none=True)
-        check_number(name, "lr_step", self.lr_step, integer=True, low=1, allow_none=True)
-        check_number(name, "lr_decay", self.lr_decay, low=0, high=1, low_open=True)
-        if "dropout" in self._module_params:
-            check_number(name, "dropout", self.dropout, low=0, high=1, high_open=True)
-        for param in ("n_filters", "hidden_size", "filter_width", "pool_size"):
-            if param in self._module_params:
-                check_number(name, param, getattr(self, param), integer=True, low=1)
-        if "lstm_pool" in self._module_params:
-            check_option(name, "lstm_pool", self.lstm_pool, POOLS)
-        if self.padding not in PADDING_MODES:
+        validate_params(self)
+        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
-                f"{name}: parameter 'padding' must be one of {PADDING_MODES}, got {self.padding!r}."
-            )
-        if not isinstance(self.reverse_complement, (bool, np.bool_)):
-            raise ValueError(
-                f"{name}: parameter 'reverse_complement' must be True or False, "
-                f"got {self.reverse_complement!r}."
-            )
-        if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
-            raise ValueError(
-                f"{name}: parameter 'precision' must be one of {tuple(PRECISIONS)}, "
-                f"got {self.precision!r}."
-            )
-        device = str(self.device)
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(
-                f"{name}: device={self.device!r} was asked for, but torch sees no CUDA "
-                "device on this machine; use device='cpu'."
+                f"{type(self).__name__}: device={self.device!r} was asked for, but torch sees "
+                "no CUDA device on this machine; use device='cpu'."
             )
 
     def infer(self, x, **fit_params):
@@ -222,21 +206,11 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
                 f"{self.n_features_in_} features as input (channels; 4 for DNA)."
             )
 
-    def _validate_y(self, y: object, *, reset: bool, classes: object = None) -> np.ndarray:
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
+    def _validate_y(self, y: object, *, reset: bool, n_samples: int,
+                    classes: object = None) -> np.ndarray:
+        y, labels = check_binary_labels(y, owner=type(self).__name__, n_samples=n_samples,
+                                        classes=classes if reset else self.classes_)
         if reset:
-            labels = np.unique(y) if classes is None else np.asarray(classes)
-            if len(labels) != 2:
-                raise ValueError(
-                    f"Only binary classification is supported by {type(self).__name__}: "
-                    f"y must hold exactly two classes, got {len(labels)} "
-                    f"class{'' if len(labels) == 1 else 'es'} ({labels[:10].tolist()})."
-                )
             self.label_encoder_ = LabelEncoder().fit(labels)
         unknown = np.setdiff1d(np.unique(y), self.classes_)
         if unknown.size:
@@ -246,11 +220,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     def _prepare_fit(self, X, y, *, reset: bool, classes: object = None):
         self._check_params()
         X_enc = self._validate_X(X, reset=reset)
-        y_enc = self._validate_y(y, reset=reset, classes=classes)
-        if len(X_enc) != len(y_enc):
-            raise ValueError(
-                f"X has {len(X_enc)} sequences but y has {len(y_enc)} labels."
-            )
+        y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
         if self.reverse_complement:
             self._check_reverse_complement(X_enc)
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
@@ -431,6 +401,11 @@ class CNNClassifier(_DeMoClassifier):
     """
 
     _module_params = ("n_filters", "filter_widths", "pool_size", "dropout")
+    _parameter_constraints = {
+        "n_filters": [Interval(Integral, 1, None)],
+        "filter_widths": [NonEmptyTupleOf(Interval(Integral, 1, None))],
+        "pool_size": [Interval(Integral, 1, None)],
+    }
 
     def __init__(
         self,
@@ -447,16 +422,6 @@ class CNNClassifier(_DeMoClassifier):
         self.filter_widths = filter_widths
         self.pool_size = pool_size
         self.dropout = dropout
-
-    def _check_params(self) -> None:
-        super()._check_params()
-        widths = self.filter_widths
-        if (not isinstance(widths, (tuple, list)) or not widths
-                or not all(isinstance(w, numbers.Integral) and w >= 1 for w in widths)):
-            raise ValueError(
-                f"CNNClassifier: parameter 'filter_widths' must be a non-empty tuple of "
-                f"positive integers, got {widths!r}."
-            )
 
 
 class RNNClassifier(_DeMoClassifier):
@@ -519,6 +484,7 @@ class RNNClassifier(_DeMoClassifier):
     """
 
     _module_params = ("hidden_size", "dropout", "lstm_pool")
+    _parameter_constraints = {"hidden_size": [Interval(Integral, 1, None)], "lstm_pool": [Options(POOLS)]}
 
     def __init__(
         self,
@@ -582,6 +548,13 @@ class CNNRNNClassifier(_DeMoClassifier):
 
     _module_params = ("n_filters", "filter_width", "pool_size", "hidden_size", "dropout",
                       "lstm_pool")
+    _parameter_constraints = {
+        "n_filters": [Interval(Integral, 1, None)],
+        "filter_width": [Interval(Integral, 1, None)],
+        "pool_size": [Interval(Integral, 1, None)],
+        "hidden_size": [Interval(Integral, 1, None)],
+        "lstm_pool": [Options(POOLS)],
+    }
 
     def __init__(
         self,

@@ -4,9 +4,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 
-from .._validation import check_number
+from .._validation import Interval, check_parameter
 from ..persistence import save_model
 from .data import DashboardData
 from .explain import ModelExplanation, explain_model
@@ -91,8 +92,8 @@ def build_dashboard(
     >>> list(run.models), run.page.name, len(run.explanations)
     (['CNNClassifier'], 'index.html', 1)
     """
-    check_number("build_dashboard", "class_iterations", class_iterations, integer=True, low=1)
-    check_number("build_dashboard", "epochs", epochs, integer=True, low=1)
+    for name, value in (("class_iterations", class_iterations), ("epochs", epochs)):
+        check_parameter("build_dashboard", name, value, [Interval(Integral, 1, None)])
     if isinstance(models, Mapping):
         fitted, training = dict(models), None
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from numbers import Integral
 from contextlib import contextmanager
 
 import numpy as np
@@ -11,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_number
+from .._validation import Interval, validate_params
 from ..estimators import _DeMoClassifier
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
@@ -69,7 +70,12 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
     parameter) and :meth:`_encode`.
     """
 
+    _parameter_constraints: dict = {"batch_size": [Interval(Integral, 1, None)]}
+
     def _fit_estimator(self, X: object, y: object) -> None:
+        """Validate the parameters (``_parameter_constraints``), then fit or
+        take the classifier."""
+        validate_params(self)
         name = type(self).__name__
         if self.estimator is None:
             raise ValueError(f"{name}: parameter 'estimator' is required.")
@@ -122,8 +128,6 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
             part = slice(start, start + self.batch_size)
             yield part, torch.as_tensor(X[part], device=device)
 
-    def _check_batch_size(self) -> None:
-        check_number(type(self).__name__, "batch_size", self.batch_size, integer=True, low=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,11 +1,13 @@
 """DeMo's class optimisation: the input that maximises a class score."""
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._validation import check_number, check_option
+from .._validation import Interval, Options
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
@@ -113,6 +115,19 @@ class ClassOptimizer(ModelExplainer):
     ((2, 4, 101), (3, 2))
     """
 
+    _parameter_constraints = {
+        "parameterization": [Options(PARAMETERIZATIONS)],
+        "class_score": [Options(CLASS_SCORES)],
+        "n_iter": [Interval(Integral, 1, None)],
+        "n_restarts": [Interval(Integral, 1, None)],
+        "motif_width": [Interval(Integral, 1, None)],
+        "l2": [Interval(Real, 0, None)],
+        "pseudocount": [Interval(Real, 0, None)],
+        "lr": [Interval(Real, 0, None, closed="right")],
+        "sharpening": [Interval(Real, 1, None)],
+        "sequence_length": [Interval(Integral, 1, None), None],
+    }
+
     def __init__(
         self,
         estimator: object = None,
@@ -146,20 +161,6 @@ class ClassOptimizer(ModelExplainer):
         self.random_state = random_state
         self.batch_size = batch_size
 
-    def _check_params(self) -> None:
-        name = "ClassOptimizer"
-        check_option(name, "parameterization", self.parameterization, PARAMETERIZATIONS)
-        check_option(name, "class_score", self.class_score, CLASS_SCORES)
-        for param in ("n_iter", "n_restarts", "motif_width"):
-            check_number(name, param, getattr(self, param), integer=True, low=1)
-        for param in ("l2", "pseudocount"):
-            check_number(name, param, getattr(self, param), low=0)
-        check_number(name, "lr", self.lr, low=0, low_open=True)
-        check_number(name, "sharpening", self.sharpening, low=1)
-        check_number(name, "sequence_length", self.sequence_length, integer=True, low=1,
-                     allow_none=True)
-        self._check_batch_size()
-
     def _optimise(self, length: int) -> tuple[torch.Tensor, np.ndarray]:
         """Run the ascent; the (n_restarts, 4, L) matrices and the loss curve."""
         generator = torch.Generator().manual_seed(
@@ -191,7 +192,6 @@ class ClassOptimizer(ModelExplainer):
 
     def fit(self, X: object, y: object = None) -> "ClassOptimizer":
         """Fit (or take) the classifier and optimise its input; returns ``self``."""
-        self._check_params()
         self._fit_estimator(X, y)
         length = self.sequence_length or self._encode(X).shape[2]
         with evaluation_mode(self.classifier_.module_):

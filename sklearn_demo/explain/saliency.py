@@ -1,12 +1,14 @@
 """Per-nucleotide importance: DeMo's saliency map and its relatives."""
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 import torch
 
 from ..shuffle import dinucleotide_shuffle
 from ..encoding import one_hot_decode, one_hot_encode
-from .._validation import check_number
+from .._validation import Interval, Options
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
@@ -73,6 +75,13 @@ class SaliencyExplainer(ModelExplainer):
     (3, 4, 101)
     """
 
+    _parameter_constraints = {
+        "method": [Options(METHODS)],
+        "class_score": [Options(CLASS_SCORES)],
+        "n_references": [Interval(Integral, 1, None)],
+        "n_samples": [Interval(Integral, 1, None)],
+    }
+
     def __init__(
         self,
         estimator: object = None,
@@ -96,19 +105,6 @@ class SaliencyExplainer(ModelExplainer):
 
     def fit(self, X: object, y: object = None) -> "SaliencyExplainer":
         """Check parameters and fit (or take) the classifier; returns ``self``."""
-        if self.method not in METHODS:
-            raise ValueError(
-                f"SaliencyExplainer: parameter 'method' must be one of {METHODS}, "
-                f"got {self.method!r}."
-            )
-        if self.class_score not in CLASS_SCORES:
-            raise ValueError(
-                f"SaliencyExplainer: parameter 'class_score' must be one of {CLASS_SCORES}, "
-                f"got {self.class_score!r}."
-            )
-        self._check_batch_size()
-        for name in ("n_references", "n_samples"):
-            check_number("SaliencyExplainer", name, getattr(self, name), integer=True, low=1)
         self._fit_estimator(X, y)
         return self
 

@@ -7,6 +7,7 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..modules import BiLSTMHead, DeMoCNN, DeMoRNN
+from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
 
 ALGORITHMS = ("batched", "loop")
@@ -56,6 +57,8 @@ class TemporalScorer(ModelExplainer):
     (2, 2, 101)
     """
 
+    _parameter_constraints = {"algorithm": [Options(ALGORITHMS)]}
+
     def __init__(
         self,
         estimator: object = None,
@@ -71,12 +74,6 @@ class TemporalScorer(ModelExplainer):
 
     def fit(self, X: object, y: object = None) -> "TemporalScorer":
         """Check parameters and fit (or take) the classifier; returns ``self``."""
-        if self.algorithm not in ALGORITHMS:
-            raise ValueError(
-                f"TemporalScorer: parameter 'algorithm' must be one of {ALGORITHMS}, "
-                f"got {self.algorithm!r}."
-            )
-        self._check_batch_size()
         self._fit_estimator(X, y)
         module = self.classifier_.module_
         if not isinstance(module, (DeMoRNN, DeMoCNN)):

@@ -1,4 +1,5 @@
-"""Per-nucleotide importance: DeMo's saliency map and its relatives."""
+"""Per-nucleotide importance: DeMo's saliency map and its relatives, as a
+scikit-learn transformer over the algorithms in :mod:`.methods`."""
 from __future__ import annotations
 
 from numbers import Integral
@@ -6,10 +7,9 @@ from numbers import Integral
 import numpy as np
 import torch
 
-from ..shuffle import dinucleotide_shuffle
-from ..encoding import one_hot_decode, one_hot_encode
 from .._validation import Interval, Options
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
+from .methods import expected_gradients, gradient, saturation_mutagenesis
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
 
@@ -111,73 +111,23 @@ class SaliencyExplainer(ModelExplainer):
     def transform(self, X: object) -> np.ndarray:
         """Attributions of shape (n, 4, L), float32, for DNA strings or one-hot X."""
         X_enc = self._encode(X)
-        if self.method == "ism":
-            return self._ism(X_enc)
-        if self.method == "deepshap":
-            return self._deepshap(X_enc)
-        gradient = self.gradient(X_enc)
-        if self.method == "gradient":
-            return gradient
-        if self.method == "saliency":
-            return np.abs(gradient) * X_enc
-        return gradient * X_enc
-
-    def gradient(self, X_enc: np.ndarray) -> np.ndarray:
-        """d (class score) / dx for one-hot ``X_enc`` (n, 4, L)."""
-        out = np.empty_like(X_enc)
-        with evaluation_mode(self.classifier_.module_):
-            for part, x in self._batches(X_enc):
-                x.requires_grad_(True)
-                score = self._class_score(x).sum()
-                out[part] = torch.autograd.grad(score, x)[0].detach().cpu().numpy()
-        return out
-
-    def _scores(self, X_enc: np.ndarray) -> np.ndarray:
-        out = np.empty(len(X_enc), dtype=np.float32)
-        with torch.no_grad(), evaluation_mode(self.classifier_.module_):
-            for part, x in self._batches(X_enc):
-                out[part] = self._class_score(x).cpu().numpy()
-        return out
-
-    def _ism(self, X_enc: np.ndarray) -> np.ndarray:
-        n, _, length = X_enc.shape
-        out = np.zeros_like(X_enc)
-        reference = self._scores(X_enc)
-        eye = np.eye(4, dtype=X_enc.dtype)
-        for i in range(n):
-            # Every (base, position) whose column is not already that base.
-            bases, positions = np.nonzero(X_enc[i] != 1)
-            for start in range(0, len(bases), self.batch_size):
-                b = bases[start:start + self.batch_size]
-                j = positions[start:start + self.batch_size]
-                mutants = np.repeat(X_enc[i:i + 1], len(b), axis=0)
-                mutants[np.arange(len(b)), :, j] = eye[b]
-                out[i, b, j] = self._scores(mutants) - reference[i]
-        return out
-
-    def _deepshap(self, X_enc: np.ndarray) -> np.ndarray:
-        import shap
-
         module = self.classifier_.module_
         device = self.classifier_.device
-        model = _SignedLogit(module, self._target_sign()).to(device)
-        sequences = one_hot_decode(X_enc)
-        out = np.empty_like(X_enc)
         with evaluation_mode(module):
-            for i, sequence in enumerate(sequences):
-                shuffled = dinucleotide_shuffle([sequence], n_shuffles=self.n_references,
-                                                random_state=self._seed(i))
-                background = torch.as_tensor(one_hot_encode(shuffled), device=device)
-                explainer = shap.GradientExplainer(model, background,
-                                                   batch_size=self.batch_size)
-                values = explainer.shap_values(
-                    torch.as_tensor(X_enc[i:i + 1], device=device),
-                    nsamples=self.n_samples, rseed=self._seed(i))
-                out[i] = np.asarray(values).reshape(X_enc.shape[1:])
-        return out
-
-    def _seed(self, i: int) -> int | None:
-        return None if self.random_state is None else int(self.random_state) + i
+            if self.method == "deepshap":
+                model = _SignedLogit(module, self._target_sign()).to(device)
+                return expected_gradients(
+                    model, X_enc, n_references=self.n_references, n_samples=self.n_samples,
+                    batch_size=self.batch_size, random_state=self.random_state, device=device)
+            if self.method == "ism":
+                return saturation_mutagenesis(self._class_score, X_enc,
+                                              batch_size=self.batch_size, device=device)
+            grad = gradient(self._class_score, X_enc, batch_size=self.batch_size, device=device)
+        if self.method == "gradient":
+            return grad
+        if self.method == "saliency":
+            return np.abs(grad) * X_enc
+        return grad * X_enc
 
 
 class _SignedLogit(torch.nn.Module):

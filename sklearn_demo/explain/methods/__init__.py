@@ -1,0 +1,21 @@
+"""Attribution algorithms, one module per method, as plain functions of a
+score function (a batch of one-hot inputs to one score per input).
+
+:class:`~sklearn_demo.explain.SaliencyExplainer` is the scikit-learn face of
+these; use them directly to explain any torch model:
+
+* :func:`gradient` (:mod:`.gradient`): d score / dx, the basis of DeMo's
+  saliency map and of gradient x input;
+* :func:`saturation_mutagenesis` (:mod:`.ism`): every single-base
+  substitution's change of the score;
+* :func:`expected_gradients` (:mod:`.deepshap`): SHAP values by expected
+  gradients against dinucleotide-shuffled references.
+
+All three run through :func:`~._batched.batched` so memory stays bounded
+for any number of sequences.
+"""
+from .deepshap import expected_gradients
+from .gradient import gradient
+from .ism import saturation_mutagenesis
+
+__all__ = ["expected_gradients", "gradient", "saturation_mutagenesis"]

@@ -11,7 +11,7 @@ TORCH_SPEC ?= torch==2.13.0
 PIP_TORCH_ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: demo test benchmark browser clean
+.PHONY: demo test benchmark browser docs clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,14 @@ browser:
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
 
+# The documentation site (docs/_build/html): API reference, README, and the
+# example gallery with every example executed; warnings are errors.
+docs: $(BIN)/.installed
+	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+	@echo "open docs/_build/html/index.html in a browser"
+
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/deepbind_accuracy.py
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .hypothesis
+	rm -rf $(VENV) results .pytest_cache .hypothesis docs/_build docs/generated docs/auto_examples

@@ -1,6 +1,6 @@
 """
 What did the CNN-RNN learn? Saliency, temporal scores and class optimisation
-===========================================================================
+============================================================================
 
 Train DeMo's CNN-RNN on sequences with planted CTCF and GABPA sites, then
 look at it with the three DeMo visualisations: the saliency map of one
@@ -33,7 +33,7 @@ clf.fit(data.X, data.y)
 frozen = FrozenEstimator(clf)  # explain this fitted model as it is
 
 # %%
-# Saliency map of the first positive sequence: DeMo's |gradient| x input.
+# Saliency map of the first positive sequence: DeMo's ``|gradient| x input``.
 i = int(np.flatnonzero(data.y)[0])
 saliency = SaliencyExplainer(frozen, method="saliency").fit(data.X).transform(data.X[i:i + 1])
 plot_saliency(saliency[0], data.X[i], sites=data.sites[i],

@@ -1,6 +1,6 @@
 """
 Motif dependencies: the CNN-RNN reads the order of two motifs, the CNN cannot
-============================================================================
+=============================================================================
 
 DeMo's claim for its convolutional-recurrent network: the convolution finds
 motifs, the LSTM models the dependencies among them. Here the label is the

@@ -405,7 +405,7 @@ class DNAEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Sequence[str] | np.ndarray) -> np.ndarray:
-        """Encode ``X`` to shape (n, 4, length_), or (n, 4 * length_) if flattened."""
+        """Encode ``X`` to shape ``(n, 4, length_)``, or ``(n, 4 * length_)`` if flattened."""
         check_is_fitted(self)
         encoded = as_one_hot(X, length=self.length_, padding=self.padding)
         return encoded.reshape(len(encoded), -1, order="F") if self.flatten else encoded

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import Interval, Options, check_binary_labels, check_parameter, validate_params
 from .encoding import (
-    as_one_hot, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
+    check_dna, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
 )
 
 def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True) -> Iterator[str]:
@@ -43,7 +43,7 @@ def _as_strings(X: object) -> list[str]:
     """DNA strings as given, or decoded from a one-hot (n, 4, L) array."""
     if is_sequence_collection(X):
         return check_sequences(np.asarray(X, dtype=str).ravel())
-    return one_hot_decode(as_one_hot(X))
+    return one_hot_decode(check_dna(X))
 
 
 class _BinaryLabels:
@@ -225,7 +225,7 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     def _encode(self, X: object) -> np.ndarray:
-        X_enc = as_one_hot(X)
+        X_enc = check_dna(X)
         return np.where(X_enc == 1, X_enc, 0).astype(np.float32)
 
     def fit(self, X: object, y: object) -> "GappedKmerSVC":

@@ -339,10 +339,13 @@ def _check_values(arr: np.ndarray, name: str) -> None:
         )
 
 
-def as_one_hot(
+def check_dna(
     X: object, *, length: int | None = None, padding: str = "error"
 ) -> np.ndarray:
-    """Strings or a one-hot array in, a validated float32 (n, 4, L) array out.
+    """Strings or a one-hot array in, a validated float32 (n, 4, L) array out:
+    the one DNA input check of the estimators, explainers, baselines and
+    streaming functions, so every one of them names a bad sequence, character
+    or value the same way.
 
     Parameters
     ----------
@@ -356,7 +359,7 @@ def as_one_hot(
 
     Examples
     --------
-    >>> as_one_hot(["ACGT"]).shape
+    >>> check_dna(["ACGT"]).shape
     (1, 4, 4)
     """
     if is_sequence_collection(X):
@@ -401,13 +404,13 @@ class DNAEncoder(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[str] | np.ndarray, y: object = None) -> "DNAEncoder":
         """Learn the output length from ``X``; returns ``self``."""
-        self.length_ = as_one_hot(X, padding=self.padding).shape[2]
+        self.length_ = check_dna(X, padding=self.padding).shape[2]
         return self
 
     def transform(self, X: Sequence[str] | np.ndarray) -> np.ndarray:
         """Encode ``X`` to shape ``(n, 4, length_)``, or ``(n, 4 * length_)`` if flattened."""
         check_is_fitted(self)
-        encoded = as_one_hot(X, length=self.length_, padding=self.padding)
+        encoded = check_dna(X, length=self.length_, padding=self.padding)
         return encoded.reshape(len(encoded), -1, order="F") if self.flatten else encoded
 
     def __sklearn_tags__(self):

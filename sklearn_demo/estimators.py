@@ -37,7 +37,7 @@ from ._validation import (
     Interval, NonEmptyTupleOf, Options, check_binary_labels, validate_params,
 )
 from .encoding import (
-    PADDING_MODES, _check_values, is_sequence_collection, one_hot_encode, reverse_complement,
+    PADDING_MODES, _check_values, check_dna, is_sequence_collection, reverse_complement,
 )
 from .modules import POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
 from .precision import PRECISIONS, mixed_precision
@@ -179,7 +179,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         are the channels, so tabular data flows through the same code.
         """
         if is_sequence_collection(X):
-            encoded = one_hot_encode(np.asarray(X, dtype=str).ravel(), padding=self.padding)
+            encoded = check_dna(X, padding=self.padding)
             if reset:
                 self.n_features_in_ = encoded.shape[1]
                 if hasattr(self, "feature_names_in_"):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ._atomic import atomic_path
-from .encoding import check_sequences
+from .encoding import check_dna
 from .io import count_fasta_records, iter_fasta_batches
 
 
@@ -150,7 +150,7 @@ def _raise_for_bad_record(fasta, names: list[str], sequences: list[str],
     Returns if every sequence is valid, so the caller re-raises the original."""
     for offset, (name, sequence) in enumerate(zip(names, sequences)):
         try:
-            check_sequences([sequence])
+            check_dna([sequence])
         except ValueError as exc:
             detail = str(exc).replace("Sequence 0 has", "it has").replace("Sequence 0 is", "it is")
             raise ValueError(f"{fasta}, record {first_record + offset} ({name!r}): "

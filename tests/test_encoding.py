@@ -6,7 +6,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklearn_demo import DNAEncoder, one_hot_decode, one_hot_encode
-from sklearn_demo.encoding import IUPAC_CODES, as_one_hot, check_one_hot
+from sklearn_demo.encoding import IUPAC_CODES, check_dna, check_one_hot
 
 IUPAC = "".join(code for code in IUPAC_CODES if code != "U")
 dna = st.text(alphabet="ACGTacgt", min_size=1, max_size=40)
@@ -92,12 +92,12 @@ def test_check_one_hot_errors(array, message):
         check_one_hot(array)
 
 
-def test_as_one_hot_accepts_strings_arrays_and_numpy_str():
+def test_check_dna_accepts_strings_arrays_and_numpy_str():
     X = one_hot_encode(["ACGT", "GGCC"])
-    np.testing.assert_array_equal(as_one_hot(np.array(["ACGT", "GGCC"])), X)
-    np.testing.assert_array_equal(as_one_hot(X), X)
+    np.testing.assert_array_equal(check_dna(np.array(["ACGT", "GGCC"])), X)
+    np.testing.assert_array_equal(check_dna(X), X)
     with pytest.raises(ValueError, match="length 4, expected 5"):
-        as_one_hot(X, length=5)
+        check_dna(X, length=5)
 
 
 @settings(max_examples=200, deadline=None)

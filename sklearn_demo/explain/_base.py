@@ -13,6 +13,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import Interval, validate_params
+from ..encoding import check_dna
 from ..estimators import _DeMoClassifier
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
@@ -104,9 +105,7 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
     def _encode(self, X: object) -> np.ndarray:
         """Validate ``X`` as the wrapped classifier does; (n, 4, L) float32."""
         check_is_fitted(self, "classifier_")
-        X_enc = self.classifier_._validate_X(X, reset=False)
-        self.classifier_._check_n_channels(X_enc)
-        return X_enc
+        return check_dna(X, padding=self.classifier_.padding)
 
     def _logit(self, x: torch.Tensor) -> torch.Tensor:
         """The target class's logit (log-odds) for a batch, shape (n,)."""

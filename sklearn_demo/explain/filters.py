@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..encoding import as_one_hot
+from ..encoding import check_dna
 from ..modules import DeMoCNN, DeMoCNNRNN
 from ._base import evaluation_mode, unwrap_classifier
 
@@ -50,7 +50,7 @@ def first_layer_pwms(
         raise TypeError(f"first_layer_pwms needs a convolutional model; got {type(module).__name__}.")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}.")
-    X_enc = as_one_hot(X, padding=clf.padding)
+    X_enc = check_dna(X, padding=clf.padding)
     width = conv.kernel_size[0]
     left = (width - 1) // 2  # torch's "same" padding puts the odd column on the right
     padded = np.pad(X_enc, ((0, 0), (0, 0), (left, width - 1 - left)))

@@ -15,8 +15,8 @@ from .datasets import fetch_deepbind_encode, make_motif_dataset
 from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .explain import (
-    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, first_layer_pwms,
-    order_effect,
+    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, filter_aurocs,
+    first_layer_pwms, order_effect,
 )
 from .io import load_training_data, read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs
@@ -43,6 +43,7 @@ __all__ = [
     "dinucleotide_shuffle",
     "fetch_deepbind_encode",
     "fetch_jaspar_motifs",
+    "filter_aurocs",
     "load_model",
     "load_training_data",
     "first_layer_pwms",

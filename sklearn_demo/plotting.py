@@ -26,19 +26,54 @@ def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
 
 
 def _letter_axis(ax: plt.Axes, sequence: str, length: int) -> None:
-    """Label the x axis with the sequence's letters (short sequences only)."""
+    """Label the x axis with the sequence's letters (up to 120 bases), at a
+    size that reads at 100% zoom."""
     if sequence and length <= 120:
-        ax.set_xticks(range(length), list(sequence[:length]), fontsize=5, family="monospace")
+        ax.set_xticks(range(length), list(sequence[:length]), fontsize=8, family="monospace")
+        ax.tick_params(axis="x", length=0, pad=2)
     ax.set_xlabel("position")
 
 
-def _shade_sites(axes: Sequence[plt.Axes], sites: Sequence[tuple]) -> None:
-    """Shade each (name, start, end, ...) site on every axis; name it on the first."""
+def _track_figure(length: int, height_ratios: Sequence[float], height: float):
+    """A figure of stacked tracks over one x axis, with a narrow column on
+    the right for colour bars, so every track spans exactly the same width
+    (a colour bar never takes width from one track only).
+
+    Returns the figure, the track axes (top to bottom) and the colour-bar
+    axes beside each track (hidden unless used).
+    """
+    fig = plt.figure(figsize=(max(6.0, length * 0.16), height), layout="constrained")
+    grid = fig.add_gridspec(len(height_ratios), 2, height_ratios=height_ratios,
+                            width_ratios=[1, 0.015])
+    tracks = []
+    for row in range(len(height_ratios)):
+        tracks.append(fig.add_subplot(grid[row, 0], sharex=tracks[0] if tracks else None))
+    bars = [fig.add_subplot(grid[row, 1]) for row in range(len(height_ratios))]
+    for bar in bars:
+        bar.set_axis_off()
+    for ax in tracks[:-1]:
+        ax.tick_params(axis="x", labelbottom=False)
+    return fig, tracks, bars
+
+
+def _colorbar(fig: plt.Figure, image, bar_ax: plt.Axes, label: str) -> None:
+    bar_ax.set_axis_on()
+    fig.colorbar(image, cax=bar_ax).set_label(label, fontsize=8)
+
+
+def _shade_sites(axes: Sequence[plt.Axes], sites: Sequence[tuple], *,
+                 outline: Sequence[plt.Axes] = ()) -> None:
+    """Mark each (name, start, end, ...) site on every axis and name it on the
+    first: a light band behind line and logo plots, an outline (no fill, so
+    colours stay true) on the heatmaps in ``outline``."""
     for site in sites:
         for ax in axes:
-            ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.25, lw=0)
+            ax.axvspan(site[1] - 0.5, site[2] - 0.5, color="gold", alpha=0.3, lw=0, zorder=-1)
+        for ax in outline:
+            ax.axvspan(site[1] - 0.5, site[2] - 0.5, fill=False, edgecolor="black", lw=1.2,
+                       ls="--")
         axes[0].annotate(str(site[0]), (site[1], 1.0), xycoords=("data", "axes fraction"),
-                         fontsize=7, va="bottom")
+                         fontsize=8, va="bottom")
 
 
 def plot_saliency(
@@ -47,9 +82,11 @@ def plot_saliency(
     *,
     sites: Sequence[tuple] = (),
     title: str | None = None,
+    value_label: str = "attribution",
 ) -> plt.Figure:
     """Saliency of one sequence: a logo of the attributions at the present
-    bases above a heatmap of all four nucleotides, DeMo's two views.
+    bases above a heatmap of all four nucleotides, DeMo's two views, on one
+    x axis (position ``j`` of the logo is column ``j`` of the heatmap).
 
     Parameters
     ----------
@@ -58,8 +95,11 @@ def plot_saliency(
     sequence : str
         The sequence, for the heatmap's x tick labels.
     sites : sequence of (name, start, end, ...) tuples
-        Known sites (e.g. planted motifs) to shade on both panels.
+        Known sites (e.g. planted motifs): shaded behind the logo, outlined
+        on the heatmap.
     title : str, optional
+    value_label : str, default="attribution"
+        What the values are, for the logo's axis and the colour bar.
 
     Returns
     -------
@@ -68,25 +108,25 @@ def plot_saliency(
     Examples
     --------
     >>> fig = plot_saliency(np.random.rand(4, 20), "ACGT" * 5, sites=[("x", 3, 8)])
-    >>> len(fig.axes)
-    3
+    >>> fig.draw_without_rendering()
+    >>> logo, heatmap = fig.axes[:2]
+    >>> bool(logo.get_position().x1 == heatmap.get_position().x1)
+    True
     """
     attributions = np.asarray(attributions, dtype=float)
     length = attributions.shape[1]
-    fig, (logo_ax, heat_ax) = plt.subplots(
-        2, 1, figsize=(max(6, length * 0.12), 3.6), sharex=True,
-        gridspec_kw={"height_ratios": [1.3, 1]})
+    fig, (logo_ax, heat_ax), (_, bar_ax) = _track_figure(length, [1.3, 1], 3.8)
     from .encoding import one_hot_encode
 
     present = one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
-    _logo(attributions * present, logo_ax, ylabel="saliency")
+    _logo(attributions * present, logo_ax, ylabel=value_label)
     limit = np.abs(attributions).max() or 1.0
     image = heat_ax.imshow(attributions, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
                            interpolation="nearest")
     heat_ax.set_yticks(range(4), list("ACGT"))
     _letter_axis(heat_ax, sequence, length)
-    _shade_sites([logo_ax, heat_ax], sites)
-    fig.colorbar(image, ax=heat_ax, fraction=0.02, pad=0.01)
+    _shade_sites([logo_ax], sites, outline=[heat_ax])
+    _colorbar(fig, image, bar_ax, value_label)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
@@ -98,6 +138,7 @@ def plot_temporal_scores(
     *,
     sites: Sequence[tuple] = (),
     title: str | None = None,
+    score_label: str = "p(bound)",
 ) -> plt.Figure:
     """Forward and backward temporal output scores as curves and as DeMo's
     heatmap strips, aligned with the sequence letters.
@@ -109,6 +150,8 @@ def plot_temporal_scores(
     sequence : str
     sites : sequence of (name, start, end, ...) tuples
     title : str, optional
+    score_label : str, default="p(bound)"
+        What the scores are: p of the explained class.
 
     Returns
     -------
@@ -117,24 +160,24 @@ def plot_temporal_scores(
     Examples
     --------
     >>> fig = plot_temporal_scores(np.random.rand(2, 12), "ACGTACGTACGT")
-    >>> len(fig.axes)
-    2
+    >>> fig.axes[0].get_ylabel()
+    'p(bound)'
     """
     scores = np.asarray(scores, dtype=float)
     length = scores.shape[1]
-    fig, (curve_ax, strip_ax) = plt.subplots(
-        2, 1, figsize=(max(6, length * 0.12), 3.2), sharex=True,
-        gridspec_kw={"height_ratios": [2, 0.8]})
+    fig, (curve_ax, strip_ax), (_, bar_ax) = _track_figure(length, [2, 0.8], 3.4)
     positions = np.arange(length)
     curve_ax.plot(positions, scores[0], label="forward (read 1..i)", color="tab:blue")
     curve_ax.plot(positions, scores[1], label="backward (read i..L)", color="tab:orange")
     curve_ax.set_ylim(-0.02, 1.02)
-    curve_ax.set_ylabel("p(class)")
-    curve_ax.legend(fontsize=7, loc="best")
-    strip_ax.imshow(scores, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+    curve_ax.set_ylabel(score_label)
+    curve_ax.legend(fontsize=8, loc="best")
+    image = strip_ax.imshow(scores, aspect="auto", cmap="viridis", vmin=0, vmax=1,
+                            interpolation="nearest")
     strip_ax.set_yticks([0, 1], ["fwd", "bwd"])
     _letter_axis(strip_ax, sequence, length)
-    _shade_sites([curve_ax], sites)
+    _shade_sites([curve_ax], sites, outline=[strip_ax])
+    _colorbar(fig, image, bar_ax, score_label)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig

@@ -123,3 +123,23 @@ def test_gkm_trains_on_a_stratified_subset_and_the_table_says_so():
     rows, _ = score_models(models, data.X_test, data.y_test, training)
     assert {row["model"]: row["train_sequences"] for row in rows} == {
         "KmerClassifier": 150, "GappedKmerSVC": 40}
+
+
+def test_glance_flags_a_failed_class_optimisation_and_ranks_filters_by_auroc(tmp_path):
+    """A failed optimisation (best p(bound) 0.03) is marked, not shown as what
+    the model "would most like to see"; the filters shown are ranked by how
+    well they separate the classes, not by match p-value."""
+    from sklearn_demo.dashboard import write_dashboard
+
+    motifs = fetch_jaspar_motifs(["MA0139", "MA0062"])
+    ctcf, gabpa = motifs["MA0139"].pwm, motifs["MA0062"].pwm
+    flat = np.full((4, 9), 0.25)
+    result = _explanation([ctcf], filters=[flat, ctcf[:, :9], gabpa[:, :9]], sites=[19450, 1, 300])
+    result.class_scores = np.array([0.03])
+    result.filter_aurocs = np.array([0.55, 0.61, 0.97])
+    assert result.informative_filters() == [2, 1]
+    data = load_dashboard_data(n_samples=40)
+    page = write_dashboard(tmp_path, data, None, [result], command="test", provenance={})
+    text = page.read_text()
+    assert "FAILED: no input found that the model calls bound (best p(bound) = 0.03)" in text
+    assert "of the 2 filters that separate the classes best" in text

@@ -169,3 +169,18 @@ def test_forward_score_jumps_at_the_second_motif_only_after_the_first(grammar, g
                           margin=0)
     assert effect.forward_jump.mean() > 0.5
     assert effect.forward_difference > 0.3
+
+
+def test_filters_that_separate_the_classes_look_like_the_planted_motif(planted, cnn):
+    """Ranked by filter_aurocs (what the dashboard shows first), the leading
+    filters match a planted motif; a match p-value alone would rank flat or
+    single-site filters first."""
+    from sklearn_demo import filter_aurocs, first_layer_pwms, match_motifs
+
+    data, _ = planted
+    aurocs = filter_aurocs(FrozenEstimator(cnn), data.X[:2500], data.y[:2500])
+    pwms, _ = first_layer_pwms(FrozenEstimator(cnn), data.X[:2500][data.y[:2500] == 1])
+    top = np.argsort(-aurocs)[:3]
+    assert aurocs[top[0]] > 0.8
+    names = set(data.motif_names.values())
+    assert any(m.name in names for f in top for m in match_motifs([pwms[f]], n_matches=3)[0])

@@ -39,3 +39,25 @@ def test_motif_figure_names_its_matches_and_draws_the_reference():
     fig = plot_motif(ctcf, matches=matches, reference=ctcf)
     assert "CTCF (MA0139.2)" in fig.axes[0].get_title(loc="left")
     assert len(fig.axes) == 2
+
+
+@pytest.mark.parametrize("plot, values", [(plot_saliency, np.random.RandomState(0).normal(size=(4, 101))),
+                                          (plot_temporal_scores, np.random.RandomState(0).rand(2, 101))])
+def test_tracks_line_up_base_for_base_in_the_saved_figure(plot, values, tmp_path):
+    """The logo (or curves) and the heatmap below share one plot-area width
+    and one x range, so position j is at the same pixel column in both;
+    the colour bar has its own column."""
+    fig = plot(values, "ACGT" * 25 + "A", sites=[("site", 10, 25, "+")])
+    fig.savefig(tmp_path / "f.png", dpi=100)
+    top, bottom = fig.axes[:2]
+    box_top, box_bottom = top.get_window_extent(), bottom.get_window_extent()
+    assert abs(box_top.x0 - box_bottom.x0) < 0.5 and abs(box_top.x1 - box_bottom.x1) < 0.5
+    assert top.get_xlim() == bottom.get_xlim()
+    assert bottom.images[0].colorbar is not None and bottom.images[0].colorbar.ax.get_ylabel()
+
+
+def test_sites_are_outlined_on_heatmaps_not_painted_over():
+    fig = plot_saliency(np.zeros((4, 30)), "A" * 30, sites=[("site", 5, 12, "+")])
+    heat_ax = fig.axes[1]
+    assert heat_ax.patches and all(not patch.get_fill() for patch in heat_ax.patches)
+    assert min(t.get_fontsize() for t in heat_ax.get_xticklabels()) >= 8

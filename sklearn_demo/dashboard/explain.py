@@ -11,8 +11,8 @@ from sklearn.frozen import FrozenEstimator
 from ..encoding import reverse_complement
 from ..estimators import RNNClassifier
 from ..explain import (
-    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, first_layer_pwms,
-    order_effect,
+    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, filter_aurocs,
+    first_layer_pwms, order_effect,
 )
 from ..explain.ground_truth import position_importance, site_aurocs
 from ..motifs import match_motifs
@@ -58,6 +58,9 @@ class ModelExplanation:
     filter_pwms: np.ndarray | None = None
     filter_sites: np.ndarray | None = None
     filter_matches: list | None = None
+    filter_aurocs: np.ndarray | None = None
+    """Per filter: AUROC of its largest activation for training positives vs
+    negatives (:func:`~sklearn_demo.explain.filter_aurocs`), how much it matters."""
     order: OrderEffect | None = None
     """With an order grammar: the forward-score jump at the second motif of
     the test positives, with and without the first motif before it."""
@@ -72,6 +75,18 @@ class ModelExplanation:
         if self.filter_sites is None:
             return []
         return [int(i) for i in np.flatnonzero(self.filter_sites > 0)]
+
+    def informative_filters(self, n: int = 12, min_auroc: float = 0.6) -> list[int]:
+        """Up to ``n`` firing filters that separate the classes (AUROC at
+        least ``min_auroc``), the most separating first."""
+        firing = [i for i in self.firing_filters() if self.filter_aurocs[i] >= min_auroc]
+        return sorted(firing, key=lambda i: -self.filter_aurocs[i])[:n]
+
+    @property
+    def class_optimisation_failed(self) -> bool:
+        """True when no restart found an input the model calls the class
+        (best p below 0.5): its motifs then show nothing the model wants."""
+        return bool(self.class_scores[0] < 0.5)
 
 
 def explain_model(
@@ -121,9 +136,12 @@ def explain_model(
         class_scores=optimizer.scores_, class_matches=optimizer.match(n_matches=n_matches),
         class_pwm=optimizer.best_pwm_)
     if not isinstance(model, RNNClassifier):
-        positives = data.X_train[np.asarray(data.y_train) == model.classes_[1]][:2000]
-        result.filter_pwms, result.filter_sites = first_layer_pwms(frozen, positives)
+        positive = np.asarray(data.y_train) == model.classes_[1]
+        result.filter_pwms, result.filter_sites = first_layer_pwms(
+            frozen, data.X_train[positive][:2000])
         result.filter_matches = match_motifs(list(result.filter_pwms), n_matches=n_matches)
+        sample = np.concatenate([np.flatnonzero(positive)[:2000], np.flatnonzero(~positive)[:2000]])
+        result.filter_aurocs = filter_aurocs(frozen, data.X_train[sample], data.y_train[sample])
     if data.sites_test:
         result.site_aurocs = attribution_site_aurocs(model, data)
     if data.grammar:

@@ -3,8 +3,11 @@ HOW_TO_READ = {
     "glance": (
         "One line per network: its test AUC, the known motif (JASPAR CORE, by TOMTOM) closest "
         "to the input it would most like to see (class optimisation), and the JASPAR motif that "
-        "is most often the best match of its first-layer filters (among filters that fire on "
-        "the training positives). The panels below show the evidence behind each entry."),
+        "is most often the best match of its first-layer filters (among the filters that "
+        "separate bound from unbound sequences best, see 'First-layer filters'). p(bound) is "
+        "what the model says of the class-optimised input; an optimisation that found no input "
+        "the model calls bound (best p(bound) under 0.5) is marked FAILED: its motifs show "
+        "nothing the model wants. The panels below show the evidence behind each entry."),
     "comparison": (
         "Each model was fitted on the training set only and scored once on the held-out test "
         "set. AUC is the chance that a random bound sequence scores above a random unbound one "
@@ -47,8 +50,12 @@ HOW_TO_READ = {
     "filters": (
         "First-layer convolution filters turned into motifs: the input windows where a filter "
         "fires at over half its maximum on the training positives, as base frequencies "
-        "(DeepBind/Basset style). Shown: the filters with the closest JASPAR matches, with the "
-        "number of windows behind each logo; all filters are in the data file."),
+        "(DeepBind/Basset style). Shown: up to 12 filters ranked by how much they matter, the "
+        "AUROC of a filter's strongest activation per sequence for bound vs unbound training "
+        "sequences (1 = fires more on every bound sequence, 0.5 = does not tell them apart; "
+        "filters under 0.6 are left out), with the number of windows behind each logo and the "
+        "closest JASPAR matches (name, matrix ID, TOMTOM p-value). A match p-value says what a "
+        "filter looks like, not whether the model uses it. All filters are in the data file."),
     "dependencies": (
         "The data follow a {grammar} order grammar: a sequence is bound when {first} comes "
         "before {second}, further apart than the CNN's 25 bp receptive field. For every test "

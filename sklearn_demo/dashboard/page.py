@@ -17,14 +17,15 @@ from .score import TestScores
 
 
 def match_label(matches: Sequence[MotifMatch], n: int = 2) -> str:
-    """``"CTCF 1e-08, CTCFL 3e-05"``: the first ``n`` matches, short.
+    """``"CTCF MA0139.2 1.0e-08, ..."``: the first ``n`` matches' names, JASPAR
+    IDs and p-values.
 
     Examples
     --------
     >>> match_label([MotifMatch("MA0139.2", "CTCF", 1e-8, 0, "+")])
-    'CTCF 1.0e-08'
+    'CTCF MA0139.2 1.0e-08'
     """
-    return ", ".join(f"{m.name} {m.p_value:.1e}" for m in matches[:n]) or "no match"
+    return ", ".join(f"{m.name} {m.matrix_id} {m.p_value:.1e}" for m in matches[:n]) or "no match"
 
 
 def _example_title(explanation: ModelExplanation, index: int) -> str:
@@ -76,16 +77,18 @@ def _model_section(writer: ReportWriter, result: ModelExplanation,
         figure_html(plot_logo_grid(list(result.class_motifs), titles, ncols=4),
                     "class-optimised motifs"), [class_file]))
     if result.filter_pwms is not None:
-        shown = sorted(result.firing_filters(), key=lambda i: result.filter_matches[i][0].p_value
-                       if result.filter_matches[i] else 1.0)[:12]
+        shown = result.informative_filters()
         filter_file = writer.write_json(f"{key}_filters.json", {
             "pwms": result.filter_pwms, "n_sites": result.filter_sites,
+            "auroc_positives_vs_negatives": result.filter_aurocs,
             "jaspar_matches": [[m._asdict() for m in ms] for ms in result.filter_matches]})
         body = (figure_html(plot_logo_grid(
             [result.filter_pwms[i] for i in shown],
-            [f"filter {i} ({result.filter_sites[i]} sites)\n{match_label(result.filter_matches[i])}"
-             for i in shown], ncols=4), "first-layer filter motifs")
-            if shown else '<p class="note">No filter fires on the training positives.</p>')
+            [f"filter {i}: AUROC {result.filter_aurocs[i]:.2f}, {result.filter_sites[i]:,} sites"
+             f"\n{match_label(result.filter_matches[i])}" for i in shown], ncols=4),
+            "first-layer filter motifs")
+            if shown else '<p class="note">No filter separates positives from negatives '
+                          '(AUROC of its activation at least 0.6).</p>')
         section.panels.append(Panel("First-layer filters", HOW_TO_READ["filters"], body,
                                     [filter_file]))
     else:
@@ -102,14 +105,19 @@ def _glance_section(writer: ReportWriter, data: DashboardData, scores: TestScore
         row = {"model": result.name}
         if auc:
             row["test AUC"] = auc.get(result.name)
-        row["class optimisation: best JASPAR match"] = match_label(result.class_matches[0], 1)
+        best = float(result.class_scores[0])
+        row["class optimisation: best JASPAR match"] = (
+            f"FAILED: no input found that the model calls bound (best p(bound) = {best:.2f})"
+            if result.class_optimisation_failed else
+            f"{match_label(result.class_matches[0], 1)} (p(bound) = {best:.3f})")
         if result.filter_matches is not None:
-            firing = result.firing_filters()
-            tops = Counter(result.filter_matches[i][0].name for i in firing
+            informative = result.informative_filters()
+            tops = Counter(result.filter_matches[i][0].name for i in informative
                            if result.filter_matches[i])
             row["most frequent filter match"] = (
-                f"{tops.most_common(1)[0][0]} ({tops.most_common(1)[0][1]} of {len(firing)} "
-                f"firing filters)" if tops else "no filter fires")
+                f"{tops.most_common(1)[0][0]} ({tops.most_common(1)[0][1]} of the "
+                f"{len(informative)} filters that separate the classes best)" if tops
+                else "no filter separates the classes")
         else:
             row["most frequent filter match"] = "(no filters)"
         if data.planted:

@@ -1,9 +1,9 @@
 """Explainers: what a trained CNN, RNN or CNN-RNN learned."""
 from .class_optimization import ClassOptimizer
 from .dependencies import OrderEffect, order_effect
-from .filters import first_layer_pwms
+from .filters import filter_aurocs, first_layer_pwms
 from .saliency import SaliencyExplainer
 from .temporal import TemporalScorer
 
 __all__ = ["ClassOptimizer", "OrderEffect", "SaliencyExplainer", "TemporalScorer",
-           "first_layer_pwms", "order_effect"]
+           "filter_aurocs", "first_layer_pwms", "order_effect"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.metrics import roc_auc_score
 
 from ..encoding import check_dna
 from ..modules import DeMoCNN, DeMoCNNRNN
@@ -40,25 +41,14 @@ def first_layer_pwms(
     >>> first_layer_pwms(clf, data.X)[0].shape
     (4, 4, 9)
     """
-    clf = unwrap_classifier(estimator, "first_layer_pwms")
-    module = clf.module_
-    if isinstance(module, DeMoCNN):
-        conv = module.features[0]
-    elif isinstance(module, DeMoCNNRNN):
-        conv = module.conv
-    else:
-        raise TypeError(f"first_layer_pwms needs a convolutional model; got {type(module).__name__}.")
+    clf, conv = _first_convolution(estimator, "first_layer_pwms")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}.")
     X_enc = check_dna(X, padding=clf.padding)
     width = conv.kernel_size[0]
     left = (width - 1) // 2  # torch's "same" padding puts the odd column on the right
     padded = np.pad(X_enc, ((0, 0), (0, 0), (left, width - 1 - left)))
-    with torch.no_grad(), evaluation_mode(module):
-        activations = np.concatenate([
-            torch.relu(conv(torch.as_tensor(X_enc[i:i + batch_size], device=clf.device))).cpu().numpy()
-            for i in range(0, len(X_enc), batch_size)
-        ])  # (n, filters, L)
+    activations = _activations(clf, conv, X_enc, batch_size)  # (n, filters, L)
     n_filters = activations.shape[1]
     counts = np.zeros((n_filters, 4, width))
     n_sites = np.zeros(n_filters, dtype=np.int64)
@@ -73,3 +63,61 @@ def first_layer_pwms(
         n_sites[f] = len(seq)
     counts += 0.5
     return counts / counts.sum(axis=1, keepdims=True), n_sites
+
+
+def filter_aurocs(
+    estimator: object, X: object, y: object, *, batch_size: int = 256
+) -> np.ndarray:
+    """How much each first-layer filter tells the classes apart: the AUROC of
+    its largest activation per sequence for the positive class of ``y``.
+
+    1 means the filter fires more on every positive than on any negative,
+    0.5 that it does not separate them (a filter that never fires, or one
+    that fires everywhere); below 0.5 it marks the negatives. Rank filters by
+    this before reading their motifs: a filter's match p-value says what it
+    looks like, not whether the model uses it.
+
+    Parameters
+    ----------
+    estimator : fitted CNNClassifier or CNNRNNClassifier (or FrozenEstimator of one)
+    X : DNA strings or one-hot array (n, 4, L)
+    y : labels of X, in the classifier's classes
+    batch_size : int, default=256
+
+    Returns
+    -------
+    aurocs : ndarray of shape (n_filters,)
+
+    Examples
+    --------
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(100, random_state=0)
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> filter_aurocs(clf, data.X, data.y).shape
+    (4,)
+    """
+    clf, conv = _first_convolution(estimator, "filter_aurocs")
+    X_enc = check_dna(X, padding=clf.padding)
+    positive = np.asarray(y) == clf.classes_[1]
+    if positive.all() or not positive.any():
+        raise ValueError("filter_aurocs needs sequences of both classes.")
+    peaks = _activations(clf, conv, X_enc, batch_size).max(axis=2)  # (n, filters)
+    return np.array([roc_auc_score(positive, peaks[:, f]) for f in range(peaks.shape[1])])
+
+
+def _first_convolution(estimator: object, owner: str) -> tuple[object, torch.nn.Conv1d]:
+    clf = unwrap_classifier(estimator, owner)
+    module = clf.module_
+    if isinstance(module, DeMoCNN):
+        return clf, module.features[0]
+    if isinstance(module, DeMoCNNRNN):
+        return clf, module.conv
+    raise TypeError(f"{owner} needs a convolutional model; got {type(module).__name__}.")
+
+
+def _activations(clf, conv: torch.nn.Conv1d, X_enc: np.ndarray, batch_size: int) -> np.ndarray:
+    """ReLU of the first convolution, (n, filters, L)."""
+    with torch.no_grad(), evaluation_mode(clf.module_):
+        return np.concatenate([
+            torch.relu(conv(torch.as_tensor(X_enc[i:i + batch_size], device=clf.device))).cpu().numpy()
+            for i in range(0, len(X_enc), batch_size)])

@@ -136,11 +136,11 @@ def explain_model(
         class_scores=optimizer.scores_, class_matches=optimizer.match(n_matches=n_matches),
         class_pwm=optimizer.best_pwm_)
     if not isinstance(model, RNNClassifier):
-        positive = np.asarray(data.y_train) == model.classes_[1]
+        bound = np.asarray(data.y_train) == model.classes_[1]
         result.filter_pwms, result.filter_sites = first_layer_pwms(
-            frozen, data.X_train[positive][:2000])
+            frozen, data.X_train[bound][:2000])
         result.filter_matches = match_motifs(list(result.filter_pwms), n_matches=n_matches)
-        sample = np.concatenate([np.flatnonzero(positive)[:2000], np.flatnonzero(~positive)[:2000]])
+        sample = np.concatenate([np.flatnonzero(bound)[:2000], np.flatnonzero(~bound)[:2000]])
         result.filter_aurocs = filter_aurocs(frozen, data.X_train[sample], data.y_train[sample])
     if data.sites_test:
         result.site_aurocs = attribution_site_aurocs(model, data)

@@ -40,10 +40,24 @@ def _site_labels(sites: Sequence[tuple], planted: Mapping[str, tuple]) -> list[t
 
 def _model_section(writer: ReportWriter, result: ModelExplanation,
                    planted: Mapping[str, tuple]) -> Section:
-    from ..plotting import plot_logo_grid, plot_saliency, plot_temporal_scores
+    """One network's section: its example maps, class optimisation and filters."""
+    section = Section(result.name, result.name.lower())
+    section.panels += _example_panels(writer, result, planted)
+    section.panels.append(_class_panel(writer, result))
+    if result.filter_pwms is not None:
+        section.panels.append(_filter_panel(writer, result))
+    else:
+        section.intro = ("A pure recurrent model has no convolution filters to read as motifs; "
+                         "its motifs are shown by class optimisation.")
+    return section
+
+
+def _example_panels(writer: ReportWriter, result: ModelExplanation,
+                    planted: Mapping[str, tuple]) -> list[Panel]:
+    """Saliency maps and temporal scores of the explained test positives."""
+    from ..plotting import plot_saliency, plot_temporal_scores
 
     key = result.name.lower()
-    section = Section(result.name, key)
     sites = [_site_labels(s, planted) for s in result.example_sites] or [[]] * len(result.examples)
     saliency_rows = [{"example": i + 1, "position": pos, "base": letter,
                       **dict(zip("ACGT", result.saliency[i, :, pos].tolist()))}
@@ -54,47 +68,53 @@ def _model_section(writer: ReportWriter, result: ModelExplanation,
                       "backward": float(result.temporal[i, 1, pos])}
                      for i, sequence in enumerate(result.examples)
                      for pos, letter in enumerate(sequence)]
+    panels = []
     for title, kind, alt, plot, values, rows in [
             ("Saliency maps", "saliency", "saliency", plot_saliency, result.saliency,
              saliency_rows),
             ("Temporal output scores", "temporal", "temporal scores", plot_temporal_scores,
              result.temporal, temporal_rows)]:
-        section.panels.append(Panel(
+        panels.append(Panel(
             title, HOW_TO_READ[kind],
             "".join(figure_html(plot(values[i], seq, sites=sites[i],
                                      title=_example_title(result, i)),
                                 f"{alt} of example {i + 1}")
                     for i, seq in enumerate(result.examples)),
             [writer.write_csv(f"{key}_{kind}.csv", rows)]))
+    return panels
+
+
+def _class_panel(writer: ReportWriter, result: ModelExplanation) -> Panel:
+    from ..plotting import plot_logo_grid
+
     titles = [f"restart {i + 1}, p(bound) = {score:.3f}\n{match_label(matches)}"
               for i, (score, matches) in enumerate(zip(result.class_scores, result.class_matches))]
-    class_file = writer.write_json(f"{key}_class_optimization.json", {
+    class_file = writer.write_json(f"{result.name.lower()}_class_optimization.json", {
         "best_input_pwm": result.class_pwm, "motif_windows": result.class_motifs,
         "p_bound": result.class_scores,
         "jaspar_matches": [[m._asdict() for m in ms] for ms in result.class_matches]})
-    section.panels.append(Panel(
-        "Class optimisation", HOW_TO_READ["class"],
-        figure_html(plot_logo_grid(list(result.class_motifs), titles, ncols=4),
-                    "class-optimised motifs"), [class_file]))
-    if result.filter_pwms is not None:
-        shown = result.informative_filters()
-        filter_file = writer.write_json(f"{key}_filters.json", {
-            "pwms": result.filter_pwms, "n_sites": result.filter_sites,
-            "auroc_positives_vs_negatives": result.filter_aurocs,
-            "jaspar_matches": [[m._asdict() for m in ms] for ms in result.filter_matches]})
-        body = (figure_html(plot_logo_grid(
-            [result.filter_pwms[i] for i in shown],
-            [f"filter {i}: AUROC {result.filter_aurocs[i]:.2f}, {result.filter_sites[i]:,} sites"
-             f"\n{match_label(result.filter_matches[i])}" for i in shown], ncols=4),
-            "first-layer filter motifs")
-            if shown else '<p class="note">No filter separates positives from negatives '
-                          '(AUROC of its activation at least 0.6).</p>')
-        section.panels.append(Panel("First-layer filters", HOW_TO_READ["filters"], body,
-                                    [filter_file]))
-    else:
-        section.intro = ("A pure recurrent model has no convolution filters to read as motifs; "
-                         "its motifs are shown by class optimisation.")
-    return section
+    return Panel("Class optimisation", HOW_TO_READ["class"],
+                 figure_html(plot_logo_grid(list(result.class_motifs), titles, ncols=4),
+                             "class-optimised motifs"), [class_file])
+
+
+def _filter_panel(writer: ReportWriter, result: ModelExplanation) -> Panel:
+    """The first-layer filters that separate the classes best."""
+    from ..plotting import plot_logo_grid
+
+    shown = result.informative_filters()
+    filter_file = writer.write_json(f"{result.name.lower()}_filters.json", {
+        "pwms": result.filter_pwms, "n_sites": result.filter_sites,
+        "auroc_positives_vs_negatives": result.filter_aurocs,
+        "jaspar_matches": [[m._asdict() for m in ms] for ms in result.filter_matches]})
+    body = (figure_html(plot_logo_grid(
+        [result.filter_pwms[i] for i in shown],
+        [f"filter {i}: AUROC {result.filter_aurocs[i]:.2f}, {result.filter_sites[i]:,} sites"
+         f"\n{match_label(result.filter_matches[i])}" for i in shown], ncols=4),
+        "first-layer filter motifs")
+        if shown else '<p class="note">No filter separates positives from negatives '
+                      '(AUROC of its activation at least 0.6).</p>')
+    return Panel("First-layer filters", HOW_TO_READ["filters"], body, [filter_file])
 
 
 def _glance_section(writer: ReportWriter, data: DashboardData, scores: TestScores | None,

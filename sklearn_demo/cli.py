@@ -46,6 +46,25 @@ def _parse_models(text: str) -> list[str]:
     return names
 
 
+def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
+    """An output that is one of the inputs (the same file, also through a
+    link) is refused before any work, so nothing a user gives is lost."""
+    if args.command == "predict":
+        inputs = [args.model, args.input]
+    elif args.command == "explain":
+        inputs = [*args.model, *(args.data or ())]
+    else:  # train, dashboard
+        inputs = list(args.data or ())
+    outputs = [Path(args.out)]
+    if args.command in ("predict", "train"):
+        outputs.append(Path(str(args.out) + ".provenance.json"))
+    for output in outputs:
+        for given in inputs:
+            if output.exists() and Path(given).exists() and os.path.samefile(output, given):
+                raise UsageError(f"--out {args.out} is the input {given}; refusing to "
+                                 "overwrite it (nothing was written)")
+
+
 def _logger(args: argparse.Namespace):
     return (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
 
@@ -220,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
+        _refuse_to_overwrite_inputs(args)
         if len(getattr(args, "data", None) or ()) > 2:
             raise UsageError(f"--data takes one or two files, got {len(args.data)}")
         if getattr(args, "max_train_gkm", 0) < 0:

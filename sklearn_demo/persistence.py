@@ -117,25 +117,20 @@ def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifi
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for corrupt files
         raise ValueError(f"{path} is not a readable sklearn_demo model file ({exc}).") from None
-    if not isinstance(payload, dict) or payload.get("class") not in _CLASSES:
-        raise ValueError(f"{path} is not an sklearn_demo model file.")
-    if payload.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{path} has model file format {payload.get('format_version')}; this "
-                         f"version of sklearn_demo reads format {FORMAT_VERSION}.")
-    saved, current = payload["package_version"], _package_version()
-    if saved.split(".")[:2] != current.split(".")[:2]:
-        raise ValueError(f"{path} was saved by sklearn_demo {saved}; this is {current}. "
-                         f"Load it with sklearn_demo {'.'.join(saved.split('.')[:2])}.x.")
-    params = json.loads(payload["params"])
-    for key in ("filter_widths",):
-        if key in params:
-            params[key] = tuple(params[key])
+    params = _check_payload(path, payload)
     params["device"] = device
-    estimator = _CLASSES[payload["class"]](**params)
+    try:
+        estimator = _CLASSES[payload["class"]](**params)
+        estimator._check_params()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: bad saved parameters ({exc})") from None
     estimator.n_features_in_ = payload["n_features_in"]
     estimator.label_encoder_ = LabelEncoder().fit(np.array(payload["classes"]))
     estimator.random_seed_ = None
-    estimator.initialize()
+    # Building the module draws initial weights; the caller's random stream
+    # must not move because a model was loaded.
+    with torch.random.fork_rng(devices=[]):
+        estimator.initialize()
     try:
         estimator.module_.load_state_dict(payload["state_dict"])
     except RuntimeError as exc:
@@ -143,3 +138,48 @@ def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifi
                          f"saved parameters ({exc}).") from None
     estimator.module_.to(device)
     return estimator
+
+
+def _check_payload(path: Path, payload: object) -> dict:
+    """Every field of a loaded file, checked and named when bad; returns the
+    saved hyper-parameters."""
+    if not isinstance(payload, dict) or payload.get("class") not in _CLASSES:
+        raise ValueError(f"{path} is not an sklearn_demo model file.")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path} has model file format {payload.get('format_version')!r}; this "
+                         f"version of sklearn_demo reads format {FORMAT_VERSION}.")
+    missing = [key for key in ("package_version", "params", "classes", "n_features_in",
+                               "state_dict") if key not in payload]
+    if missing:
+        raise ValueError(f"{path}: the model file lacks {', '.join(missing)}.")
+    saved, current = payload["package_version"], _package_version()
+    if not isinstance(saved, str):
+        raise ValueError(f"{path}: package_version must be a string, got {saved!r}.")
+    if saved.split(".")[:2] != current.split(".")[:2]:
+        raise ValueError(f"{path} was saved by sklearn_demo {saved}; this is {current}. "
+                         f"Load it with sklearn_demo {'.'.join(saved.split('.')[:2])}.x.")
+    classes = payload["classes"]
+    if (not isinstance(classes, list) or len(classes) != 2 or len(set(map(str, classes))) != 2
+            or not all(isinstance(c, (str, int, float, bool)) for c in classes)):
+        raise ValueError(f"{path}: classes must be two distinct labels, got {classes!r}.")
+    n_features = payload["n_features_in"]
+    if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 1:
+        raise ValueError(f"{path}: n_features_in must be a positive integer, got {n_features!r}.")
+    state = payload["state_dict"]
+    if not isinstance(state, dict) or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise ValueError(f"{path}: state_dict must map parameter names to tensors.")
+    try:
+        params = json.loads(payload["params"])
+    except (TypeError, ValueError):
+        raise ValueError(f"{path}: params must be a JSON object, got "
+                         f"{str(payload['params'])[:80]!r}.") from None
+    if not isinstance(params, dict):
+        raise ValueError(f"{path}: params must be a JSON object, got {params!r}.")
+    known = set(_CLASSES[payload["class"]]().get_params(deep=False))
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ValueError(f"{path}: unknown saved parameters {unknown} for {payload['class']}.")
+    if "filter_widths" in params and isinstance(params["filter_widths"], list):
+        params["filter_widths"] = tuple(params["filter_widths"])
+    return params

@@ -126,3 +126,31 @@ def test_train_and_predict_errors_are_one_line(argv, message, tmp_path, capsys, 
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["predict-over-input", "predict-over-model",
+                                     "predict-through-link", "train-over-data"])
+def test_an_output_that_is_an_input_is_refused_before_any_work(command, tmp_path, motif_data,
+                                                                capsys):
+    from sklearn_demo import CNNClassifier, save_model
+
+    fasta = tmp_path / "in.fa"
+    fasta.write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(motif_data.X[:20])))
+    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
+        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    (tmp_path / "link.fa").symlink_to(fasta)
+    before = {path: path.read_bytes() for path in (fasta, model)}
+    argv = {
+        "predict-over-input": ["predict", "--model", str(model), "--input", str(fasta),
+                               "--out", str(fasta)],
+        "predict-over-model": ["predict", "--model", str(model), "--input", str(fasta),
+                               "--out", str(model)],
+        "predict-through-link": ["predict", "--model", str(model), "--input", str(fasta),
+                                 "--out", str(tmp_path / "link.fa")],
+        "train-over-data": ["train", "--model", "cnn", "--data", str(fasta), "--out", str(fasta),
+                            "--epochs", "1", "--quiet"],
+    }[command]
+    assert main(argv) == 2
+    assert "refusing to overwrite it" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in before} == before
+    assert not list(tmp_path.glob("*.provenance.json"))

@@ -61,3 +61,39 @@ def test_only_fitted_networks_are_saved(tmp_path):
         save_model(CNNClassifier(), tmp_path / "m.pt")
     with pytest.raises(TypeError, match="got LogisticRegression"):
         save_model(LogisticRegression(), tmp_path / "m.pt")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("state_dict", None, "lacks state_dict"),
+    ("package_version", 0.2, "package_version must be a string"),
+    ("classes", [0, 1, 2], "classes must be two distinct labels"),
+    ("classes", [1, 1], "classes must be two distinct labels"),
+    ("n_features_in", "4", "n_features_in must be a positive integer"),
+    ("params", "{not json", "params must be a JSON object"),
+    ("params", '{"n_filters": 4, "rm_rf": true}', "unknown saved parameters \\['rm_rf'\\]"),
+    ("params", '{"n_filters": -4}', "bad saved parameters .*'n_filters' must be"),
+    ("state_dict", {"w": "not a tensor"}, "state_dict must map parameter names to tensors"),
+])
+def test_every_field_of_a_model_file_is_checked(motif_data, tmp_path, field, value, message):
+    """A malformed file is refused in one line naming the field, never a
+    KeyError from deep inside, and never loaded as a three-class model."""
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    path = save_model(clf, tmp_path / "m.pt")
+    payload = torch.load(path, weights_only=True)
+    if value is None:
+        del payload[field]
+    else:
+        payload[field] = value
+    torch.save(payload, path)
+    with pytest.raises(ValueError, match=message):
+        load_model(path)
+
+
+def test_loading_leaves_the_callers_random_stream_alone(motif_data, tmp_path):
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    path = save_model(clf, tmp_path / "m.pt")
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    load_model(path)
+    assert torch.equal(torch.rand(3), expected)

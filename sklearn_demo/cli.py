@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,15 @@ from .streaming import predict_fasta
 
 class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` (partial
+    outputs, temporary files) runs as it does for Ctrl-C."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
 
 
 def _parse_models(text: str) -> list[str]:
@@ -236,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``sklearn-demo`` command."""
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
@@ -250,6 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:
         print(f"sklearn-demo: error: {exc}", file=sys.stderr)
         return 2
+    except (KeyboardInterrupt, Terminated) as exc:
+        how = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
+        print(f"sklearn-demo: {how}; no partial file was left", file=sys.stderr)
+        return 130 if how == "interrupted" else 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from sklearn_demo import load_model
@@ -154,3 +155,50 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(command, tmp_path
     assert "refusing to overwrite it" in capsys.readouterr().err
     assert {path: path.read_bytes() for path in before} == before
     assert not list(tmp_path.glob("*.provenance.json"))
+
+
+@pytest.mark.parametrize("signum, status, word", [(15, 143, "terminated"), (2, 130, "interrupted")])
+def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, status, word,
+                                                                         tmp_path, motif_data):
+    """SIGTERM cleans up as Ctrl-C does; both end with one line, no traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sklearn_demo import CNNClassifier, save_model
+
+    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
+        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    rng = np.random.RandomState(0)
+    with open(tmp_path / "big.fa", "w") as handle:
+        for i in range(300_000):
+            handle.write(f">s{i}\n{''.join(rng.choice(list('ACGT'), 101))}\n" if i < 2000
+                         else f">s{i}\n{motif_data.X[i % len(motif_data.X)]}\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_demo.cli", "predict", "--model", str(model), "--input",
+         str(tmp_path / "big.fa"), "--out", str(tmp_path / "out.tsv"), "--batch-size", "500"],
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    deadline = time.time() + 120
+    while not list(tmp_path.glob(".out.tsv.*")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.tsv.*")), "predict never started writing"
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == status
+    assert err.strip().splitlines() == [f"sklearn-demo: {word}; no partial file was left"]
+    assert not list(tmp_path.glob(".out.tsv.*")) and not (tmp_path / "out.tsv").exists()
+
+
+def test_a_killed_runs_temporary_is_removed_by_the_next_run(tmp_path, motif_data):
+    from sklearn_demo import CNNClassifier, save_model
+
+    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
+        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    (tmp_path / "in.fa").write_text(">a\n" + motif_data.X[0] + "\n")
+    stale = tmp_path / ".out.tsv.999999999.tmp-x1y2"  # no process has this id
+    stale.write_text("partial output of a run killed with SIGKILL")
+    assert main(["predict", "--model", str(model), "--input", str(tmp_path / "in.fa"),
+                 "--out", str(tmp_path / "out.tsv"), "--quiet"]) == 0
+    assert not stale.exists() and (tmp_path / "out.tsv").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -158,7 +159,10 @@ def read_deepbind(path: str | os.PathLike) -> DeepBindRecords:
 def iter_fasta(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
     """``(name, sequence)`` of every record of a FASTA file (plain or gzip),
     one at a time, with Biopython's parser. Every FASTA reader of the
-    package goes through here.
+    package goes through here, so every command has one policy: a file that
+    does not start with ``>`` (after a UTF-8 byte-order mark, if any) and a
+    record with an empty sequence are errors that name the file (and the
+    record).
 
     Examples
     --------
@@ -173,7 +177,10 @@ def iter_fasta(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
         if first and first != ">":
             raise ValueError(f"{path} is not FASTA: it does not start with '>'.")
         handle.seek(0)
-        for record in SeqIO.parse(handle, "fasta"):
+        for number, record in enumerate(SeqIO.parse(handle, "fasta"), start=1):
+            if not len(record.seq):
+                raise ValueError(f"{path}, record {number} ({record.id!r}) has an empty "
+                                 "sequence.")
             yield record.id, str(record.seq)
 
 
@@ -319,7 +326,7 @@ def read_labelled_tsv(path: str | os.PathLike) -> LabelledSequences:
         raise ValueError(f"{path} holds no sequences.")
     seqs, labels = zip(*rows)
     labels = np.array(labels)
-    if all(label.lstrip("-").isdigit() for label in labels):
+    if all(re.fullmatch(r"[+-]?\d+", label) for label in labels):
         labels = labels.astype(np.int64)
     return LabelledSequences(sequences=np.array(seqs), labels=labels)
 

@@ -55,6 +55,8 @@ def predict_fasta(
                                            lambda seqs: estimator.predict_proba(seqs)[:, 1]):
             out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
             written += len(names)
+        if not written:
+            raise ValueError(f"{fasta} holds no FASTA records.")
     return written
 
 

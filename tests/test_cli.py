@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -202,3 +203,22 @@ def test_a_killed_runs_temporary_is_removed_by_the_next_run(tmp_path, motif_data
     assert main(["predict", "--model", str(model), "--input", str(tmp_path / "in.fa"),
                  "--out", str(tmp_path / "out.tsv"), "--quiet"]) == 0
     assert not stale.exists() and (tmp_path / "out.tsv").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("sequence\tlabel\nACGT\t1\n", "is not FASTA: it does not start with '>'"),
+    ("", "holds no FASTA records"),
+    (">a\nACGT\n>b\n\n>c\nACGT\n", "record 2 \\('b'\\) has an empty sequence"),
+])
+def test_predict_input_problems_are_one_line_naming_the_file(content, message, tmp_path,
+                                                             motif_data, capsys):
+    from sklearn_demo import CNNClassifier, save_model
+
+    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
+        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    (tmp_path / "in.txt").write_text(content)
+    assert main(["predict", "--model", str(model), "--input", str(tmp_path / "in.txt"),
+                 "--out", str(tmp_path / "out.tsv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "in.txt" in err[0]
+    assert re.search(message, err[0]) and not (tmp_path / "out.tsv").exists()

@@ -83,3 +83,14 @@ def test_a_utf8_byte_order_mark_is_read_through(tmp_path):
     path.write_bytes("\ufeff>a\nACGTACGT\n".encode("utf-8"))
     assert sniff_format(path) == "fasta"
     assert load_training_data(path).X_train[0] == "ACGTACGT"
+
+
+def test_labels_that_only_look_like_integers_stay_strings(tmp_path):
+    """``--1`` is not an integer: it is kept as a label string, not a crash in int()."""
+    from sklearn_demo.io import read_labelled_tsv
+
+    path = tmp_path / "odd.tsv"
+    path.write_text("ACGT\t--1\nGGCC\t1\n")
+    assert read_labelled_tsv(path).labels.tolist() == ["--1", "1"]
+    path.write_text("ACGT\t-1\nGGCC\t+1\n")
+    assert read_labelled_tsv(path).labels.tolist() == [-1, 1]

@@ -77,6 +77,30 @@ def is_sequence_collection(X: object) -> bool:
     return False
 
 
+def holds_text(X: object) -> bool:
+    """Whether ``X`` is meant as sequences even if it is not a clean
+    collection of ``str``: a bare string, bytes, a list, tuple or 1-d object
+    array with any text in it, or an empty list or tuple. Such input goes to
+    the DNA checks, whose errors name the problem, instead of to numeric
+    conversion ("could not convert string to float").
+
+    Examples
+    --------
+    >>> holds_text("ACGT"), holds_text([b"ACGT"]), holds_text(["ACGT", None]), holds_text([])
+    (True, True, True, True)
+    >>> holds_text(np.zeros((2, 4, 3)))
+    False
+    """
+    if isinstance(X, (str, bytes)):
+        return True
+    if isinstance(X, (list, tuple)):
+        return len(X) == 0 or any(isinstance(item, (str, bytes)) for item in X)
+    if isinstance(X, np.ndarray):
+        return X.dtype.kind in "US" or (X.dtype == object and X.ndim == 1 and any(
+            isinstance(item, (str, bytes)) for item in X))
+    return False
+
+
 def _as_str_list(sequences: Iterable[str]) -> list[str]:
     if isinstance(sequences, str):
         raise TypeError(
@@ -366,6 +390,8 @@ def check_dna(
         return one_hot_encode(np.asarray(X, dtype=str).ravel(), length=length, padding=padding)
     if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError("X is empty: no sequences given.")
+    if holds_text(X):  # raises naming the string, or the item that is not one
+        return one_hot_encode(_as_str_list(X), length=length, padding=padding)
     arr = check_one_hot(X)
     if length is not None and arr.shape[2] != length:
         raise ValueError(f"X has length {arr.shape[2]}, expected {length}.")

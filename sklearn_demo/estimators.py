@@ -38,7 +38,8 @@ from ._validation import (
     Interval, NonEmptyTupleOf, Options, check_binary_labels, validate_params,
 )
 from .encoding import (
-    PADDING_MODES, _check_values, check_dna, is_sequence_collection, reverse_complement,
+    PADDING_MODES, _check_values, check_dna, holds_text, is_sequence_collection,
+    reverse_complement,
 )
 from .modules import POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
 from .precision import PRECISIONS, mixed_precision
@@ -179,7 +180,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         A 2-D numeric array is read as sequences of length one whose columns
         are the channels, so tabular data flows through the same code.
         """
-        if is_sequence_collection(X):
+        if is_sequence_collection(X) or holds_text(X):
             encoded = check_dna(X, padding=self.padding)
             if reset:
                 self.n_features_in_ = encoded.shape[1]

@@ -14,7 +14,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.helper import predefined_split
 from skorch.dataset import Dataset
 
-from sklearn_demo import CNNClassifier, CNNRNNClassifier, DNAEncoder, RNNClassifier
+from sklearn_demo import (
+    CNNClassifier, CNNRNNClassifier, DNAEncoder, KmerClassifier, RNNClassifier,
+)
 from sklearn_demo.encoding import one_hot_encode
 
 TINY = {
@@ -128,7 +130,8 @@ def test_demo_defaults_are_the_published_configuration():
 def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls, motif_data):
     """The defaults that learn (see the classes' docstrings); DeMo's recipe by parameters."""
     clf = cls()
-    assert (clf.lstm_pool, clf.lr, clf.batch_size) == ("max", 3e-3, 64)
+    assert (clf.lstm_pool, clf.lr) == ("max", 3e-3)
+    assert clf.batch_size == (32 if cls is RNNClassifier else 64)
     demo = {"lstm_pool": "mean", "lr": 0.01, "batch_size": 256}
     if cls is RNNClassifier:
         assert clf.hidden_size == 128  # DeMo's 32 is set like any parameter
@@ -303,3 +306,23 @@ def test_wrong_channel_count_at_predict(motif_data):
     clf = tiny(CNNClassifier, max_epochs=1).fit(motif_data.X[:50], motif_data.y[:50])
     with pytest.raises(ValueError, match="X has 5 features, but CNNClassifier is expecting 4"):
         clf.predict_proba(np.zeros((2, 5, 10)))
+
+
+@pytest.mark.parametrize("X, message", [
+    ([], "X is empty: no sequences given"),
+    ("ACGTACGT", "got a single string; wrap it in a list"),
+    (np.array(["ACGTACGT", None], dtype=object), "Sequence 1 is a NoneType, expected str"),
+    (["ACGTACGT", 7], "Sequence 1 is a int, expected str"),
+])
+@pytest.mark.parametrize("cls", [CNNClassifier, KmerClassifier])
+def test_text_that_is_not_clean_dna_gets_the_packages_own_message(cls, X, message):
+    """Not sklearn's "could not convert string to float" or "Expected 2D array"."""
+    with pytest.raises((TypeError, ValueError), match=message):
+        cls().fit(X, [0, 1])
+
+
+def test_bytes_are_read_as_ascii_dna():
+    X = [b"ACGTACGTAC", b"TTTTGGGGCC"] * 10
+    clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, validation_fraction=0).fit(
+        X, [0, 1] * 10)
+    assert clf.predict_proba([b"ACGTACGTAC"]).shape == (1, 2)

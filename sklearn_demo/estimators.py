@@ -47,6 +47,10 @@ from .training import StrandPairedSplit, default_callbacks
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
+#: With ``early_stopping="auto"``, the fewest sequences of each class the
+#: validation split must expect to hold for the classifiers to make one.
+MIN_VALIDATION_PER_CLASS = 10
+
 class _DeMoClassifier(NeuralNetBinaryClassifier):
     """Shared behaviour of the three DeMo classifiers.
 
@@ -61,6 +65,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         "max_epochs": [Interval(Integral, 1, None)],
         "batch_size": [Interval(Integral, 1, None)],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean", Options(("auto",))],
         "patience": [Interval(Integral, 1, None), None],
         "clip_norm": [Interval(Real, 0, None, closed="right"), None],
         "lr_step": [Interval(Integral, 1, None), None],
@@ -80,6 +85,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         max_epochs: int = 50,
         batch_size: int = 256,
         validation_fraction: float = 0.1,
+        early_stopping: bool | str = "auto",
         patience: int | None = 10,
         clip_norm: float | None = 5.0,
         lr_step: int | None = 10,
@@ -105,6 +111,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
             **kwargs,
         )
         self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
         self.patience = patience
         self.clip_norm = clip_norm
         self.lr_step = lr_step
@@ -119,7 +126,8 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     def _default_callbacks(self):
         return default_callbacks(
             verbose=self.verbose,
-            validating=self.train_split is not None or bool(self.validation_fraction),
+            validating=self.train_split is not None or (
+                bool(self.validation_fraction) and self.early_stopping is not False),
             clip_norm=self.clip_norm, lr_step=self.lr_step, lr_decay=self.lr_decay,
             patience=self.patience)
 
@@ -146,7 +154,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         if self.train_split is not None:
             return super().get_split_datasets(X, y, **fit_params)
         dataset = self.get_dataset(X, y)
-        if not self.validation_fraction:
+        if not self.validating_:
             return dataset, None
         split = StrandPairedSplit(self.validation_fraction, paired=self.reverse_complement,
                                   random_state=self.random_seed_)
@@ -223,11 +231,43 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         self._check_params()
         X_enc = self._validate_X(X, reset=reset)
         y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
+        if reset:
+            self.validating_ = self._decide_validation(y_enc)
         if self.reverse_complement:
             self._check_reverse_complement(X_enc)
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
+
+    def _decide_validation(self, y_enc: np.ndarray) -> bool:
+        """Whether this fit holds out a validation split (and stops early).
+
+        ``early_stopping="auto"`` validates when the split would hold at
+        least ``MIN_VALIDATION_PER_CLASS`` sequences of each class, and says
+        so when it does not; ``True`` needs at least one of each.
+        """
+        if self.train_split is not None:
+            return True
+        if not self.validation_fraction or self.early_stopping is False:
+            return False
+        name = type(self).__name__
+        smaller = int(np.bincount(y_enc.astype(int), minlength=2).min())
+        expected = smaller * self.validation_fraction
+        if self.early_stopping == "auto" and expected < MIN_VALIDATION_PER_CLASS:
+            if self.verbose:
+                print(f"{name}: no validation split: validation_fraction="
+                      f"{self.validation_fraction} of the {smaller} sequences of the smaller "
+                      f"class would hold {expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
+                      f"(early_stopping='auto'); training on all {len(y_enc)} for "
+                      f"max_epochs={self.max_epochs} epochs without early stopping.")
+            return False
+        if expected < 1:
+            raise ValueError(
+                f"{name}: validation_fraction={self.validation_fraction} of the {smaller} "
+                f"sequences of the smaller class holds none of them, and early_stopping=True "
+                "needs both classes in the validation split; give more data, a larger "
+                "validation_fraction, or early_stopping='auto' or False.")
+        return True
 
     def _check_reverse_complement(self, X: np.ndarray) -> None:
         if X.shape[1] != 4:
@@ -354,6 +394,12 @@ class CNNClassifier(_DeMoClassifier):
     validation_fraction : float, default=0.1
         Share of the training data held out (stratified) to pick the best
         epoch and stop early; 0 trains on everything for ``max_epochs``.
+    early_stopping : "auto" or bool, default="auto"
+        Hold out ``validation_fraction`` and stop early. "auto" (as
+        scikit-learn's ``HistGradientBoostingClassifier``) does so only when
+        the split would hold at least 10 sequences of each class (e.g. 200
+        balanced sequences at 0.1), and says so in verbose mode when it does
+        not; then, as with False, every sequence trains for ``max_epochs``.
     patience : int or None, default=10
         Epochs without validation-loss improvement before stopping.
     clip_norm : float or None, default=5.0
@@ -392,6 +438,9 @@ class CNNClassifier(_DeMoClassifier):
         Input channels (4 for DNA).
     module_ : torch.nn.Module
     history_ : skorch History
+    validating_ : bool
+        Whether the last ``fit`` held out a validation split (see
+        ``early_stopping``).
 
     Examples
     --------

@@ -73,13 +73,28 @@ def default_callbacks(
         callbacks.append(("lr_scheduler", LRScheduler(policy=StepLR, step_size=lr_step,
                                                       gamma=lr_decay)))
     if validating and patience is not None:
-        callbacks.append(("early_stopping", EarlyStopping(
+        callbacks.append(("early_stopping", ValidatedEarlyStopping(
             monitor="valid_loss", patience=patience, load_best=True,
             sink=print if verbose else noop)))
     if verbose and sys.stderr.isatty():
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.append(("print_log", PrintLog()))
     return callbacks
+
+
+class ValidatedEarlyStopping(EarlyStopping):
+    """skorch's ``EarlyStopping``, idle in a fit that made no validation split
+    (``net.validating_`` False, e.g. too little data for one with
+    ``early_stopping="auto"``): the callbacks, and so ``get_params``, stay the
+    same whatever the data."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if getattr(net, "validating_", True):
+            super().on_epoch_end(net, **kwargs)
+
+    def on_train_end(self, net, **kwargs):
+        if getattr(net, "validating_", True):
+            super().on_train_end(net, **kwargs)
 
 
 class StrandPairedSplit:

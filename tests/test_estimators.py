@@ -54,6 +54,37 @@ def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
 
+SKORCH_INHERENT = {name: EXPECTED_FAILURES[name]
+                   for name in ("check_no_attributes_set_in_init", "check_set_params")}
+
+
+@parametrize_with_checks([cls(verbose=0) for cls in CLASSES],
+                         expected_failed_checks=lambda est: SKORCH_INHERENT)
+def test_sklearn_estimator_checks_with_the_defaults(estimator, check):
+    """The networks as a user builds them (verbose off): the checks' tiny data
+    get no validation split (early_stopping="auto"), so only the two
+    skorch-inherent checks fail. The float32 rounding cases pass here."""
+    check(estimator)
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_small_data_trains_without_a_split_and_says_so(cls, capsys):
+    X = ["ACGTACGTAC", "TTTTGGGGCC", "ACGTTTGGAA", "GGGGCCCCAA"] * 3
+    y = [0, 1, 1, 0] * 3
+    clf = cls(max_epochs=2, verbose=1, **TINY[cls]).fit(X, y)
+    assert not clf.validating_ and len(clf.history) == 2
+    assert "no validation split: validation_fraction=0.1" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="validation_fraction=0.1 of the 6 sequences .* holds "
+                                         "none of them"):
+        cls(max_epochs=1, verbose=0, early_stopping=True, **TINY[cls]).fit(X, y)
+
+
+def test_enough_data_validates_and_stops_early(motif_data):
+    clf = CNNClassifier(n_filters=4, max_epochs=30, patience=2, verbose=0, random_state=0)
+    clf.fit(motif_data.X, motif_data.y)
+    assert clf.validating_ and "valid_loss" in clf.history[-1]
+
+
 def test_learns_planted_motifs_and_maps_any_two_labels(motif_data):
     # Label mapping is shared code; each architecture's learning is checked
     # on real data in test_integration.py.

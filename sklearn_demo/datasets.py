@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
@@ -74,6 +75,9 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     if data_home is None:
         data_home = os.environ.get("SKLEARN_DEMO_DATA", Path.home() / "sklearn_demo_data")
     path = Path(data_home).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"The data home {path} is a file, not a folder; pass data_home= "
+                         "(or set SKLEARN_DEMO_DATA) to a folder.")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -96,7 +100,8 @@ def _fetch_file(
     so a failed or corrupt transfer never leaves a file behind.
     """
     target = cache / filename
-    if target.is_file() and _sha256(target) == sha256:
+    cached = _sha256(target) if target.is_file() else None
+    if cached == sha256:
         return target
     if mirror is not None:
         source = mirror / filename
@@ -105,6 +110,10 @@ def _fetch_file(
                 f"{filename} is not in the mirror folder {mirror}."
             )
     elif not download:
+        if cached is not None:
+            raise OSError(f"The cached {target} is corrupt (SHA-256 {cached}, expected "
+                          f"{sha256}); delete it, or fetch a fresh copy with mirror= or "
+                          "download_if_missing=True.")
         raise FileNotFoundError(
             f"{filename} is not in {cache} and download_if_missing=False."
         )
@@ -113,8 +122,14 @@ def _fetch_file(
             shutil.copyfile(mirror / filename, partial)
         else:
             url = DEEPBIND_URL + urllib.parse.quote(filename)
-            with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
-                shutil.copyfileobj(response, out)
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response, \
+                        open(partial, "wb") as out:
+                    shutil.copyfileobj(response, out)
+            except urllib.error.URLError as exc:
+                raise OSError(f"Cannot download {url} ({exc.reason}); offline, pass "
+                              "mirror= (--mirror on the command line) a folder holding "
+                              f"{filename}.") from None
         found = _sha256(partial)
         if found != sha256:
             raise OSError(

@@ -71,6 +71,8 @@ def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
     (["dashboard", "--data", "absent.fa"], "No such sequence file: absent.fa"),
     (["dashboard", "--data", "a.tsv", "b.tsv", "c.tsv"], "--data takes one or two files"),
     (["explain", "--model", "absent.pt"], "No saved model"),
+    (["dashboard", "--n-samples", "60", "--class-iterations", "-5"],
+     "parameter 'class_iterations' must be an integer in [1, inf], got -5"),
 ])
 def test_bad_input_is_one_line_and_nonzero(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -163,7 +165,6 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
                                                                          tmp_path, motif_data):
     """SIGTERM cleans up as Ctrl-C does; both end with one line, no traceback."""
     import os
-    import signal
     import subprocess
     import sys
     import time

@@ -135,3 +135,27 @@ def test_motif_dataset_is_reproducible_and_validated():
         make_motif_dataset(10, grammar="pure", sequence_length=90)
     with pytest.raises(ValueError, match="not in JASPAR2024"):
         make_motif_dataset(10, motifs=("MA9999",))
+
+
+def test_fetch_problems_name_their_cause(mirror, tmp_path, monkeypatch):
+    """A corrupt cached copy is called corrupt (not "not in cache"); a data
+    home that is a file and an offline download are one-line errors that say
+    what to do."""
+    import urllib.error
+    import urllib.request
+
+    fetch_deepbind_encode("REST", data_home=tmp_path, mirror=mirror)
+    with open(tmp_path / "deepbind_encode" / f"{REST}_AC.seq.gz", "ab") as handle:
+        handle.write(b"bit rot")
+    with pytest.raises(OSError, match="cached .*_AC.seq.gz is corrupt"):
+        fetch_deepbind_encode("REST", data_home=tmp_path, download_if_missing=False)
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(ValueError, match="a_file is a file, not a folder"):
+        fetch_deepbind_encode("REST", data_home=tmp_path / "a_file", mirror=mirror)
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(OSError, match="Cannot download https://.*_AC.seq.gz .*pass mirror="):
+        fetch_deepbind_encode("REST", data_home=tmp_path / "fresh")

@@ -23,11 +23,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 from ._atomic import atomic_path
 from .dashboard import BASELINES, NETWORKS, build_dashboard, load_dashboard_data
 from .datasets import GRAMMARS
+from .encoding import PADDING_MODES
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
@@ -90,8 +90,8 @@ def provenance(args: argparse.Namespace) -> dict:
     return {"seed": getattr(args, "seed", None), "device": getattr(args, "device", None),
             "epochs": getattr(args, "epochs", None),
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-            "machine": f"{platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs, "
-                       f"torch threads {torch.get_num_threads()})",
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+                       f"torch threads {torch.get_num_threads()}",
             "versions": _versions(),
             "arguments": {k: v for k, v in vars(args).items() if k not in ("command", "argv")}}
 
@@ -141,8 +141,12 @@ def run_train(args: argparse.Namespace) -> None:
         raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
     data = _data(args, split=False)
     X, y = data.X_train, data.y_train
+    chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size))
+              if value is not None}
     clf = NETWORKS[key[0]](max_epochs=args.epochs, device=args.device, random_state=args.seed,
-                           precision=args.precision, verbose=0 if args.quiet else 1)
+                           precision=args.precision, padding=args.padding,
+                           reverse_complement=args.reverse_complement,
+                           verbose=0 if args.quiet else 1, **chosen)
     clf.fit(X, y)
     save_model(clf, args.out)
     _write_provenance(Path(str(args.out) + ".provenance.json"), args)
@@ -154,21 +158,31 @@ def run_predict(args: argparse.Namespace) -> None:
     """Stream a FASTA file through a saved model."""
     n = predict_fasta(load_model(args.model, device=args.device), args.input, args.out,
                       batch_size=args.batch_size)
-    _write_provenance(Path(str(args.out) + ".provenance.json"), args)
+    if args.out != "-":
+        _write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
-        print(f"wrote {n} predictions to {args.out}")
+        print(f"wrote {n} predictions to {'standard output' if args.out == '-' else args.out}",
+              file=sys.stderr if args.out == "-" else sys.stdout)
+
+
+#: Distributions whose versions shape a result, recorded in every provenance.
+VERSIONED = ("torch", "skorch", "scikit-learn", "numpy", "shap", "memelite", "pyjaspar",
+             "logomaker", "gkmsvm-lite", "dinuc-shuf", "biopython", "matplotlib")
 
 
 def _versions() -> dict[str, str]:
-    import skorch
-    import sklearn
-    import torch
+    from importlib.metadata import PackageNotFoundError, version
 
     from . import __version__
 
-    return {"sklearn_demo": __version__, "python": platform.python_version(),
-            "torch": torch.__version__, "skorch": skorch.__version__,
-            "scikit-learn": sklearn.__version__, "numpy": np.__version__}
+    versions = {"sklearn_demo": __version__, "python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["JASPAR release"] = "JASPAR2024 (pyjaspar)"
+    return versions
 
 
 def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
@@ -190,16 +204,22 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
                              "have one); adds the motif-dependencies panel")
     parser.add_argument("--class-iterations", type=int, default=1000,
                         help="gradient steps of class optimisation (default 1000)")
-    parser.add_argument("--device", default="cpu", help="cpu or cuda")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="results", help="report folder (default results)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of data splits, training and explanations (default 0)")
+    parser.add_argument("-o", "--out", default="results", help="report folder (default results)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="sklearn-demo",
         description="Train and compare DeMo's CNN, RNN and CNN-RNN on DNA sequences.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error instead of one line")
     sub = parser.add_subparsers(dest="command", required=True)
     dashboard = sub.add_parser(
         "dashboard", help="train, explain and write the HTML report (default: planted motifs)")
@@ -224,21 +244,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(train, required=True)
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
-    train.add_argument("--device", default="cpu")
+    train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
+    train.add_argument("--batch-size", type=int, help="training batch size (default: the model's)")
+    train.add_argument("--padding", choices=PADDING_MODES, default="error",
+                       help="sequences of different lengths: error, or pad on the right or "
+                            "both sides (default error); a saved model pads the same way")
+    train.add_argument("--reverse-complement", action="store_true",
+                       help="train on both strands and average them at prediction")
+    train.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     train.add_argument("--precision", choices=PRECISIONS, default="float32",
                        help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
                             "(default float32)")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--out", required=True, help="model file to write")
-    train.add_argument("--quiet", action="store_true")
+    train.add_argument("--seed", type=int, default=0, help="seed of training (default 0)")
+    train.add_argument("-o", "--out", required=True, help="model file to write")
+    train.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
     predict = sub.add_parser("predict", help="score a FASTA file with a saved model")
     predict.add_argument("--model", required=True, help="a file written by train")
-    predict.add_argument("--input", required=True, help="FASTA file (plain or gzip)")
-    predict.add_argument("--out", required=True, help="TSV of name and probability")
-    predict.add_argument("--batch-size", type=int, default=10_000)
-    predict.add_argument("--device", default="cpu")
-    predict.add_argument("--quiet", action="store_true")
+    predict.add_argument("--input", required=True,
+                         help="FASTA file (plain or gzip); - reads standard input")
+    predict.add_argument("-o", "--out", required=True,
+                         help="TSV of name, probability and logit; - writes standard output")
+    predict.add_argument("--batch-size", type=int, default=10_000,
+                         help="sequences per batch; memory grows with it (default 10000)")
+    predict.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    predict.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
@@ -259,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         {"dashboard": run_dashboard, "explain": run_explain, "train": run_train,
          "predict": run_predict}[args.command](args)
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:
+        if args.debug:
+            raise
         print(f"sklearn-demo: error: {exc}", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, Terminated) as exc:

@@ -356,11 +356,25 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         return np.column_stack([1 - positive, positive])
 
     def decision_function(self, X) -> np.ndarray:
-        """Log-odds of the positive class ``classes_[1]``, shape (n,)."""
-        proba = self.predict_proba(X)[:, 1].astype(np.float64)
-        eps = np.finfo(np.float32).eps
-        proba = np.clip(proba, eps, 1 - eps)
-        return np.log(proba) - np.log1p(-proba)
+        """The model's raw logit (log-odds) of the positive class
+        ``classes_[1]``, float64, shape (n,): never capped, so confident
+        sequences keep their ranking where probabilities round to 1. With
+        ``reverse_complement=True``, the log-odds of the mean of the two
+        strands' probabilities (what ``predict_proba`` gives)."""
+        check_is_fitted(self, "label_encoder_")
+        X_enc = self._validate_X(X, reset=False)
+        self._check_n_channels(X_enc)
+        logit = self._logits(X_enc)
+        if not self.reverse_complement:
+            return logit
+        self._check_reverse_complement(X_enc)
+        other = self._logits(reverse_complement(X_enc))
+        # log(p1 + p2) - log(q1 + q2), with log p = -log(1 + e^-z), log q = -log(1 + e^z)
+        return (np.logaddexp(-np.logaddexp(0, -logit), -np.logaddexp(0, -other))
+                - np.logaddexp(-np.logaddexp(0, logit), -np.logaddexp(0, other)))
+
+    def _logits(self, X_enc: np.ndarray) -> np.ndarray:
+        return self.forward(X_enc, training=False).detach().cpu().numpy().astype(np.float64).ravel()
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels from ``classes_``: positive when its probability

@@ -9,14 +9,15 @@ import gzip
 import io
 import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from Bio import SeqIO
+from Bio.SeqIO.FastaIO import SimpleFastaParser
 
 from .shuffle import dinucleotide_shuffle
 
@@ -53,7 +54,8 @@ class FastaRecords(NamedTuple):
 
 @contextmanager
 def open_text(path: str | os.PathLike) -> Iterator[io.TextIOBase]:
-    """Open a plain or gzip-compressed text file for reading.
+    """Open a plain or gzip-compressed text file for reading; ``"-"`` is
+    standard input (plain text).
 
     Errors from a missing, truncated or corrupt file become ``ValueError``
     or ``FileNotFoundError`` messages that name the file.
@@ -67,6 +69,9 @@ def open_text(path: str | os.PathLike) -> Iterator[io.TextIOBase]:
     ...     handle.read()
     'ACGT\\n'
     """
+    if str(path) == "-":  # standard input, plain text
+        yield sys.stdin
+        return
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such sequence file: {path}")
@@ -173,15 +178,18 @@ def iter_fasta(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
     [('a', 'ACGTAC'), ('b', 'GG')]
     """
     with open_text(path) as handle:
-        first = handle.read(1)
-        if first and first != ">":
+        first = handle.readline()
+        if not first:
+            return
+        if not first.startswith(">"):
             raise ValueError(f"{path} is not FASTA: it does not start with '>'.")
-        handle.seek(0)
-        for number, record in enumerate(SeqIO.parse(handle, "fasta"), start=1):
-            if not len(record.seq):
-                raise ValueError(f"{path}, record {number} ({record.id!r}) has an empty "
-                                 "sequence.")
-            yield record.id, str(record.seq)
+        # Biopython's parser reads any iterable of lines, so a stream is fine.
+        for number, (title, sequence) in enumerate(SimpleFastaParser(chain([first], handle)),
+                                                   start=1):
+            name = title.split(None, 1)[0] if title.strip() else ""
+            if not sequence:
+                raise ValueError(f"{path}, record {number} ({name!r}) has an empty sequence.")
+            yield name, sequence
 
 
 def iter_fasta_batches(

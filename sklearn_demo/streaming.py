@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 from ._atomic import atomic_path
 from .encoding import check_dna
@@ -19,12 +21,17 @@ def predict_fasta(
     *,
     batch_size: int = 10_000,
 ) -> int:
-    """Write ``name<TAB>probability`` of the positive class for every record
-    of ``fasta``, streaming: memory stays bounded by ``batch_size``.
+    """Write ``name<TAB>probability<TAB>log_odds`` of the positive class for
+    every record of ``fasta``, streaming: memory stays bounded by
+    ``batch_size``.
 
-    The output is written to a temporary file beside ``output`` and renamed
-    when complete, so an error (say, an invalid character in record 1,234,567)
-    leaves no partial file; the error names the record.
+    Probabilities keep 9 significant digits; the log-odds (for the networks,
+    their raw logit) keep ranking the confident hits whose probabilities
+    round to 1. The output is written to a temporary file beside ``output``
+    and renamed when complete, so an error (say, an invalid character in
+    record 1,234,567) leaves no partial file; the error names the record.
+    ``fasta`` ``"-"`` reads standard input, ``output`` ``"-"`` writes
+    standard output.
 
     Parameters
     ----------
@@ -47,17 +54,34 @@ def predict_fasta(
     >>> _ = (folder / "in.fa").write_text(">s1\\n" + data.X[0] + "\\n")
     >>> predict_fasta(clf, folder / "in.fa", folder / "out.tsv")
     1
+    >>> (folder / "out.tsv").read_text().splitlines()[0]
+    'name\\tprobability\\tlog_odds'
     """
-    written = 0
+    if str(output) == "-":
+        return _write_predictions(estimator, fasta, sys.stdout, batch_size)
     with atomic_path(output) as tmp, open(tmp, "w") as out:
-        out.write("name\tprobability\n")
-        for names, proba in _batch_results(fasta, batch_size,
-                                           lambda seqs: estimator.predict_proba(seqs)[:, 1]):
-            out.writelines(f"{name}\t{p:.6g}\n" for name, p in zip(names, proba))
-            written += len(names)
-        if not written:
-            raise ValueError(f"{fasta} holds no FASTA records.")
+        return _write_predictions(estimator, fasta, out, batch_size)
+
+
+def _write_predictions(estimator, fasta, out, batch_size: int) -> int:
+    written = 0
+    out.write("name\tprobability\tlog_odds\n")
+    for names, log_odds in _batch_results(fasta, batch_size,
+                                          lambda seqs: _log_odds(estimator, seqs)):
+        out.writelines(f"{name}\t{expit(z):.9g}\t{z:.6f}\n" for name, z in zip(names, log_odds))
+        written += len(names)
+    if not written:
+        raise ValueError(f"{fasta} holds no FASTA records.")
     return written
+
+
+def _log_odds(estimator, sequences: list[str]) -> np.ndarray:
+    """The networks' raw logits; for other classifiers the log-odds of their
+    probability (a gkm-SVM's decision value is not one)."""
+    if hasattr(estimator, "module_"):
+        return estimator.decision_function(sequences)
+    p = np.clip(estimator.predict_proba(sequences)[:, 1].astype(np.float64), 1e-15, 1 - 1e-15)
+    return np.log(p) - np.log1p(-p)
 
 
 def explain_fasta(

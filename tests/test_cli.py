@@ -223,3 +223,36 @@ def test_predict_input_problems_are_one_line_naming_the_file(content, message, t
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "in.txt" in err[0]
     assert re.search(message, err[0]) and not (tmp_path / "out.tsv").exists()
+
+
+def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(tmp_path, motif_data):
+    """``-`` for input and output; the log-odds column (the raw logit) still
+    ranks sequences whose probabilities print as 1."""
+    import subprocess
+    import sys
+
+    from sklearn_demo import CNNClassifier, save_model
+
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    model = save_model(clf, tmp_path / "m.pt")
+    fasta = "".join(f">s{i}\n{s}\n" for i, s in enumerate(motif_data.X[:30]))
+    result = subprocess.run([sys.executable, "-m", "sklearn_demo.cli", "predict", "--model",
+                             str(model), "--input", "-", "-o", "-", "--quiet"],
+                            input=fasta, capture_output=True, text=True, check=True)
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows[0] == ["name", "probability", "log_odds"] and len(rows) == 31
+    np.testing.assert_allclose([float(r[2]) for r in rows[1:]],
+                               clf.decision_function(motif_data.X[:30]), atol=1e-5)
+
+
+def test_version_and_help_text_on_every_option(capsys):
+    from sklearn_demo import __version__
+    from sklearn_demo.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"sklearn-demo {__version__}"
+    parser = build_parser()
+    for sub in parser._subparsers._group_actions[0].choices.values():
+        for action in sub._actions:
+            assert action.help, f"{sub.prog} {action.option_strings} has no help text"

@@ -27,7 +27,7 @@ def test_streamed_predictions_equal_in_memory_ones(tiny_model, motif_data, tmp_p
     fasta = _fasta(tmp_path / "in.fa", motif_data.X[:250])
     assert predict_fasta(tiny_model, fasta, tmp_path / "out.tsv", batch_size=64) == 250
     lines = (tmp_path / "out.tsv").read_text().splitlines()
-    assert lines[0] == "name\tprobability" and lines[1].startswith("seq0\t")
+    assert lines[0] == "name\tprobability\tlog_odds" and lines[1].startswith("seq0\t")
     streamed = np.array([float(line.split("\t")[1]) for line in lines[1:]])
     np.testing.assert_allclose(streamed, tiny_model.predict_proba(motif_data.X[:250])[:, 1],
                                rtol=1e-5)

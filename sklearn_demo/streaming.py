@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import expit
 
 from ._atomic import atomic_path
+from ._progress import progress
 from .encoding import check_dna
 from .io import count_fasta_records, iter_fasta_batches
 
@@ -159,6 +160,7 @@ def _batch_results(
     """``compute`` on every batch of records; a batch that fails validation
     is re-raised naming the file, record number and id of its bad record."""
     done = 0
+    bar = progress(desc=f"scoring {Path(str(fasta)).name}", unit="seq")
     for names, sequences in iter_fasta_batches(fasta, batch_size):
         try:
             result = compute(sequences)
@@ -167,6 +169,8 @@ def _batch_results(
             raise
         yield names, result
         done += len(names)
+        bar.update(len(names))
+    bar.close()
 
 
 def _raise_for_bad_record(fasta, names: list[str], sequences: list[str],

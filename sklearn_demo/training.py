@@ -18,7 +18,7 @@ from skorch.callbacks import (
     ProgressBar,
 )
 from skorch.dataset import ValidSplit
-from skorch.utils import noop
+from skorch.utils import Ansi, noop
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from torch.optim.lr_scheduler import StepLR
@@ -78,8 +78,19 @@ def default_callbacks(
             sink=print if verbose else noop)))
     if verbose and sys.stderr.isatty():
         callbacks.append(("progress_bar", ProgressBar()))
-    callbacks.append(("print_log", PrintLog()))
+    callbacks.append(("print_log", PlainPrintLog()))
     return callbacks
+
+
+class PlainPrintLog(PrintLog):
+    """skorch's epoch table, with its colour codes (best values) only when
+    standard output is a terminal, so log files stay plain text."""
+
+    def format_row(self, row, key, color):
+        text = super().format_row(row, key, color)
+        if sys.stdout.isatty() or not isinstance(text, str):
+            return text
+        return text.replace(color, "").replace(Ansi.ENDC.value, "")
 
 
 class ValidatedEarlyStopping(EarlyStopping):

@@ -357,3 +357,11 @@ def test_bytes_are_read_as_ascii_dna():
     clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, validation_fraction=0).fit(
         X, [0, 1] * 10)
     assert clf.predict_proba([b"ACGTACGTAC"]).shape == (1, 2)
+
+
+def test_the_epoch_table_has_no_colour_codes_in_a_log_file(capsys, motif_data):
+    """skorch colours the best values; piped to a file that is noise."""
+    CNNClassifier(n_filters=2, max_epochs=2, verbose=1, random_state=0).fit(
+        motif_data.X, motif_data.y)
+    out = capsys.readouterr().out
+    assert "valid_loss" in out and "\x1b[" not in out

@@ -114,3 +114,16 @@ def test_200k_sequences_stream_in_bounded_memory(tiny_model, tmp_path):
     n, growth_mb = result.stdout.split()
     assert int(n) == 200_000
     assert float(growth_mb) < 150, f"peak memory grew by {growth_mb} MB"
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(tiny_model, motif_data, tmp_path, capsys,
+                                                 monkeypatch):
+    import sys
+
+    fasta = tmp_path / "in.fa"
+    fasta.write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(motif_data.X[:50])))
+    predict_fasta(tiny_model, fasta, tmp_path / "a.tsv", batch_size=10)
+    assert "scoring in.fa" not in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    predict_fasta(tiny_model, fasta, tmp_path / "b.tsv", batch_size=10)
+    assert "scoring in.fa" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .._progress import progress
 from .._validation import Interval, Options
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
@@ -173,7 +174,7 @@ class ClassOptimizer(ModelExplainer):
         variable = variable.to(self.classifier_.device).requires_grad_(True)
         optimizer = (torch.optim.Adam if simplex else torch.optim.RMSprop)([variable], lr=self.lr)
         losses = np.empty(self.n_iter)
-        for step in range(self.n_iter):
+        for step in progress(range(self.n_iter), desc="class optimisation", unit="step"):
             optimizer.zero_grad()
             # The inverse temperature rises from 1 to ``sharpening``.
             beta = 1 + (self.sharpening - 1) * step / max(1, self.n_iter - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..._progress import progress
 from ...encoding import one_hot_decode, one_hot_encode
 from ...shuffle import dinucleotide_shuffle
 
@@ -38,7 +39,8 @@ def expected_gradients(
     import shap
 
     out = np.empty_like(X, dtype=np.float32)
-    for i, sequence in enumerate(one_hot_decode(X)):
+    for i, sequence in enumerate(progress(one_hot_decode(X), desc="expected gradients",
+                                          unit="seq")):
         seed = None if random_state is None else int(random_state) + i
         shuffled = dinucleotide_shuffle([sequence], n_shuffles=n_references, random_state=seed)
         background = torch.as_tensor(one_hot_encode(shuffled), device=device)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..._progress import progress
 from ._batched import ScoreFunction, batched
 
 
@@ -32,7 +33,8 @@ def saturation_mutagenesis(
     reference = batched(score, X, batch_size=batch_size, device=device)
     sequence, base, position = np.nonzero(X != 1)
     eye = np.eye(X.shape[1], dtype=X.dtype)
-    for start in range(0, len(sequence), batch_size):
+    for start in progress(range(0, len(sequence), batch_size), desc="mutagenesis",
+                          unit="batch"):
         i = sequence[start:start + batch_size]
         b = base[start:start + batch_size]
         j = position[start:start + batch_size]

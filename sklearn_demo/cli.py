@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 
 from ._atomic import atomic_path
 from .dashboard import BASELINES, NETWORKS, build_dashboard, load_dashboard_data
@@ -152,6 +154,29 @@ def run_train(args: argparse.Namespace) -> None:
     _write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
         print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
+        for line in _training_scores(clf, data):
+            print(line)
+
+
+def _training_scores(clf, data) -> list[str]:
+    """The fitted model's validation AUC (best epoch) and, when the data has
+    its own test set, its test AUC."""
+    from sklearn.metrics import roc_auc_score
+
+    lines = []
+    if clf.validating_:
+        aucs = clf.history[:, "valid_auc"]
+        best = int(np.nanargmax(aucs)) if not np.all(np.isnan(aucs)) else None
+        if best is not None:
+            lines.append(f"validation AUC {aucs[best]:.3f} (epoch {best + 1} of "
+                         f"{len(clf.history)})")
+    else:
+        lines.append("no validation split (too few sequences; see early_stopping)")
+    if not data.whole:
+        positive = np.asarray(data.y_test) == clf.classes_[1]
+        auc = roc_auc_score(positive, clf.predict_proba(data.X_test)[:, 1])
+        lines.append(f"test AUC {auc:.3f} on {len(data.X_test)} held-out sequences")
+    return lines
 
 
 def run_predict(args: argparse.Namespace) -> None:

@@ -256,3 +256,14 @@ def test_version_and_help_text_on_every_option(capsys):
     for sub in parser._subparsers._group_actions[0].choices.values():
         for action in sub._actions:
             assert action.help, f"{sub.prog} {action.option_strings} has no help text"
+
+
+def test_train_ends_with_its_validation_and_test_scores(tmp_path, mirror, capsys):
+    """A DeepBind training/test pair: the validation AUC of the kept epoch,
+    then the test AUC, each in one line."""
+    train_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
+    assert main(["train", "--data", str(train_file), str(train_file), "--model", "cnn",
+                 "--epochs", "1", "-o", str(tmp_path / "m.pt")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"validation AUC 0\.\d{3} \(epoch 1 of 1\)", out)
+    assert re.search(r"test AUC 0\.\d{3} on 1000 held-out sequences", out)

@@ -414,6 +414,8 @@ class DNAEncoder(TransformerMixin, BaseEstimator):
     ----------
     length_ : int
         Length of the encoded output, the longest training sequence.
+    n_features_in_ : int
+        Input channels, 4 (A, C, G, T), as for the classifiers.
 
     Examples
     --------
@@ -431,6 +433,7 @@ class DNAEncoder(TransformerMixin, BaseEstimator):
     def fit(self, X: Sequence[str] | np.ndarray, y: object = None) -> "DNAEncoder":
         """Learn the output length from ``X``; returns ``self``."""
         self.length_ = check_dna(X, padding=self.padding).shape[2]
+        self.n_features_in_ = len(ALPHABET)
         return self
 
     def transform(self, X: Sequence[str] | np.ndarray) -> np.ndarray:
@@ -438,6 +441,23 @@ class DNAEncoder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         encoded = check_dna(X, length=self.length_, padding=self.padding)
         return encoded.reshape(len(encoded), -1, order="F") if self.flatten else encoded
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """With ``flatten=True``, the names of the output columns in their
+        order, ``A0, C0, G0, T0, A1, ...`` (base, then position); the 3-d
+        output has no columns to name.
+
+        Examples
+        --------
+        >>> DNAEncoder(flatten=True).fit(["ACG"]).get_feature_names_out()[:5].tolist()
+        ['A0', 'C0', 'G0', 'T0', 'A1']
+        """
+        check_is_fitted(self)
+        if not self.flatten:
+            raise AttributeError("DNAEncoder(flatten=False) returns (n, 4, L) arrays, which "
+                                 "have no column names; use flatten=True.")
+        return np.array([f"{base}{position}" for position in range(self.length_)
+                         for base in ALPHABET], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -137,3 +137,13 @@ def test_dna_encoder_transformer():
     with pytest.raises(NotFittedError):
         DNAEncoder().transform(["ACGT"])
     assert clone(encoder).get_params() == {"padding": "right", "flatten": False}
+
+
+def test_flat_encoder_names_its_columns_and_outputs_pandas():
+    from sklearn_demo import DNAEncoder
+
+    encoder = DNAEncoder(flatten=True).set_output(transform="pandas").fit(["ACGT", "GGCC"])
+    frame = encoder.transform(["ACGT"])
+    assert encoder.n_features_in_ == 4
+    assert list(frame.columns[:5]) == ["A0", "C0", "G0", "T0", "A1"]
+    assert frame.loc[0, "A0"] == 1 and frame.loc[0, "C1"] == 1

@@ -376,3 +376,10 @@ def test_output_shapes_on_random_valid_input(models, seqs):
         temporal = TemporalScorer(frozen).fit(X).transform(X)
         assert temporal.shape == (len(X), 2, X.shape[2])
         assert ((temporal >= 0) & (temporal <= 1)).all()
+
+
+def test_class_optimizer_names_its_features_for_set_output(model, motif_data):
+    opt = ClassOptimizer(FrozenEstimator(model), n_restarts=2, n_iter=5).set_output(
+        transform="pandas").fit(motif_data.X)
+    frame = opt.transform(motif_data.X[:3])
+    assert list(frame.columns) == ["motif0_scan", "motif1_scan"] and frame.shape == (3, 2)

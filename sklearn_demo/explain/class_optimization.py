@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.utils.validation import check_is_fitted
 
 from .._progress import progress
 from .._validation import Interval, Options
@@ -239,6 +240,12 @@ class ClassOptimizer(ModelExplainer):
             best = scan.amax(dim=2).reshape(len(x), 2, -1).amax(dim=1)
             out[start:start + len(x)] = best.numpy()
         return out
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Names of ``transform``'s columns: ``motif0_scan`` ... one per
+        restart, best restart first."""
+        check_is_fitted(self, "motifs_")
+        return np.array([f"motif{i}_scan" for i in range(len(self.motifs_))], dtype=object)
 
     def match(self, n_matches: int = 5, **kwargs: object) -> list[list[MotifMatch]]:
         """JASPAR matches of each restart's motif window (see :func:`match_motifs`)."""

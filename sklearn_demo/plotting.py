@@ -56,9 +56,24 @@ def _track_figure(length: int, height_ratios: Sequence[float], height: float):
     return fig, tracks, bars
 
 
-def _colorbar(fig: plt.Figure, image, bar_ax: plt.Axes, label: str) -> None:
+def _colorbar(fig: plt.Figure, image, bar_ax: plt.Axes | None, label: str,
+              beside: plt.Axes) -> None:
+    """A labelled colour bar in its own column, or beside ``beside`` when the
+    caller's axes leave no column for it."""
+    if bar_ax is None:
+        fig.colorbar(image, ax=beside).set_label(label, fontsize=8)
+        return
     bar_ax.set_axis_on()
     fig.colorbar(image, cax=bar_ax).set_label(label, fontsize=8)
+
+
+def _given_axes(ax: object, n: int) -> list[plt.Axes]:
+    """The caller's ``ax`` (one Axes or a sequence of them) as a list of
+    ``n``, so every plot function can draw into a figure of the user's."""
+    axes = [ax] if isinstance(ax, plt.Axes) else list(np.ravel(np.asarray(ax, dtype=object)))
+    if len(axes) != n or not all(isinstance(a, plt.Axes) for a in axes):
+        raise ValueError(f"ax must be {n} matplotlib Axes for this figure, got {ax!r}.")
+    return axes
 
 
 def _shade_sites(axes: Sequence[plt.Axes], sites: Sequence[tuple], *,
@@ -83,6 +98,7 @@ def plot_saliency(
     sites: Sequence[tuple] = (),
     title: str | None = None,
     value_label: str = "attribution",
+    ax: Sequence[plt.Axes] | None = None,
 ) -> plt.Figure:
     """Saliency of one sequence: a logo of the attributions at the present
     bases above a heatmap of all four nucleotides, DeMo's two views, on one
@@ -100,6 +116,9 @@ def plot_saliency(
     title : str, optional
     value_label : str, default="attribution"
         What the values are, for the logo's axis and the colour bar.
+    ax : (logo Axes, heatmap Axes), optional
+        Draw into these (e.g. of a figure of your own); by default a new
+        figure whose two tracks share one x axis.
 
     Returns
     -------
@@ -115,7 +134,11 @@ def plot_saliency(
     """
     attributions = np.asarray(attributions, dtype=float)
     length = attributions.shape[1]
-    fig, (logo_ax, heat_ax), (_, bar_ax) = _track_figure(length, [1.3, 1], 3.8)
+    if ax is None:
+        fig, (logo_ax, heat_ax), (_, bar_ax) = _track_figure(length, [1.3, 1], 3.8)
+    else:
+        (logo_ax, heat_ax), bar_ax = _given_axes(ax, 2), None
+        fig = logo_ax.figure
     from .encoding import one_hot_encode
 
     present = one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
@@ -126,7 +149,7 @@ def plot_saliency(
     heat_ax.set_yticks(range(4), list("ACGT"))
     _letter_axis(heat_ax, sequence, length)
     _shade_sites([logo_ax], sites, outline=[heat_ax])
-    _colorbar(fig, image, bar_ax, value_label)
+    _colorbar(fig, image, bar_ax, value_label, heat_ax)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
@@ -139,6 +162,7 @@ def plot_temporal_scores(
     sites: Sequence[tuple] = (),
     title: str | None = None,
     score_label: str = "p(bound)",
+    ax: Sequence[plt.Axes] | None = None,
 ) -> plt.Figure:
     """Forward and backward temporal output scores as curves and as DeMo's
     heatmap strips, aligned with the sequence letters.
@@ -152,6 +176,8 @@ def plot_temporal_scores(
     title : str, optional
     score_label : str, default="p(bound)"
         What the scores are: p of the explained class.
+    ax : (curves Axes, strips Axes), optional
+        Draw into these; by default a new figure.
 
     Returns
     -------
@@ -165,7 +191,11 @@ def plot_temporal_scores(
     """
     scores = np.asarray(scores, dtype=float)
     length = scores.shape[1]
-    fig, (curve_ax, strip_ax), (_, bar_ax) = _track_figure(length, [2, 0.8], 3.4)
+    if ax is None:
+        fig, (curve_ax, strip_ax), (_, bar_ax) = _track_figure(length, [2, 0.8], 3.4)
+    else:
+        (curve_ax, strip_ax), bar_ax = _given_axes(ax, 2), None
+        fig = curve_ax.figure
     positions = np.arange(length)
     curve_ax.plot(positions, scores[0], label="forward (read 1..i)", color="tab:blue")
     curve_ax.plot(positions, scores[1], label="backward (read i..L)", color="tab:orange")
@@ -177,7 +207,7 @@ def plot_temporal_scores(
     strip_ax.set_yticks([0, 1], ["fwd", "bwd"])
     _letter_axis(strip_ax, sequence, length)
     _shade_sites([curve_ax], sites, outline=[strip_ax])
-    _colorbar(fig, image, bar_ax, score_label)
+    _colorbar(fig, image, bar_ax, score_label, strip_ax)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
@@ -189,6 +219,7 @@ def plot_motif(
     matches: Sequence[MotifMatch] = (),
     reference: np.ndarray | None = None,
     title: str | None = None,
+    ax: plt.Axes | Sequence[plt.Axes] | None = None,
 ) -> plt.Figure:
     """A probability matrix as an information-content logo, with its best
     JASPAR matches listed and, if given, the best match's own logo beside it.
@@ -200,6 +231,8 @@ def plot_motif(
     reference : ndarray of shape (4, w), optional
         The best match's matrix, drawn on the right.
     title : str, optional
+    ax : Axes, or two with ``reference``, optional
+        Draw into these; by default a new figure.
 
     Returns
     -------
@@ -213,29 +246,38 @@ def plot_motif(
     """
     pwm = np.asarray(pwm, dtype=float)
     panels = 2 if reference is not None else 1
-    fig, axes = plt.subplots(1, panels, figsize=(3 + 0.3 * pwm.shape[1] * panels, 2.4),
-                             squeeze=False)
-    _logo(pwm * information_content(pwm), axes[0, 0], ylabel="bits")
-    axes[0, 0].set_ylim(0, 2)
+    if ax is None:
+        fig, grid = plt.subplots(1, panels, figsize=(3 + 0.3 * pwm.shape[1] * panels, 2.4),
+                                 squeeze=False)
+        axes = list(grid[0])
+    else:
+        axes = _given_axes(ax, panels)
+        fig = axes[0].figure
+    _logo(pwm * information_content(pwm), axes[0], ylabel="bits")
+    axes[0].set_ylim(0, 2)
     label = "\n".join(f"{m.name} ({m.matrix_id}) p={m.p_value:.1e}" for m in matches[:3])
-    axes[0, 0].set_title(label or (title or ""), fontsize=7, loc="left")
+    axes[0].set_title(label or (title or ""), fontsize=7, loc="left")
     if reference is not None:
-        _logo(reference * information_content(reference), axes[0, 1], ylabel="bits")
-        axes[0, 1].set_ylim(0, 2)
-        axes[0, 1].set_title(f"JASPAR {matches[0].name}" if matches else "reference", fontsize=8)
+        _logo(reference * information_content(reference), axes[1], ylabel="bits")
+        axes[1].set_ylim(0, 2)
+        axes[1].set_title(f"JASPAR {matches[0].name}" if matches else "reference", fontsize=8)
     if title and label:
         fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+    if ax is None:
+        fig.tight_layout()
     return fig
 
 
-def plot_roc_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> plt.Figure:
+def plot_roc_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]], *,
+                ax: Sequence[plt.Axes] | None = None) -> plt.Figure:
     """ROC and precision-recall curves of several models, side by side.
 
     Parameters
     ----------
     curves : dict of name -> (y_true, y_score)
         ``y_true`` is 1 for the positive class, ``y_score`` the model's score.
+    ax : (ROC Axes, PR Axes), optional
+        Draw into these; by default a new figure.
 
     Returns
     -------
@@ -249,16 +291,21 @@ def plot_roc_pr(curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> plt.Figure:
     """
     from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
 
-    fig, (roc_ax, pr_ax) = plt.subplots(1, 2, figsize=(10, 4.2))
+    if ax is None:
+        fig, (roc_ax, pr_ax) = plt.subplots(1, 2, figsize=(10, 4.2))
+    else:
+        roc_ax, pr_ax = _given_axes(ax, 2)
+        fig = roc_ax.figure
     for name, (y_true, y_score) in curves.items():
         RocCurveDisplay.from_predictions(y_true, y_score, name=name, ax=roc_ax)
         PrecisionRecallDisplay.from_predictions(y_true, y_score, name=name, ax=pr_ax)
     roc_ax.plot([0, 1], [0, 1], ls=":", color="grey")
     roc_ax.set_title("ROC on the test set")
     pr_ax.set_title("Precision-recall on the test set")
-    for ax in (roc_ax, pr_ax):
-        ax.legend(fontsize=8, loc="lower right" if ax is roc_ax else "lower left")
-    fig.tight_layout()
+    roc_ax.legend(fontsize=8, loc="lower right")
+    pr_ax.legend(fontsize=8, loc="lower left")
+    if ax is None:
+        fig.tight_layout()
     return fig
 
 
@@ -267,6 +314,7 @@ def plot_logo_grid(
     titles: Sequence[str],
     *,
     ncols: int = 4,
+    ax: Sequence[plt.Axes] | None = None,
 ) -> plt.Figure:
     """Several probability matrices as information-content logos on a grid.
 
@@ -277,6 +325,8 @@ def plot_logo_grid(
     titles : sequence of str
         One per matrix.
     ncols : int, default=4
+    ax : sequence of Axes, one per matrix, optional
+        Draw into these instead of a new grid.
 
     Returns
     -------
@@ -290,26 +340,33 @@ def plot_logo_grid(
     """
     if len(pwms) != len(titles):
         raise ValueError(f"got {len(pwms)} matrices but {len(titles)} titles.")
-    nrows = max(1, -(-len(pwms) // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 1.9 * nrows), squeeze=False)
-    for ax in axes.ravel()[len(pwms):]:
-        ax.axis("off")
-    for ax, pwm, title in zip(axes.ravel(), pwms, titles):
-        ax.set_title(title, fontsize=8, loc="left")
+    if ax is None:
+        nrows = max(1, -(-len(pwms) // ncols))
+        fig, grid = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 1.9 * nrows), squeeze=False)
+        cells = list(grid.ravel())
+        for spare in cells[len(pwms):]:
+            spare.axis("off")
+    else:
+        cells = _given_axes(ax, len(pwms))
+        fig = cells[0].figure
+    for cell, pwm, title in zip(cells, pwms, titles):
+        cell.set_title(title, fontsize=8, loc="left")
         if pwm is None:
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.text(0.5, 0.5, "none", ha="center", va="center", color="grey",
-                    transform=ax.transAxes)
+            cell.set_xticks([])
+            cell.set_yticks([])
+            cell.text(0.5, 0.5, "none", ha="center", va="center", color="grey",
+                      transform=cell.transAxes)
             continue
         pwm = np.asarray(pwm, dtype=float)
-        _logo(pwm * information_content(pwm), ax, ylabel="bits")
-        ax.set_ylim(0, 2)
-    fig.tight_layout()
+        _logo(pwm * information_content(pwm), cell, ylabel="bits")
+        cell.set_ylim(0, 2)
+    if ax is None:
+        fig.tight_layout()
     return fig
 
 
-def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Figure:
+def plot_order_effect(effects: dict[str, object], *, flank: int = 30,
+                      ax: Sequence[plt.Axes] | None = None) -> plt.Figure:
     """Mean forward temporal score around the second of two motifs, with the
     first motif read before it and with the first motif erased; one panel per
     model.
@@ -319,6 +376,8 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
     effects : dict of model name -> :class:`~sklearn_demo.explain.OrderEffect`
     flank : int, default=30
         Positions shown before the second site's start and after its end.
+    ax : sequence of Axes, one per model, optional
+        Draw into these; by default a new figure.
 
     Returns
     -------
@@ -333,9 +392,14 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
     >>> len(plot_order_effect({"model": effect}).axes)
     1
     """
-    fig, axes = plt.subplots(1, len(effects), figsize=(4.2 * len(effects), 3.2), squeeze=False,
-                             sharey=True)
-    for ax, (name, effect) in zip(axes[0], effects.items()):
+    if ax is None:
+        fig, grid = plt.subplots(1, len(effects), figsize=(4.2 * len(effects), 3.2),
+                                 squeeze=False, sharey=True)
+        panels = list(grid[0])
+    else:
+        panels = _given_axes(ax, len(effects))
+        fig = panels[0].figure
+    for panel, (name, effect) in zip(panels, effects.items()):
         starts, ends = effect.second_sites[:, 0], effect.second_sites[:, 1]
         width = int(np.median(ends - starts))
         offsets = np.arange(-flank, width + flank)
@@ -348,13 +412,14 @@ def plot_order_effect(effects: dict[str, object], *, flank: int = 30) -> plt.Fig
                                              index.clip(0, scores.shape[1] - 1)], np.nan)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
-                ax.plot(offsets, np.nanmean(values, axis=0), label=label, color=color)
-        ax.axvspan(0, width, color="tab:green", alpha=0.15, label="second motif")
-        ax.set_title(f"{name}\nforward jump: {effect.forward_jump.mean():+.2f} with, "
+                panel.plot(offsets, np.nanmean(values, axis=0), label=label, color=color)
+        panel.axvspan(0, width, color="tab:green", alpha=0.15, label="second motif")
+        panel.set_title(f"{name}\nforward jump: {effect.forward_jump.mean():+.2f} with, "
                      f"{effect.forward_jump_alone.mean():+.2f} without", fontsize=9)
-        ax.set_xlabel("position relative to the second motif")
-        ax.set_ylim(-0.02, 1.02)
-    axes[0, 0].set_ylabel("mean forward p(class)")
-    axes[0, -1].legend(fontsize=7, loc="best")
-    fig.tight_layout()
+        panel.set_xlabel("position relative to the second motif")
+        panel.set_ylim(-0.02, 1.02)
+    panels[0].set_ylabel("mean forward p(bound)")
+    panels[-1].legend(fontsize=7, loc="best")
+    if ax is None:
+        fig.tight_layout()
     return fig

@@ -61,3 +61,25 @@ def test_sites_are_outlined_on_heatmaps_not_painted_over():
     heat_ax = fig.axes[1]
     assert heat_ax.patches and all(not patch.get_fill() for patch in heat_ax.patches)
     assert min(t.get_fontsize() for t in heat_ax.get_xticklabels()) >= 8
+
+
+def test_every_plot_draws_into_axes_of_the_users_figure():
+    from sklearn_demo.explain import OrderEffect
+    from sklearn_demo.plotting import plot_logo_grid, plot_order_effect, plot_roc_pr
+
+    fig, axes = plt.subplots(3, 4)
+    row = axes.ravel()
+    sequence = "ACGT" * 5
+    assert plot_saliency(np.random.rand(4, 20), sequence, ax=row[0:2]) is fig
+    assert plot_temporal_scores(np.random.rand(2, 20), sequence, ax=row[2:4]) is fig
+    assert plot_motif(np.full((4, 6), 0.25), ax=row[4]) is fig
+    assert plot_roc_pr({"m": (np.array([0, 1, 1, 0]), np.array([.1, .8, .6, .3]))},
+                       ax=row[5:7]) is fig
+    assert plot_logo_grid([np.full((4, 6), 0.25)] * 2, ["a", "b"], ax=row[7:9]) is fig
+    forward = np.linspace(0, 1, 50)[None].repeat(3, 0)
+    effect = OrderEffect(np.ones(3), np.zeros(3), np.ones(3), np.zeros(3), forward, forward / 2,
+                         np.array([[20, 30]] * 3))
+    assert plot_order_effect({"m": effect}, ax=row[9:10]) is fig
+    assert all(a.has_data() or a.images for a in row[:10])
+    with pytest.raises(ValueError, match="ax must be 2 matplotlib Axes"):
+        plot_saliency(np.random.rand(4, 20), sequence, ax=row[0])

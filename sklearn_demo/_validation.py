@@ -6,7 +6,7 @@ Modelled on scikit-learn's ``_parameter_constraints`` (whose module,
 and baseline declares ``_parameter_constraints``, a dict of parameter name ->
 list of accepted constraints, and calls :func:`validate_params` from ``fit``.
 A constraint is an :class:`Interval`, an :class:`Options`, a
-:class:`NonEmptyTupleOf`, ``"boolean"``,
+:class:`NonEmptyTupleOf`, ``"boolean"``, ``callable`` (any callable),
 ``None`` (the value None) or a type. Checks that tie several parameters
 together (``k <= l``) stay in ``fit`` beside the call.
 
@@ -105,6 +105,8 @@ class NonEmptyTupleOf:
 def _accepts(constraint: object, value: object) -> bool:
     if constraint is None:
         return value is None
+    if constraint is callable:
+        return callable(value)
     if constraint == "boolean":
         return isinstance(value, (bool, np.bool_))
     if isinstance(constraint, type):
@@ -115,6 +117,8 @@ def _accepts(constraint: object, value: object) -> bool:
 def _describe(constraint: object) -> str:
     if constraint is None:
         return "None"
+    if constraint is callable:
+        return "a callable"
     if constraint == "boolean":
         return "True or False"
     if isinstance(constraint, type):

@@ -66,6 +66,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         "batch_size": [Interval(Integral, 1, None)],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean", Options(("auto",))],
+        "train_split": [Options(("auto",)), callable, None],
         "patience": [Interval(Integral, 1, None), None],
         "clip_norm": [Interval(Real, 0, None, closed="right"), None],
         "lr_step": [Interval(Integral, 1, None), None],
@@ -96,7 +97,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         device: str = "cpu",
         precision: str = "float32",
         verbose: int = 1,
-        train_split: object = None,
+        train_split: object = "auto",
         **kwargs: object,
     ):
         super().__init__(
@@ -126,8 +127,9 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     def _default_callbacks(self):
         return default_callbacks(
             verbose=self.verbose,
-            validating=self.train_split is not None or (
-                bool(self.validation_fraction) and self.early_stopping is not False),
+            validating=self.train_split is not None and (
+                self.train_split != "auto"
+                or (bool(self.validation_fraction) and self.early_stopping is not False)),
             clip_norm=self.clip_norm, lr_step=self.lr_step, lr_decay=self.lr_decay,
             patience=self.patience)
 
@@ -145,13 +147,14 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
     def get_split_datasets(self, X, y=None, **fit_params):
         """Split off ``validation_fraction`` of the data, stratified and seeded.
 
-        An explicit ``train_split`` (e.g. ``skorch.helper.predefined_split``)
-        takes precedence. With ``reverse_complement=True`` the second half of
-        ``X`` is the reverse complement of the first; a sequence and its
-        reverse complement go to the same side, so validation never scores a
-        strand whose partner was trained on.
+        ``train_split`` keeps skorch's meaning when set: a callable (e.g.
+        ``skorch.helper.predefined_split``) makes the split, None makes none.
+        With ``reverse_complement=True`` the second half of ``X`` is the
+        reverse complement of the first; a sequence and its reverse
+        complement go to the same side, so validation never scores a strand
+        whose partner was trained on.
         """
-        if self.train_split is not None:
+        if not isinstance(self.train_split, str):  # skorch's: a callable or None
             return super().get_split_datasets(X, y, **fit_params)
         dataset = self.get_dataset(X, y)
         if not self.validating_:
@@ -246,8 +249,8 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         least ``MIN_VALIDATION_PER_CLASS`` sequences of each class, and says
         so when it does not; ``True`` needs at least one of each.
         """
-        if self.train_split is not None:
-            return True
+        if not isinstance(self.train_split, str):
+            return self.train_split is not None
         if not self.validation_fraction or self.early_stopping is False:
             return False
         name = type(self).__name__
@@ -414,6 +417,10 @@ class CNNClassifier(_DeMoClassifier):
         the split would hold at least 10 sequences of each class (e.g. 200
         balanced sequences at 0.1), and says so in verbose mode when it does
         not; then, as with False, every sequence trains for ``max_epochs``.
+    train_split : "auto", callable or None, default="auto"
+        "auto": the split above. Otherwise skorch's meaning: a callable
+        (e.g. ``skorch.helper.predefined_split(valid)``) makes the split,
+        None trains on everything without validation.
     patience : int or None, default=10
         Epochs without validation-loss improvement before stopping.
     clip_norm : float or None, default=5.0

@@ -365,3 +365,12 @@ def test_the_epoch_table_has_no_colour_codes_in_a_log_file(capsys, motif_data):
         motif_data.X, motif_data.y)
     out = capsys.readouterr().out
     assert "valid_loss" in out and "\x1b[" not in out
+
+
+def test_train_split_none_keeps_skorchs_meaning(motif_data):
+    clf = CNNClassifier(n_filters=2, max_epochs=2, verbose=0, train_split=None).fit(
+        motif_data.X, motif_data.y)
+    assert not clf.validating_ and "valid_loss" not in clf.history[-1]
+    with pytest.raises(ValueError, match="'train_split' must be one of \\('auto',\\) or a "
+                                         "callable or None"):
+        CNNClassifier(train_split="yes").fit(motif_data.X, motif_data.y)

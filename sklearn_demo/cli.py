@@ -27,7 +27,9 @@ import numpy as np
 
 
 from ._atomic import atomic_path
-from .dashboard import BASELINES, NETWORKS, build_dashboard, load_dashboard_data
+from .dashboard import (
+    BASELINES, NETWORKS, build_dashboard, load_dashboard_data, make_estimator,
+)
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES
 from .precision import PRECISIONS
@@ -145,10 +147,10 @@ def run_train(args: argparse.Namespace) -> None:
     X, y = data.X_train, data.y_train
     chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size))
               if value is not None}
-    clf = NETWORKS[key[0]](max_epochs=args.epochs, device=args.device, random_state=args.seed,
-                           precision=args.precision, padding=args.padding,
-                           reverse_complement=args.reverse_complement,
-                           verbose=0 if args.quiet else 1, **chosen)
+    clf = make_estimator(key[0], epochs=args.epochs, device=args.device, seed=args.seed,
+                         verbose=0 if args.quiet else 1, precision=args.precision,
+                         padding=args.padding, reverse_complement=args.reverse_complement,
+                         **chosen)
     clf.fit(X, y)
     save_model(clf, args.out)
     _write_provenance(Path(str(args.out) + ".provenance.json"), args)

@@ -19,11 +19,20 @@ BASELINES = {"kmer": KmerClassifier, "gkm": GappedKmerSVC}
 Log = Callable[[str], None]
 
 
-def make_estimator(key: str, *, epochs: int, device: str, seed: int, verbose: int):
-    """A network or baseline by its short name (see ``NETWORKS``, ``BASELINES``)."""
+def make_estimator(key: str, *, epochs: int = 20, device: str = "cpu", seed: int = 0,
+                   verbose: int = 1, **params: object):
+    """A network or baseline by its short name (see ``NETWORKS``, ``BASELINES``);
+    ``params`` are further parameters of a network. The one place the
+    dashboard and the command line build their models.
+
+    Examples
+    --------
+    >>> make_estimator("cnn", epochs=3, lr=1e-3).get_params()["lr"]
+    0.001
+    """
     if key in NETWORKS:
         return NETWORKS[key](max_epochs=epochs, device=device, random_state=seed,
-                             verbose=verbose)
+                             verbose=verbose, **params)
     if key in BASELINES:
         return BASELINES[key]()  # deterministic: no seed to take
     raise ValueError(f"unknown model {key!r}; choose from "

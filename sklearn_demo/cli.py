@@ -183,8 +183,10 @@ def _training_scores(clf, data) -> list[str]:
 
 def run_predict(args: argparse.Namespace) -> None:
     """Stream a FASTA file through a saved model."""
-    n = predict_fasta(load_model(args.model, device=args.device), args.input, args.out,
-                      batch_size=args.batch_size)
+    model = load_model(args.model, device=args.device)
+    if args.padding is not None:
+        model.set_params(padding=args.padding)
+    n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size)
     if args.out != "-":
         _write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
@@ -294,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="TSV of name, probability and logit; - writes standard output")
     predict.add_argument("--batch-size", type=int, default=10_000,
                          help="sequences per batch; memory grows with it (default 10000)")
+    predict.add_argument("--padding", choices=PADDING_MODES,
+                         help="score records of different lengths by padding them on the "
+                              "right or both sides (default: the model's own setting)")
     predict.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     predict.add_argument("--quiet", action="store_true", help="print nothing but errors")
     return parser

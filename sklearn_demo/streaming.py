@@ -185,3 +185,11 @@ def _raise_for_bad_record(fasta, names: list[str], sequences: list[str],
             detail = str(exc).replace("Sequence 0 has", "it has").replace("Sequence 0 is", "it is")
             raise ValueError(f"{fasta}, record {first_record + offset} ({name!r}): "
                              f"{detail}") from None
+    for offset, (name, sequence) in enumerate(zip(names, sequences)):
+        if len(sequence) != len(sequences[0]):
+            raise ValueError(
+                f"{fasta}, record {first_record + offset} ({name!r}) has length "
+                f"{len(sequence)}, record {first_record} ({names[0]!r}) {len(sequences[0])}: "
+                "records of different lengths need padding ('right' or 'center'; "
+                "predict --padding on the command line, set_params(padding=...) in "
+                "Python).") from None

@@ -267,3 +267,18 @@ def test_train_ends_with_its_validation_and_test_scores(tmp_path, mirror, capsys
     out = capsys.readouterr().out
     assert re.search(r"validation AUC 0\.\d{3} \(epoch 1 of 1\)", out)
     assert re.search(r"test AUC 0\.\d{3} on 1000 held-out sequences", out)
+
+
+def test_mixed_length_input_is_named_by_record_and_scored_with_padding(tmp_path, motif_data,
+                                                                        capsys):
+    from sklearn_demo import CNNClassifier, save_model
+
+    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
+        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    (tmp_path / "mixed.fa").write_text(f">a\n{motif_data.X[0]}\n>b\n{motif_data.X[1][:60]}\n")
+    argv = ["predict", "--model", str(model), "--input", str(tmp_path / "mixed.fa"), "-o",
+            str(tmp_path / "p.tsv"), "--quiet"]
+    assert main(argv) == 2
+    assert "record 2 ('b') has length 60, record 1 ('a') 101" in capsys.readouterr().err
+    assert main(argv + ["--padding", "center"]) == 0
+    assert len((tmp_path / "p.tsv").read_text().splitlines()) == 3

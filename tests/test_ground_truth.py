@@ -17,7 +17,9 @@ from sklearn_demo.explain.ground_truth import (
     position_importance, site_auroc, site_aurocs, temporal_rise,
 )
 
-pytestmark = pytest.mark.integration
+# Module fixtures train several models (the grammar pair on 6,000 200-bp sequences): a
+# generous timeout keeps a busy machine (3x slower) from failing them.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,20 @@ def rest(mirror, data_home):
 
 # Bounds: an untrained or broken model scores 0.5 on these balanced test sets
 # (peaks vs their own dinucleotide shuffles); DeMo's RNN recipe stays there.
-# Measured with these settings: see the README ("Benchmarks and results").
-@pytest.mark.parametrize("cls, epochs, bound", [
-    (CNNClassifier, 4, 0.9),
-    (RNNClassifier, 4, 0.85),
-    (CNNRNNClassifier, 4, 0.9),
+# Each network as a new user builds it (its defaults, at most 20 epochs) on a
+# random 3,000 of REST's training sequences, the check; measured: see
+# the README ("Benchmarks and results"). Sized for a busy machine: about a
+# minute each here, and a generous timeout.
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize("cls, bound", [
+    (CNNClassifier, 0.9),
+    (RNNClassifier, 0.85),
+    (CNNRNNClassifier, 0.9),
 ])
-def test_each_architecture_learns_rest(rest, cls, epochs, bound):
-    clf = cls(max_epochs=epochs, batch_size=64, random_state=0, verbose=0)
-    clf.fit(rest.X_train, rest.y_train)
+def test_each_architecture_learns_rest_with_its_defaults(rest, cls, bound):
+    keep = np.random.RandomState(0).choice(len(rest.X_train), 3000, replace=False)
+    clf = cls(max_epochs=20, random_state=0, verbose=0)
+    clf.fit(rest.X_train[keep], rest.y_train[keep])
     auc = roc_auc_score(rest.y_test, clf.predict_proba(rest.X_test)[:, 1])
     assert auc > bound
 

@@ -61,7 +61,8 @@ def presence_scores(X: np.ndarray, motifs: dict) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def run_one(form: str, seed: int, n_train: int, n_test: int, epochs: int) -> tuple[dict, dict]:
+def run_one(form: str, seed: int, n_train: int, n_test: int, epochs: int,
+            networks: list[str]) -> tuple[dict, dict]:
     data = make_motif_dataset(n_train + n_test, sequence_length=200, motifs=MOTIFS,
                               grammar=form, random_state=seed)
     train, test = slice(0, n_train), slice(n_train, None)
@@ -73,7 +74,8 @@ def run_one(form: str, seed: int, n_train: int, n_test: int, epochs: int) -> tup
     positives = [i for i in np.flatnonzero(data.y[test]) + n_train
                  if len(data.sites[i]) == 2][:200]
     effects = {}
-    for name, cls in NETWORKS.items():
+    for name in networks:
+        cls = NETWORKS[name]
         start = time.perf_counter()
         clf = cls(max_epochs=epochs, random_state=seed, verbose=0).fit(data.X[train],
                                                                         data.y[train])
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--n-train", type=int, default=6000)
     parser.add_argument("--n-test", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--models", nargs="+", default=list(NETWORKS), choices=list(NETWORKS),
+                        help="networks to (re)run; the others keep their stored results")
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
     from sklearn_demo.plotting import plot_order_effect
@@ -145,21 +149,24 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows, first_effects = [], None
     for form in args.forms:
         for seed in args.seeds:
-            row, effects = run_one(form, seed, args.n_train, args.n_test, args.epochs)
+            row, effects = run_one(form, seed, args.n_train, args.n_test, args.epochs,
+                                   args.models)
             rows.append(row)
             first_effects = first_effects or effects
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     # Rows of earlier runs (other forms or seeds) stay; a rerun replaces its own.
     store = out / "motif_dependencies.json"
-    done = {(r["form"], r["seed"]) for r in rows}
-    earlier = json.loads(store.read_text()) if store.exists() else []
-    rows = [r for r in earlier if (r["form"], r["seed"]) not in done] + rows
-    rows.sort(key=lambda r: (r["form"] != "mixed", r["seed"]))
+    earlier = {(r["form"], r["seed"]): r
+               for r in (json.loads(store.read_text()) if store.exists() else [])}
+    for row in rows:  # a rerun of some networks updates their columns only
+        earlier[(row["form"], row["seed"])] = {**earlier.get((row["form"], row["seed"]), {}),
+                                               **row}
+    rows = sorted(earlier.values(), key=lambda r: (r["form"] != "mixed", r["seed"]))
     store.write_text(json.dumps(rows, indent=1))
     figure = out / "motif_dependencies.png"
-    fig = plot_order_effect(first_effects)
-    fig.savefig(figure, dpi=110)
+    if set(args.models) == set(NETWORKS):  # the figure shows every network
+        plot_order_effect(first_effects).savefig(figure, dpi=110)
     if not args.no_report:
         command = "python benchmarks/motif_dependencies.py " + " ".join(
             argv if argv is not None else sys.argv[1:])

@@ -240,6 +240,44 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
+def _add_train_parser(sub) -> None:
+    train = sub.add_parser("train", help="fit one architecture and save it")
+    _add_data_options(train, required=True)
+    train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
+    train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
+    train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
+    train.add_argument("--batch-size", type=int, help="training batch size (default: the model's)")
+    train.add_argument("--padding", choices=PADDING_MODES, default="error",
+                       help="sequences of different lengths: error, or pad on the right or "
+                            "both sides (default error); a saved model pads the same way")
+    train.add_argument("--reverse-complement", action="store_true",
+                       help="train on both strands and average them at prediction")
+    train.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    train.add_argument("--precision", choices=PRECISIONS, default="float32",
+                       help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
+                            "(default float32)")
+    train.add_argument("--seed", type=int, default=0, help="seed of training (default 0)")
+    train.add_argument("-o", "--out", required=True, help="model file to write")
+    train.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+
+def _add_predict_parser(sub) -> None:
+    predict = sub.add_parser("predict", help="score a FASTA file with a saved model")
+    predict.add_argument("--model", required=True, help="a file written by train")
+    predict.add_argument("--input", required=True,
+                         help="FASTA file (plain or gzip); - reads standard input")
+    predict.add_argument("-o", "--out", required=True,
+                         help="TSV of name, probability and logit; - writes standard output")
+    predict.add_argument("--batch-size", type=int, default=10_000,
+                         help="sequences per batch; memory grows with it (default 10000)")
+    predict.add_argument("--padding", choices=PADDING_MODES,
+                         help="score records of different lengths by padding them on the "
+                              "right or both sides (default: the model's own setting)")
+    predict.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    predict.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -269,38 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(explain)
     _add_report_options(explain)
 
-    train = sub.add_parser("train", help="fit one architecture and save it")
-    _add_data_options(train, required=True)
-    train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
-    train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
-    train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
-    train.add_argument("--batch-size", type=int, help="training batch size (default: the model's)")
-    train.add_argument("--padding", choices=PADDING_MODES, default="error",
-                       help="sequences of different lengths: error, or pad on the right or "
-                            "both sides (default error); a saved model pads the same way")
-    train.add_argument("--reverse-complement", action="store_true",
-                       help="train on both strands and average them at prediction")
-    train.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
-    train.add_argument("--precision", choices=PRECISIONS, default="float32",
-                       help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
-                            "(default float32)")
-    train.add_argument("--seed", type=int, default=0, help="seed of training (default 0)")
-    train.add_argument("-o", "--out", required=True, help="model file to write")
-    train.add_argument("--quiet", action="store_true", help="print nothing but errors")
-
-    predict = sub.add_parser("predict", help="score a FASTA file with a saved model")
-    predict.add_argument("--model", required=True, help="a file written by train")
-    predict.add_argument("--input", required=True,
-                         help="FASTA file (plain or gzip); - reads standard input")
-    predict.add_argument("-o", "--out", required=True,
-                         help="TSV of name, probability and logit; - writes standard output")
-    predict.add_argument("--batch-size", type=int, default=10_000,
-                         help="sequences per batch; memory grows with it (default 10000)")
-    predict.add_argument("--padding", choices=PADDING_MODES,
-                         help="score records of different lengths by padding them on the "
-                              "right or both sides (default: the model's own setting)")
-    predict.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
-    predict.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_train_parser(sub)
+    _add_predict_parser(sub)
     return parser
 
 

@@ -251,6 +251,31 @@ def _place_sites(
     return starts
 
 
+def _free_layout(widths: Sequence[int], length: int,
+                 rng: np.random.RandomState) -> tuple[list[int], list[int]]:
+    """A random order of the motifs and their starts, the free space split
+    into random gaps so that the order is random too."""
+    order = list(range(len(widths)))
+    rng.shuffle(order)
+    slack = length - sum(widths)
+    cuts = np.sort(rng.randint(0, slack + 1, size=len(widths)))
+    return order, list(cuts + np.concatenate([[0], np.cumsum([widths[k] for k in order])[:-1]]))
+
+
+def _plant(bases: np.ndarray, mask: np.ndarray, motif_id: str, pwm: np.ndarray, start: int,
+           rng: np.random.RandomState) -> tuple[str, int, int, str]:
+    """Draw one site from ``pwm`` on a random strand, write it into one
+    sequence's ``bases`` and ``mask`` at ``start``; returns its site tuple."""
+    width = pwm.shape[1]
+    site = _sample_from_pwm(pwm, 1, rng)[0]
+    strand = "+" if rng.rand() < 0.5 else "-"
+    if strand == "-":
+        site = reverse_complement(site)
+    bases[start:start + width] = site
+    mask[start:start + width] = True
+    return motif_id, start, start + width, strand
+
+
 def make_motif_dataset(
     n_samples: int = 2000,
     *,
@@ -366,12 +391,7 @@ def make_motif_dataset(
         if grammar is None:
             if not y[i]:
                 continue
-            order = list(range(len(ids)))
-            rng.shuffle(order)
-            # Split the free space into random gaps so the order is random too.
-            slack = sequence_length - sum(widths)
-            cuts = np.sort(rng.randint(0, slack + 1, size=len(ids)))
-            starts = list(cuts + np.concatenate([[0], np.cumsum([widths[k] for k in order])[:-1]]))
+            order, starts = _free_layout(widths, sequence_length, rng)
         else:
             order = [0, 1] if y[i] else [1, 0]
             if grammar == "mixed" and not y[i] and rng.rand() < single_site_fraction:
@@ -379,15 +399,7 @@ def make_motif_dataset(
             starts = _place_sites(order, widths, int(rng.randint(lo, hi + 1)),
                                   sequence_length, end_margin, rng)
         for k, start in zip(order, starts):
-            mid, width = ids[k], widths[k]
-            site = _sample_from_pwm(pwms[mid], 1, rng)[0]
-            strand = "+" if rng.rand() < 0.5 else "-"
-            if strand == "-":
-                site = reverse_complement(site)
-            start = int(start)
-            bases[i, start:start + width] = site
-            mask[i, start:start + width] = True
-            sites[i].append((mid, start, start + width, strand))
+            sites[i].append(_plant(bases[i], mask[i], ids[k], pwms[ids[k]], int(start), rng))
     letters = np.frombuffer(b"ACGT", dtype=np.uint8)[bases]
     X = letters.view(f"S{sequence_length}").ravel().astype(str)
     return Bunch(

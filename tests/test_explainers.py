@@ -383,3 +383,25 @@ def test_class_optimizer_names_its_features_for_set_output(model, motif_data):
         transform="pandas").fit(motif_data.X)
     frame = opt.transform(motif_data.X[:3])
     assert list(frame.columns) == ["motif0_scan", "motif1_scan"] and frame.shape == (3, 2)
+
+
+def test_expected_gradients_equal_shaps_gradient_explainer_within_sampling_error(model,
+                                                                                motif_data):
+    """The batched implementation against shap's own GradientExplainer on the
+    same model, sequences and references, many samples each."""
+    import shap
+
+    from sklearn_demo import dinucleotide_shuffle, one_hot_decode
+    from sklearn_demo.explain.methods import expected_gradients
+
+    X = one_hot_encode(motif_data.X[:3])
+    module = model.module_.eval()
+    ours = expected_gradients(module, X, n_references=10, n_samples=3000, random_state=0)
+    for i, seq in enumerate(one_hot_decode(X)):
+        refs = one_hot_encode(dinucleotide_shuffle([seq], n_shuffles=10, random_state=i))
+        theirs = np.asarray(shap.GradientExplainer(
+            torch.nn.Sequential(module, torch.nn.Unflatten(0, (-1, 1))), torch.as_tensor(refs)
+        ).shap_values(torch.as_tensor(X[i:i + 1]), nsamples=3000, rseed=1)).reshape(4, -1)
+        scale = np.abs(theirs).max()
+        assert np.corrcoef(ours[i].ravel(), theirs.ravel())[0, 1] > 0.97
+        assert np.abs(ours[i] - theirs).max() < 0.25 * scale

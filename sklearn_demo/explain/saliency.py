@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-import torch
 
 from .._validation import Interval, Options
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
@@ -30,11 +29,13 @@ class SaliencyExplainer(ModelExplainer):
     * ``"ism"``: in-silico saturation mutagenesis, ``score(x with base b at
       position j) - score(x)`` for every position and base; 0 at the base
       already present (that no-op is never evaluated). Batched.
-    * ``"deepshap"``: SHAP values of the target class's logit from ``shap``'s
-      ``GradientExplainer`` (expected gradients), with ``n_references``
-      dinucleotide shuffles of each sequence as its background. Works on
-      CNNs and LSTMs alike, since it needs only gradients (shap's
-      ``DeepExplainer`` has no rules for LSTMs or a global max).
+    * ``"deepshap"``: SHAP values of the target class's logit by expected
+      gradients (the algorithm of ``shap``'s ``GradientExplainer``, run
+      batched here, :func:`~sklearn_demo.explain.methods.expected_gradients`),
+      with ``n_references`` dinucleotide shuffles of each sequence as its
+      background. Works on CNNs and LSTMs alike, since it needs only
+      gradients (shap's ``DeepExplainer`` has no rules for LSTMs or a global
+      max).
 
     Parameters
     ----------
@@ -115,10 +116,10 @@ class SaliencyExplainer(ModelExplainer):
         device = self.classifier_.device
         with evaluation_mode(module):
             if self.method == "deepshap":
-                model = _SignedLogit(module, self._target_sign()).to(device)
                 return expected_gradients(
-                    model, X_enc, n_references=self.n_references, n_samples=self.n_samples,
-                    batch_size=self.batch_size, random_state=self.random_state, device=device)
+                    self._logit, X_enc, n_references=self.n_references,
+                    n_samples=self.n_samples, batch_size=self.batch_size,
+                    random_state=self.random_state, device=device)
             if self.method == "ism":
                 return saturation_mutagenesis(self._class_score, X_enc,
                                               batch_size=self.batch_size, device=device)
@@ -128,15 +129,3 @@ class SaliencyExplainer(ModelExplainer):
         if self.method == "saliency":
             return np.abs(grad) * X_enc
         return grad * X_enc
-
-
-class _SignedLogit(torch.nn.Module):
-    """The target class's logit as an (n, 1) output, the form shap expects."""
-
-    def __init__(self, module: torch.nn.Module, sign: float):
-        super().__init__()
-        self.module = module
-        self.sign = sign
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return (self.sign * self.module(x)).unsqueeze(-1)

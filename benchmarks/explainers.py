@@ -11,8 +11,9 @@
    matrix and of its consensus, the factor's rank among the JASPAR matches)
    and the first-layer filters' matches.
 3. Throughput on CPU (sequences/s) of each explainer beside captum's
-   ``Saliency`` and ``GradientShap`` and shap's own ``GradientExplainer`` on
-   the same model, in the same run.
+   ``Saliency`` and ``GradientShap``, shap's own ``GradientExplainer`` and
+   tangermeme's ``saturation_mutagenesis`` on the same model, in the same run
+   (``pip install -e .[bench]`` for tangermeme).
 
 Usage::
 
@@ -173,6 +174,7 @@ def _timed(fn) -> float:
 def throughput(args) -> list[dict]:
     import shap
     from captum.attr import GradientShap, Saliency
+    from tangermeme.saturation_mutagenesis import saturation_mutagenesis
 
     data = make_motif_dataset(1000, random_state=0)
     rows = []
@@ -200,6 +202,9 @@ def throughput(args) -> list[dict]:
             ("captum: Saliency", lambda: Saliency(LogProb()).attribute(
                 torch.as_tensor(X), target=0), 256),
             ("ours: SaliencyExplainer(method='ism')", explain("ism", 8), 8),
+            ("tangermeme: saturation_mutagenesis (raw outputs, fastISM when it pays)",
+             lambda: saturation_mutagenesis(Logit(), torch.as_tensor(X[:8]), raw_outputs=True,
+                                            batch_size=256, verbose=False), 8),
             (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples})",
              explain("deepshap", 8, n_samples=n_samples), 8),
             (f"shap: GradientExplainer(nsamples={n_samples}), one shared background",
@@ -223,7 +228,31 @@ def throughput(args) -> list[dict]:
             rows.append({"model": cls.__name__, "explainer": label, "sequences": n,
                          "seq_per_s": rate})
             print(cls.__name__, label, f"{rate:.1f} seq/s", flush=True)
+    for model, ours, peer, ratio in throughput_ratios(rows):
+        print(f"{model}: {ours} / {peer} = {ratio:.2f}x", flush=True)
     return rows
+
+
+#: (ours, peer) label prefixes compared in the throughput ratios.
+PAIRS = [("ours: SaliencyExplainer(method='saliency')", "captum: Saliency"),
+         ("ours: SaliencyExplainer(method='deepshap'", "shap: GradientExplainer"),
+         ("ours: SaliencyExplainer(method='deepshap'", "captum: GradientShap"),
+         ("ours: SaliencyExplainer(method='ism')", "tangermeme: saturation_mutagenesis"),
+         ("ours: TemporalScorer (batched)", "naive loop: TemporalScorer")]
+
+
+def throughput_ratios(rows: list[dict]) -> list[tuple[str, str, str, float]]:
+    """(model, ours, peer, ours / peer sequences per second) for every pair in
+    ``PAIRS`` measured on the same model."""
+    out = []
+    for model in dict.fromkeys(row["model"] for row in rows):
+        mine = {row["explainer"]: row["seq_per_s"] for row in rows if row["model"] == model}
+        for ours, peer in PAIRS:
+            a = next((k for k in mine if k.startswith(ours)), None)
+            b = next((k for k in mine if k.startswith(peer)), None)
+            if a and b:
+                out.append((model, a, b, mine[a] / mine[b]))
+    return out
 
 
 def markdown(results: dict, command: str) -> str:
@@ -268,6 +297,10 @@ def markdown(results: dict, command: str) -> str:
         for row in results["throughput"]:
             lines.append(f"| {row['model']} | {row['explainer']} | {row['sequences']} | "
                          f"{row['seq_per_s']:.1f} |")
+        lines += ["", "Ours over each peer, same model, same run (above 1: ours is faster):", "",
+                  "| model | ours | peer | ratio |", "|---|---|---|---|"]
+        for model, ours, peer, ratio in throughput_ratios(results["throughput"]):
+            lines.append(f"| {model} | {ours} | {peer} | {ratio:.2f}x |")
         lines.append("")
     return "\n".join(lines)
 

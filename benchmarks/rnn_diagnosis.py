@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
                  f"- Data: {args.n_train} {data.name} training sequences, its 1,000 test "
                  f"sequences; at most {args.epochs} epochs, "
                  f"{'early stopping on' if args.base == 'demo' else 'all of them, scored on'} "
-                 f"a 10% validation split; each row changes {args.base == 'demo' and 'DeMo' or 'that'}"
-                 "'s recipe as labelled.", "",
+                 "a 10% validation split; each row changes "
+                 f"{'DeMo' + chr(39) + 's recipe' if args.base == 'demo' else 'the first row'}"
+                 " as labelled.", "",
                  "| change | test AUC | epochs | last train loss | validation AUC by epoch |",
                  "|---|---|---|---|---|"]
         lines += [f"| {r['variant']} | {r['test_auc']:.3f} | {r['epochs']} | "

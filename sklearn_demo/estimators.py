@@ -531,8 +531,9 @@ class RNNClassifier(_DeMoClassifier):
     the defaults are ``lstm_pool="max"``, ``hidden_size=128``, ``lr=3e-3`` and
     ``batch_size=32``. Batches of 32 rather than 64: on 20,000 SP1 training
     sequences (a GC-rich motif against dinucleotide shuffles) the recipe with
-    batches of 64 stayed on the plateau for 8 epochs (validation AUC 0.49 at the eighth;
-    without dropout 0.52, at lr 1e-2 0.57, without gradient clipping 0.49),
+    batches of 64 stayed on the plateau for 8 epochs (validation AUC 0.49 at
+    the eighth; without dropout 0.52, at lr 1e-2 0.57, without gradient
+    clipping the same run: the clip was never reached),
     while batches of 32, twice the updates with more gradient noise, left it
     in the first epoch and reached 0.79 by the eighth (test AUC 0.71)
     (``benchmarks/rnn_diagnosis.py``). DeMo's recipe stays one call away:

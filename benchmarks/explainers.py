@@ -215,7 +215,7 @@ def throughput(args) -> list[dict]:
                 target=0), 8),
         ]
         optimizer = ClassOptimizer(FrozenEstimator(clf), n_iter=1000, n_restarts=8)
-        cases.append(("ours: ClassOptimizer (8 restarts x 1000 RMSprop steps; "
+        cases.append(("ours: ClassOptimizer (8 restarts x 1000 steps; "
                       "optimised inputs/s)", lambda: optimizer.fit(X), 8))
         if cls is CNNRNNClassifier:
             batched = TemporalScorer(FrozenEstimator(clf)).fit(X)

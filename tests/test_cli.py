@@ -165,6 +165,7 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
                                                                          tmp_path, motif_data):
     """SIGTERM cleans up as Ctrl-C does; both end with one line, no traceback."""
     import os
+    import signal
     import subprocess
     import sys
     import time
@@ -181,7 +182,10 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
     process = subprocess.Popen(
         [sys.executable, "-m", "sklearn_demo.cli", "predict", "--model", str(model), "--input",
          str(tmp_path / "big.fa"), "--out", str(tmp_path / "out.tsv"), "--batch-size", "500"],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+        # A shell without job control (CI's) starts children with SIGINT ignored,
+        # and Python then never raises KeyboardInterrupt: give the child the default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while not list(tmp_path.glob(".out.tsv.*")) and time.time() < deadline:
         time.sleep(0.05)

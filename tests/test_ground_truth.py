@@ -184,6 +184,6 @@ def test_filters_that_separate_the_classes_look_like_the_planted_motif(planted, 
     aurocs = filter_aurocs(FrozenEstimator(cnn), data.X[:2500], data.y[:2500])
     pwms, _ = first_layer_pwms(FrozenEstimator(cnn), data.X[:2500][data.y[:2500] == 1])
     top = np.argsort(-aurocs)[:3]
-    assert aurocs[top[0]] > 0.8
+    assert aurocs[top[0]] > 0.7  # 0.5: a filter that does not tell the classes apart
     names = set(data.motif_names.values())
     assert any(m.name in names for f in top for m in match_motifs([pwms[f]], n_matches=3)[0])

@@ -399,25 +399,26 @@ def load_training_data(
     seed = random_state if isinstance(random_state, int) else None
     X_test = y_test = None
     if formats == ["deepbind", "deepbind"]:
-        X, y = _labelled(paths[0], None, shuffled_negatives, random_state)
-        X_test, y_test = _labelled(paths[1], None, shuffled_negatives,
+        X, y = _labelled(paths[0], formats[0], None, shuffled_negatives, random_state)
+        X_test, y_test = _labelled(paths[1], formats[1], None, shuffled_negatives,
                                    random_state if seed is None else seed + 1)
     elif len(paths) == 2 and formats != ["fasta", "fasta"]:
         raise ValueError(
             f"two data files must be a DeepBind training/test pair or FASTA positives and "
             f"negatives; got {formats[0]} ({paths[0]}) and {formats[1]} ({paths[1]}).")
     else:
-        X, y = _labelled(paths[0], paths[1] if len(paths) == 2 else None, shuffled_negatives,
-                         random_state)
+        X, y = _labelled(paths[0], formats[0], paths[1] if len(paths) == 2 else None,
+                         shuffled_negatives, random_state)
     if shuffled_negatives and len(np.unique(y)) != 2:
         raise ValueError(f"{name} must hold two classes; found {np.unique(y).tolist()}.")
     return TrainingData(name, X, y, X_test, y_test)
 
 
-def _labelled(path, negatives, shuffled_negatives: bool, random_state) -> tuple[np.ndarray, np.ndarray]:
-    """One file's sequences and labels, with negatives from ``negatives`` or
-    from shuffles when it holds positives only."""
-    file_format = sniff_format(path)
+def _labelled(path, file_format: str, negatives, shuffled_negatives: bool,
+              random_state) -> tuple[np.ndarray, np.ndarray]:
+    """One file's sequences and labels (``file_format``, sniffed once by the
+    caller), with negatives from ``negatives`` or from shuffles when it
+    holds positives only."""
     if file_format == "fasta":
         X = read_fasta(path).sequences
         y = np.ones(len(X), dtype=int)

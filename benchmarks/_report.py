@@ -23,7 +23,8 @@ def machine() -> str:
                        if line.startswith("model name"))
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
-    return (f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} "
+    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
+    return (f"{cpu}, {os.cpu_count()} cores{gpu}, torch {torch.__version__} "
             f"({torch.get_num_threads()} threads), skorch {skorch.__version__}, "
             f"scikit-learn {sklearn.__version__}, Python {platform.python_version()}")
 

@@ -6,11 +6,11 @@
    sites and per motif; on CTCF + GABPA also the forward temporal score's
    rise inside sites and class optimisation by both recipes (simplex and
    DeMo's unconstrained one); for a CNN and a CNN-RNN.
-2. Real data (DeepBind ENCODE mirror): a CNN and a CNN-RNN with their defaults
-   per dataset; class optimisation by both recipes (p(class) of the reported
-   matrix and of its consensus, the factor's rank among the JASPAR matches)
-   and the first-layer filters' matches.
-3. Throughput on CPU (sequences/s) of each explainer beside captum's
+2. Real data (DeepBind ENCODE mirror): each network (``--models``) with its
+   defaults per dataset; class optimisation by both recipes (p(class) of the
+   reported matrix and of its consensus, the factor's rank among the JASPAR
+   matches) and, for the convolutional ones, the first-layer filters' matches.
+3. Throughput (sequences/s, on ``--device`` in ``--precision``) of each explainer beside captum's
    ``Saliency`` and ``GradientShap``, shap's own ``GradientExplainer`` and
    tangermeme's ``saturation_mutagenesis`` on the same model, in the same run
    (``pip install -e .[bench]`` for tangermeme).
@@ -18,7 +18,8 @@
 Usage::
 
     python benchmarks/explainers.py [--parts planted real] [--datasets REST CTCFL GABPA]
-        [--epochs 50] [--max-train N] [--quick]
+        [--epochs 50] [--max-train N] [--models CNN RNN CNN-RNN] [--quick]
+    python benchmarks/explainers.py --parts throughput --device cuda --precision bfloat16
 
 Appends a dated section to ``benchmarks/RESULTS.md`` and writes the numbers to
 ``benchmarks/results/explainers-<parts>.json``.
@@ -40,11 +41,13 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import roc_auc_score
 
 from sklearn_demo import (
-    ClassOptimizer, CNNClassifier, CNNRNNClassifier, SaliencyExplainer, TemporalScorer,
+    ClassOptimizer, CNNClassifier, CNNRNNClassifier, RNNClassifier, SaliencyExplainer,
+    TemporalScorer,
     fetch_deepbind_encode, first_layer_pwms, make_motif_dataset, match_motifs,
 )
 from sklearn_demo.dashboard import ATTRIBUTION, ATTRIBUTION_METHODS
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.precision import PRECISIONS, mixed_precision
 from sklearn_demo.explain.ground_truth import position_importance, site_aurocs, temporal_rise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,6 +65,8 @@ FAMILIES = {
     "FOXA1": ["FOXA1", "FOXA2", "FOXA3", "FOXC1", "FOXP1", "FOXJ3"],
     "SP1": ["SP1", "SP2", "SP3", "SP4", "KLF4", "KLF5", "KLF1"],
 }
+
+NETWORKS = {"CNN": CNNClassifier, "RNN": RNNClassifier, "CNN-RNN": CNNRNNClassifier}
 
 RECIPES = {
     "simplex": {},
@@ -107,8 +112,9 @@ def planted(args) -> dict:
         data = make_motif_dataset(3000, motifs=motifs, random_state=0)
         positives = np.flatnonzero(data.y[2500:])[:100] + 2500
         sites = [data.sites[i] for i in positives]
-        for cls in (CNNClassifier, CNNRNNClassifier):
-            clf = cls(max_epochs=15, random_state=0, verbose=0).fit(data.X[:2500], data.y[:2500])
+        for cls in (NETWORKS[name] for name in args.models):
+            clf = cls(max_epochs=15, random_state=0, verbose=0, device=args.device).fit(
+                data.X[:2500], data.y[:2500])
             row = {"planted": setting, "model": cls.__name__, "test_auc": roc_auc_score(
                 data.y[2500:], clf.predict_proba(data.X[2500:])[:, 1]), "auroc": {}}
             for label, params in ATTRIBUTION_METHODS.items():
@@ -140,13 +146,18 @@ def real(args) -> dict:
         if args.max_train and len(X) > args.max_train:
             keep = np.random.RandomState(0).choice(len(X), args.max_train, replace=False)
             X, y = X[keep], y[keep]
-        for cls in (CNNClassifier, CNNRNNClassifier):
-            clf = cls(random_state=0, verbose=0, max_epochs=3 if args.quick else args.epochs)
+        for cls in (NETWORKS[name] for name in args.models):
+            clf = cls(random_state=0, verbose=0, max_epochs=3 if args.quick else args.epochs,
+                      device=args.device)
             clf.fit(X, y)
             row = {"factor": factor, "n_train": len(X),
                    "test_auc": roc_auc_score(data.y_test, clf.predict_proba(data.X_test)[:, 1]),
                    "class_optimisation": class_optimisation(
                        clf, X, FAMILIES.get(factor, [factor]), 200 if args.quick else 1000)}
+            out[f"{data.name} {cls.__name__}"] = row
+            print(data.name, cls.__name__, row, flush=True)
+            if cls is RNNClassifier:  # no convolutional filters
+                continue
             filter_pwms, n_sites = first_layer_pwms(clf, X[y == 1][:4000])
             active = np.flatnonzero(n_sites > 0)
             filter_ranks = [rank_of([factor], m)
@@ -154,8 +165,6 @@ def real(args) -> dict:
             row.update({"filters_with_factor_top1": sum(r == 1 for r in filter_ranks),
                         "filters_with_factor_top10": sum(r is not None for r in filter_ranks),
                         "filters_active": int(len(active))})
-            out[f"{data.name} {cls.__name__}"] = row
-            print(data.name, cls.__name__, row, flush=True)
     return out
 
 
@@ -168,6 +177,8 @@ def _rate(fn, n: int, repeat: int = 2) -> float:
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()  # the peers return tensors still being computed
     return time.perf_counter() - start
 
 
@@ -178,18 +189,35 @@ def throughput(args) -> list[dict]:
 
     data = make_motif_dataset(1000, random_state=0)
     rows = []
+    device, precision = args.device, args.precision
     for cls in (CNNClassifier, CNNRNNClassifier):
-        clf = cls(max_epochs=1, random_state=0, verbose=0).fit(data.X, data.y)
+        clf = cls(max_epochs=1, random_state=0, verbose=0, device=device,
+                  precision=precision).fit(data.X, data.y)
         X = one_hot_encode(data.X[:256])
         module = clf.module_.eval()
 
-        class LogProb(torch.nn.Module):
-            def forward(self, x):
-                return torch.nn.functional.logsigmoid(module(x))[:, None]
-
         class Logit(torch.nn.Module):
+            """The peers' model: the module in the run's precision (as ours runs
+            it), with cuDNN's LSTM backward allowed (train mode, no dropout)."""
+
+            def __init__(self):
+                super().__init__()
+                self.module = module
+
             def forward(self, x):
-                return module(x)[:, None]
+                if device.startswith("cuda"):  # shap calls eval() on the model it is given
+                    for sub in module.modules():
+                        if isinstance(sub, torch.nn.LSTM):
+                            sub.train()
+                with mixed_precision(device, precision):
+                    return module(x).float()[:, None]
+
+        class LogProb(Logit):
+            def forward(self, x):
+                return torch.nn.functional.logsigmoid(super().forward(x))
+
+        def tensor(a):
+            return torch.as_tensor(a, device=device)
 
         def explain(method, n, **kw):
             explainer = SaliencyExplainer(FrozenEstimator(clf), method=method, **kw).fit(X)
@@ -199,20 +227,18 @@ def throughput(args) -> list[dict]:
         n_samples = 50
         cases = [
             ("ours: SaliencyExplainer(method='saliency')", explain("saliency", 256), 256),
-            ("captum: Saliency", lambda: Saliency(LogProb()).attribute(
-                torch.as_tensor(X), target=0), 256),
+            ("captum: Saliency", lambda: Saliency(LogProb()).attribute(tensor(X), target=0), 256),
             ("ours: SaliencyExplainer(method='ism')", explain("ism", 8), 8),
             ("tangermeme: saturation_mutagenesis (raw outputs, fastISM when it pays)",
              lambda: saturation_mutagenesis(Logit(), torch.as_tensor(X[:8]), raw_outputs=True,
-                                            batch_size=256, verbose=False), 8),
+                                            batch_size=256, device=device, verbose=False), 8),
             (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples})",
              explain("deepshap", 8, n_samples=n_samples), 8),
             (f"shap: GradientExplainer(nsamples={n_samples}), one shared background",
-             lambda: shap.GradientExplainer(Logit(), torch.as_tensor(refs)).shap_values(
-                 torch.as_tensor(X[:8]), nsamples=n_samples), 8),
+             lambda: shap.GradientExplainer(Logit(), tensor(refs)).shap_values(
+                 tensor(X[:8]), nsamples=n_samples), 8),
             (f"captum: GradientShap(n_samples={n_samples})", lambda: GradientShap(LogProb()).attribute(
-                torch.as_tensor(X[:8]), baselines=torch.as_tensor(refs), n_samples=n_samples,
-                target=0), 8),
+                tensor(X[:8]), baselines=tensor(refs), n_samples=n_samples, target=0), 8),
         ]
         optimizer = ClassOptimizer(FrozenEstimator(clf), n_iter=1000, n_restarts=8)
         cases.append(("ours: ClassOptimizer (8 restarts x 1000 steps; "
@@ -226,7 +252,7 @@ def throughput(args) -> list[dict]:
         for label, fn, n in cases:
             rate = _rate(fn, n)
             rows.append({"model": cls.__name__, "explainer": label, "sequences": n,
-                         "seq_per_s": rate})
+                         "seq_per_s": rate, "device": device, "precision": precision})
             print(cls.__name__, label, f"{rate:.1f} seq/s", flush=True)
     for model, ours, peer, ratio in throughput_ratios(rows):
         print(f"{model}: {ours} / {peer} = {ratio:.2f}x", flush=True)
@@ -280,19 +306,23 @@ def markdown(results: dict, command: str) -> str:
                       f"{row['temporal_rise_outside']:.4f}" for name, row in with_sites.items()),
                   "", *_class_optimisation_table(with_sites, "planted and model"), ""]
     if "real" in results:
-        lines += ["### Real data: class optimisation of the CNN and the CNN-RNN, both recipes, "
-                  "and the CNN's first-layer filters", "",
+        lines += ["### Real data: class optimisation of each network, both recipes, "
+                  "and the first-layer filters of the convolutional ones", "",
                   *_class_optimisation_table(results["real"], "dataset and model"), "",
                   "| dataset and model | training sequences | test AUC | filters with factor "
                   "as top match | filters with factor in top 10 (active filters) |",
                   "|---" * 5 + "|"]
         for name, row in results["real"].items():
-            lines.append(f"| {name} | {row['n_train']} | {row['test_auc']:.3f} | "
-                         f"{row['filters_with_factor_top1']} | {row['filters_with_factor_top10']} "
-                         f"({row['filters_active']}) |")
+            filters = (f"{row['filters_with_factor_top1']} | {row['filters_with_factor_top10']} "
+                       f"({row['filters_active']})" if "filters_active" in row
+                       else "no filters | no filters")
+            lines.append(f"| {name} | {row['n_train']} | {row['test_auc']:.3f} | {filters} |")
         lines.append("")
     if "throughput" in results:
-        lines += ["### Throughput on CPU (sequences/s, 101 bp, DeMo-sized models)", "",
+        first = results["throughput"][0]
+        where = (f"on {first.get('device', 'cpu')}, "
+                 f"precision={first.get('precision', 'float32')}")
+        lines += [f"### Throughput {where} (sequences/s, 101 bp, DeMo-sized models)", "",
                   "| model | explainer | sequences per call | sequences/s |", "|---|---|---|---|"]
         for row in results["throughput"]:
             lines.append(f"| {row['model']} | {row['explainer']} | {row['sequences']} | "
@@ -334,17 +364,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
+    parser.add_argument("--out", default=HERE / "results", type=Path, help="folder of the JSON")
+    parser.add_argument("--models", nargs="+", default=["CNN", "CNN-RNN"], choices=list(NETWORKS),
+                        help="networks of the planted and real parts")
+    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda")
+    parser.add_argument("--precision", default="float32", choices=list(PRECISIONS),
+                        help="the networks' precision in the throughput part")
     args = parser.parse_args(argv)
     command = "python benchmarks/explainers.py " + " ".join(argv if argv is not None else sys.argv[1:])
     parts = {"planted": planted, "real": real, "throughput": throughput}
     results = {part: parts[part](args) for part in args.parts}
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"explainers-{'-'.join(args.parts)}.json").write_text(
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    key = ("explainers-" + "-".join(args.parts) + ("" if args.device == "cpu" else f"-{args.device}")
+           + ("" if args.precision == "float32" else f"-{args.precision}"))
+    (out / f"{key}.json").write_text(
         json.dumps(results, indent=2, default=str) + "\n")
     section = markdown(results, command.strip())
     if not args.quick:
-        write_section("explainers-" + "-".join(args.parts), section, args.results)
+        write_section(key, section, args.results)
     print(section)
 
 

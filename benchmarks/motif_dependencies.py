@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -62,7 +63,7 @@ def presence_scores(X: np.ndarray, motifs: dict) -> np.ndarray:
 
 
 def run_one(form: str, seed: int, n_train: int, n_test: int, epochs: int,
-            networks: list[str]) -> tuple[dict, dict]:
+            networks: list[str], device: str = "cpu") -> tuple[dict, dict]:
     data = make_motif_dataset(n_train + n_test, sequence_length=200, motifs=MOTIFS,
                               grammar=form, random_state=seed)
     train, test = slice(0, n_train), slice(n_train, None)
@@ -77,8 +78,8 @@ def run_one(form: str, seed: int, n_train: int, n_test: int, epochs: int,
     for name in networks:
         cls = NETWORKS[name]
         start = time.perf_counter()
-        clf = cls(max_epochs=epochs, random_state=seed, verbose=0).fit(data.X[train],
-                                                                        data.y[train])
+        clf = cls(max_epochs=epochs, random_state=seed, verbose=0, device=device).fit(
+            data.X[train], data.y[train])
         row[f"{name} auc"] = float(roc_auc_score(data.y[test],
                                                  clf.predict_proba(data.X[test])[:, 1]))
         row[f"{name} epochs"] = len(clf.history)
@@ -143,6 +144,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--models", nargs="+", default=list(NETWORKS), choices=list(NETWORKS),
                         help="networks to (re)run; the others keep their stored results")
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda")
+    parser.add_argument("--out", default=HERE / "results", type=Path,
+                        help="folder of the JSON store and the figure")
+    parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
     args = parser.parse_args(argv)
     from sklearn_demo.plotting import plot_order_effect
 
@@ -150,11 +155,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     for form in args.forms:
         for seed in args.seeds:
             row, effects = run_one(form, seed, args.n_train, args.n_test, args.epochs,
-                                   args.models)
+                                   args.models, args.device)
             rows.append(row)
             first_effects = first_effects or effects
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     # Rows of earlier runs (other forms or seeds) stay; a rerun replaces its own.
     store = out / "motif_dependencies.json"
     earlier = {(r["form"], r["seed"]): r
@@ -170,8 +175,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if not args.no_report:
         command = "python benchmarks/motif_dependencies.py " + " ".join(
             argv if argv is not None else sys.argv[1:])
-        write_section("motif_dependencies", markdown(rows, command.strip(),
-                                                     str(figure.relative_to(HERE))))
+        write_section("motif_dependencies",
+                      markdown(rows, command.strip(), os.path.relpath(figure, HERE)),
+                      args.results)
     return rows
 
 

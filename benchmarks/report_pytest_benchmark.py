@@ -5,7 +5,12 @@ Usage::
     python -m pytest benchmarks/test_bench_temporal.py --benchmark-json=benchmarks/results/temporal.json
     python benchmarks/report_pytest_benchmark.py benchmarks/results/temporal.json temporal \\
         "python -m pytest benchmarks/test_bench_temporal.py --benchmark-json=benchmarks/results/temporal.json"
+
+A fifth argument describes the machine, for a JSON file made elsewhere (a GPU
+machine); by default it is this one.
 """
+from __future__ import annotations
+
 import datetime
 import json
 import sys
@@ -15,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import machine, write_section  # noqa: E402
 
 
-def main(path: str, key: str, command: str) -> None:
+def main(path: str, key: str, command: str, where: str | None = None) -> None:
     data = json.loads(Path(path).read_text())
     lines = [f"## pytest-benchmark: {key} ({datetime.date.today().isoformat()})", "",
-             f"- Command: `{command}`", f"- Machine: {machine()}", "",
+             f"- Command: `{command}`", f"- Machine: {where or machine()}", "",
              "| group | test | min s | mean s | rounds | extra |", "|---|---|---|---|---|---|"]
     for bench in sorted(data["benchmarks"], key=lambda b: (b["group"] or "", b["name"])):
         extra = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
@@ -30,4 +35,4 @@ def main(path: str, key: str, command: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

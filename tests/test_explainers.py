@@ -408,3 +408,28 @@ def test_expected_gradients_equal_shaps_gradient_explainer_within_sampling_error
         scale = np.abs(theirs).max()
         assert np.corrcoef(ours[i].ravel(), theirs.ravel())[0, 1] > 0.97
         assert np.abs(ours[i] - theirs).max() < 0.25 * scale
+
+
+def test_evaluation_mode_keeps_recurrent_layers_in_train_mode_and_restores_modes(models):
+    """Inside the block dropout is off (eval) while single-layer LSTMs are in
+    train mode, which computes the same and keeps cuDNN's backward; every
+    submodule's mode is restored afterwards."""
+    from sklearn_demo.explain._base import evaluation_mode
+
+    module = models[CNNRNNClassifier].module_
+    module.train()
+    module.recurrent.eval()  # a mixed state, to see that it is restored as it was
+    before = {name: sub.training for name, sub in module.named_modules()}
+    x = torch.as_tensor(one_hot_encode(["ACGT" * 25 + "A"] * 3))
+    with evaluation_mode(module):
+        lstm_modes = [sub.training for sub in module.modules()
+                      if isinstance(sub, torch.nn.LSTM)]
+        dropout_modes = [sub.training for sub in module.modules()
+                         if isinstance(sub, torch.nn.Dropout)]
+        inside = module(x)
+    assert lstm_modes and all(lstm_modes)
+    assert dropout_modes and not any(dropout_modes)
+    assert {name: sub.training for name, sub in module.named_modules()} == before
+    with torch.no_grad():
+        plain = module.eval()(x)
+    torch.testing.assert_close(inside, plain)

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._validation import Interval, validate_params
 from ..encoding import check_dna
 from ..estimators import _DeMoClassifier
+from ..precision import mixed_precision
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
 CLASS_SCORES = ("log_proba", "logit")
@@ -51,15 +52,27 @@ def unwrap_classifier(estimator: object, owner: str) -> _DeMoClassifier:
 @contextmanager
 def evaluation_mode(module: torch.nn.Module) -> Iterator[torch.nn.Module]:
     """Put ``module`` in eval mode and let gradients flow through recurrent
-    layers on every device: cuDNN's LSTM refuses backward in eval mode, so
-    cuDNN is switched off inside the block. The previous mode is restored."""
-    was_training = module.training
+    layers on every device. The previous modes are restored.
+
+    cuDNN's LSTM refuses backward in eval mode. A single-layer recurrent
+    layer (or one without inter-layer dropout) computes the same in train
+    mode, so such layers are left in train mode and keep cuDNN's fused
+    kernels on a GPU; only a model with inter-layer recurrent dropout has
+    cuDNN switched off inside the block.
+    """
+    modes = {sub: sub.training for sub in module.modules()}
     module.eval()
+    recurrent = [sub for sub in module.modules() if isinstance(sub, torch.nn.RNNBase)]
+    same_in_train_mode = all(sub.num_layers == 1 or sub.dropout == 0 for sub in recurrent)
+    if same_in_train_mode:
+        for sub in recurrent:
+            sub.train()
     try:
-        with torch.backends.cudnn.flags(enabled=False):
+        with torch.backends.cudnn.flags(enabled=same_in_train_mode):
             yield module
     finally:
-        module.train(was_training)
+        for sub, training in modes.items():
+            sub.training = training
 
 
 class ModelExplainer(TransformerMixin, BaseEstimator):
@@ -108,8 +121,12 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
         return check_dna(X, padding=self.classifier_.padding)
 
     def _logit(self, x: torch.Tensor) -> torch.Tensor:
-        """The target class's logit (log-odds) for a batch, shape (n,)."""
-        return self._target_sign() * self.classifier_.module_(x)
+        """The target class's logit (log-odds) for a batch, shape (n,), in
+        float32; the forward pass runs in the classifier's ``precision``."""
+        clf = self.classifier_
+        with mixed_precision(clf.device, clf.precision):
+            logit = clf.module_(x)
+        return self._target_sign() * logit.float()
 
     def _class_score(self, x: torch.Tensor) -> torch.Tensor:
         """The explained score for a batch, shape (n,): the target class's

@@ -32,6 +32,7 @@ from .dashboard import (
 )
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES
+from .genome import predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
@@ -64,11 +65,11 @@ def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
     """An output that is one of the inputs (the same file, also through a
     link) is refused before any work, so nothing a user gives is lost."""
     if args.command == "predict":
-        inputs = [args.model, args.input]
+        inputs = [args.model, *filter(None, (args.input, args.bed, args.genome))]
     elif args.command == "explain":
         inputs = [*args.model, *(args.data or ())]
     else:  # train, dashboard
-        inputs = list(args.data or ())
+        inputs = [*(args.data or ()), *filter(None, (args.bed, args.genome))]
     outputs = [Path(args.out)]
     if args.command in ("predict", "train"):
         outputs.append(Path(str(args.out) + ".provenance.json"))
@@ -109,7 +110,9 @@ def _data(args: argparse.Namespace, *, split: bool = True):
     data = load_dashboard_data(args.data or (), dataset=args.dataset,
                                n_samples=getattr(args, "n_samples", 3000),
                                seed=args.seed, data_home=args.data_home, mirror=args.mirror,
-                               split=split, grammar=getattr(args, "grammar", None))
+                               split=split, grammar=getattr(args, "grammar", None),
+                               peaks=args.bed, genome=args.genome, negatives=args.negatives,
+                               width=args.width, test_chromosomes=args.test_chromosomes)
     _logger(args)(f"data: {data.summary()}")
     return data
 
@@ -186,7 +189,16 @@ def run_predict(args: argparse.Namespace) -> None:
     model = load_model(args.model, device=args.device)
     if args.padding is not None:
         model.set_params(padding=args.padding)
-    n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size)
+    if args.bed:
+        if not args.genome or args.out == "-":
+            raise UsageError("predict --bed needs --genome FASTA and a file for -o/--out")
+        windows = predict_peaks(model, args.bed, args.genome, args.out, width=args.width,
+                                batch_size=args.batch_size)
+        n = len(windows)
+        if not args.quiet:
+            print(f"windows: {windows.report}")
+    else:
+        n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size)
     if args.out != "-":
         _write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
@@ -220,8 +232,20 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
                         help="a DeepBind .seq(.gz) training/test pair, FASTA positives "
                              "[and negatives; shuffled otherwise], or a sequence<TAB>label TSV")
     source.add_argument("--dataset", help="a DeepBind ENCODE dataset name (or unique prefix)")
+    source.add_argument("--bed", metavar="PEAKS",
+                        help="ChIP-seq peaks (BED or narrowPeak, plain or gzip) on --genome")
     parser.add_argument("--data-home", help="cache folder for fetched datasets")
     parser.add_argument("--mirror", help="offline mirror folder of the DeepBind files")
+    genome = parser.add_argument_group("peaks on a genome (--bed)")
+    genome.add_argument("--genome", metavar="FASTA",
+                        help="reference genome FASTA (indexed with a .fai beside it)")
+    genome.add_argument("--width", type=int, default=101,
+                        help="window width around each summit (default 101, DeMo's)")
+    genome.add_argument("--negatives", choices=("shuffle", "flank", "gc"), default="shuffle",
+                        help="unbound windows: dinucleotide shuffles of the peaks (default), "
+                             "flanking windows, or GC-matched random windows of the genome")
+    genome.add_argument("--test-chromosomes", nargs="+", default=["chr8", "chr9"],
+                        metavar="CHROM", help="held out as the test set (default chr8 chr9)")
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -265,8 +289,14 @@ def _add_train_parser(sub) -> None:
 def _add_predict_parser(sub) -> None:
     predict = sub.add_parser("predict", help="score a FASTA file with a saved model")
     predict.add_argument("--model", required=True, help="a file written by train")
-    predict.add_argument("--input", required=True,
-                         help="FASTA file (plain or gzip); - reads standard input")
+    source = predict.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", help="FASTA file (plain or gzip); - reads standard input")
+    source.add_argument("--bed", metavar="PEAKS",
+                        help="intervals (BED or narrowPeak) on --genome: writes a bedGraph of "
+                             "p(bound) for the window around each summit")
+    predict.add_argument("--genome", metavar="FASTA", help="reference genome FASTA, with --bed")
+    predict.add_argument("--width", type=int, default=101,
+                         help="window width with --bed (default 101; the model's training width)")
     predict.add_argument("-o", "--out", required=True,
                          help="TSV of name, probability and logit; - writes standard output")
     predict.add_argument("--batch-size", type=int, default=10_000,

@@ -4,11 +4,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ..datasets import fetch_deepbind_encode, make_motif_dataset
+from ..genome import ChromosomeHoldout, load_peak_dataset
 from ..io import load_training_data
 
 
@@ -49,6 +51,11 @@ def load_dashboard_data(
     mirror: str | None = None,
     split: bool = True,
     grammar: str | None = None,
+    peaks: str | os.PathLike | None = None,
+    genome: str | os.PathLike | None = None,
+    negatives: str = "shuffle",
+    width: int = 101,
+    test_chromosomes: Sequence[str] = ("chr8", "chr9"),
 ) -> DashboardData:
     """Read the dashboard's data.
 
@@ -60,7 +67,12 @@ def load_dashboard_data(
     * two DeepBind ``.seq(.gz)`` files: training and test set;
     * two FASTA files: positives and negatives;
     * one file (FASTA of positives, DeepBind or ``sequence<TAB>label`` TSV):
-      all read by :func:`~sklearn_demo.io.load_training_data`.
+      all read by :func:`~sklearn_demo.io.load_training_data`;
+    * ``peaks`` (BED / narrowPeak) on a ``genome`` FASTA: windows of
+      ``width`` bases at the summits and ``negatives`` ("shuffle", "flank" or
+      "gc"; :func:`~sklearn_demo.genome.load_peak_dataset`); the windows on
+      ``test_chromosomes`` are the test set (a chromosome hold-out), or,
+      when none lies there, a stratified random ``test_size``.
 
     Data without its own test set is split ``test_size`` stratified, or,
     with ``split=False`` (to explain or train on all of it), used whole as
@@ -74,8 +86,14 @@ def load_dashboard_data(
     (30, 10, ['MA0062', 'MA0139'])
     """
     paths = list(paths)
-    if dataset and paths:
-        raise ValueError("give either a dataset name or data files, not both.")
+    if sum(map(bool, (dataset, paths, peaks))) > 1:
+        raise ValueError("give one of a dataset name, data files or peaks on a genome.")
+    if (peaks is None) != (genome is None):
+        raise ValueError("peaks and genome go together: give both (--bed and --genome).")
+    if peaks is not None:
+        return _peak_data(peaks, genome, negatives=negatives, width=width,
+                          test_chromosomes=test_chromosomes, test_size=test_size, seed=seed,
+                          split=split)
     if grammar is not None and (dataset or paths):
         raise ValueError("a grammar applies to the embedded planted-motif data only; "
                          "do not give it with a dataset or data files.")
@@ -100,6 +118,22 @@ def load_dashboard_data(
     X, y = loaded.X_train, loaded.y_train
     train, test = _split(np.arange(len(X)), y, test_size, seed, split)
     return DashboardData(loaded.name, X[train], y[train], X[test], y[test], whole=not split)
+
+
+def _peak_data(peaks, genome, *, negatives: str, width: int, test_chromosomes: Sequence[str],
+               test_size: float, seed: int, split: bool) -> DashboardData:
+    """Peaks on a genome, held out by chromosome where the test chromosomes hold any."""
+    data = load_peak_dataset(peaks, genome, width=width, negatives=negatives, random_state=seed)
+    name = f"{Path(peaks).name} on {Path(genome).name} ({negatives} negatives; {data.report})"
+    index = np.arange(len(data.X))
+    if split and np.isin(data.chrom, list(test_chromosomes)).any():
+        (train, test), = ChromosomeHoldout(test_chromosomes).split(data.X, data.y,
+                                                                   groups=data.chrom)
+        name += f", test on {', '.join(test_chromosomes)}"
+    else:
+        train, test = _split(index, data.y, test_size, seed, split)
+    return DashboardData(name, data.X[train], data.y[train], data.X[test], data.y[test],
+                         whole=not split)
 
 
 def _split(index: np.ndarray, y: np.ndarray, test_size: float, seed: int, split: bool):

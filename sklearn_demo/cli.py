@@ -36,6 +36,7 @@ from .genome import predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
+from .variants import variant_effects, write_variant_effects
 
 class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
@@ -66,12 +67,14 @@ def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
     link) is refused before any work, so nothing a user gives is lost."""
     if args.command == "predict":
         inputs = [args.model, *filter(None, (args.input, args.bed, args.genome))]
+    elif args.command == "variants":
+        inputs = [args.model, args.vcf, args.genome]
     elif args.command == "explain":
         inputs = [*args.model, *(args.data or ())]
     else:  # train, dashboard
         inputs = [*(args.data or ()), *filter(None, (args.bed, args.genome))]
     outputs = [Path(args.out)]
-    if args.command in ("predict", "train"):
+    if args.command in ("predict", "train", "variants"):
         outputs.append(Path(str(args.out) + ".provenance.json"))
     for output in outputs:
         for given in inputs:
@@ -339,7 +342,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_train_parser(sub)
     _add_predict_parser(sub)
+    _add_variants_parser(sub)
     return parser
+
+
+def _add_variants_parser(sub) -> None:
+    variants = sub.add_parser("variants", help="score SNVs of a VCF with a saved model")
+    variants.add_argument("--model", required=True, help="a file written by train")
+    variants.add_argument("--vcf", required=True, help="VCF file (plain or gzip)")
+    variants.add_argument("--genome", required=True, metavar="FASTA",
+                          help="the reference genome the VCF is called against")
+    variants.add_argument("--width", type=int, default=101,
+                          help="window centred on each variant (default 101)")
+    variants.add_argument("-o", "--out", required=True,
+                          help="TSV: chrom, pos, id, ref, alt, status, p and logit of both "
+                               "alleles and their differences")
+    variants.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    variants.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def run_variants(args: argparse.Namespace) -> None:
+    """Score every SNV's reference and alternative window; report what was
+    set aside and every REF allele that disagrees with the genome."""
+    model = load_model(args.model, device=args.device)
+    effects = variant_effects(model, args.vcf, args.genome, width=args.width)
+    write_variant_effects(effects, args.out)
+    _write_provenance(Path(str(args.out) + ".provenance.json"), args)
+    mismatches = effects.mismatches()
+    if mismatches:  # reported even with --quiet: these variants were not scored
+        print(f"sklearn-demo: {len(mismatches)} variant(s) whose REF is not the genome's base, "
+              f"not scored: " + "; ".join(mismatches[:10]) + ("; ..." if len(mismatches) > 10
+                                                               else ""), file=sys.stderr)
+    if not args.quiet:
+        statuses = {s: int((effects.status == s).sum()) for s in dict.fromkeys(effects.status)}
+        print(f"vcf: {effects.report}")
+        print(f"wrote {len(effects.variants)} variants to {args.out} ("
+              + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ")")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--max-train-gkm must be 0 (all) or positive, "
                              f"got {args.max_train_gkm}")
         {"dashboard": run_dashboard, "explain": run_explain, "train": run_train,
-         "predict": run_predict}[args.command](args)
+         "predict": run_predict, "variants": run_variants}[args.command](args)
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:
         if args.debug:
             raise

@@ -133,18 +133,75 @@ def plot_saliency(
     True
     """
     attributions = np.asarray(attributions, dtype=float)
-    length = attributions.shape[1]
+    return _logo_over_heatmap(attributions * _present(sequence, attributions.shape[1]),
+                              attributions, sequence, sites=sites, title=title,
+                              logo_label=value_label, value_label=value_label, ax=ax)
+
+
+def plot_mutation_map(
+    effects: np.ndarray,
+    sequence: str,
+    *,
+    sites: Sequence[tuple] = (),
+    title: str | None = None,
+    value_label: str = "change in logit",
+    ax: Sequence[plt.Axes] | None = None,
+) -> plt.Figure:
+    """DeepBind's mutation map of one sequence: the effect of every
+    substitution at every position (heatmap; 0 at the present base) under a
+    logo whose letters (the present bases) are as tall as the largest loss a
+    substitution there causes.
+
+    Parameters
+    ----------
+    effects : ndarray of shape (4, L)
+        ``score(mutant) - score(sequence)`` per base and position, e.g.
+        ``SaliencyExplainer(method="ism", class_score="logit")``'s output.
+    sequence : str
+    sites : sequence of (name, start, end, ...) tuples
+        Positions to mark (a variant, a motif site).
+    title : str, optional
+    value_label : str, default="change in logit"
+    ax : (logo Axes, heatmap Axes), optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> effects = -np.random.rand(4, 12)
+    >>> fig = plot_mutation_map(effects, "ACGTACGTACGT", sites=[("rs1", 5, 6)])
+    >>> fig.axes[0].get_ylabel()
+    'largest loss'
+    """
+    effects = np.asarray(effects, dtype=float)
+    loss = np.clip(-effects.min(axis=0), 0, None)
+    return _logo_over_heatmap(loss * _present(sequence, effects.shape[1]), effects, sequence,
+                              sites=sites, title=title, logo_label="largest loss",
+                              value_label=value_label, ax=ax)
+
+
+def _present(sequence: str, length: int) -> np.ndarray | int:
+    """(4, L) one-hot of ``sequence`` (1 where there is none)."""
+    from .encoding import one_hot_encode
+
+    return one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
+
+
+def _logo_over_heatmap(logo: np.ndarray, heatmap: np.ndarray, sequence: str, *, sites,
+                       title: str | None, logo_label: str, value_label: str,
+                       ax: Sequence[plt.Axes] | None) -> plt.Figure:
+    """A logo track above a diverging (4, L) heatmap on one x axis."""
+    length = heatmap.shape[1]
     if ax is None:
         fig, (logo_ax, heat_ax), (_, bar_ax) = _track_figure(length, [1.3, 1], 3.8)
     else:
         (logo_ax, heat_ax), bar_ax = _given_axes(ax, 2), None
         fig = logo_ax.figure
-    from .encoding import one_hot_encode
-
-    present = one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
-    _logo(attributions * present, logo_ax, ylabel=value_label)
-    limit = np.abs(attributions).max() or 1.0
-    image = heat_ax.imshow(attributions, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
+    _logo(logo, logo_ax, ylabel=logo_label)
+    limit = np.abs(heatmap).max() or 1.0
+    image = heat_ax.imshow(heatmap, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
                            interpolation="nearest")
     heat_ax.set_yticks(range(4), list("ACGT"))
     _letter_axis(heat_ax, sequence, length)

@@ -1,0 +1,210 @@
+"""Variant effects: how a fitted model's prediction changes when a VCF's
+alternative allele replaces the reference in a window of the genome."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from numbers import Integral
+
+import numpy as np
+
+from ._validation import Interval, check_parameter
+from .genome import _fetch, open_genome
+from .io import open_text
+
+#: Columns of :func:`write_variant_effects`' TSV, in order.
+EFFECT_COLUMNS = ("chrom", "pos", "id", "ref", "alt", "status", "p_ref", "p_alt", "delta_p",
+                  "logit_ref", "logit_alt", "delta_logit")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One alternative allele of a VCF line (multi-allelic lines give one each)."""
+
+    chrom: str
+    pos: int
+    """1-based position, as in the VCF."""
+    id: str
+    ref: str
+    alt: str
+
+
+@dataclass
+class VcfReport:
+    """Lines read and alleles set aside."""
+
+    n_lines: int = 0
+    snvs: int = 0
+    indels: int = 0
+    other: int = 0
+    """Symbolic or missing alleles (``<DEL>``, ``*``, ``.``)."""
+
+    def __str__(self) -> str:
+        return (f"{self.snvs} SNVs from {self.n_lines} lines; set aside: {self.indels} indels "
+                f"(not scored), {self.other} symbolic or missing alleles")
+
+
+def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
+    """Single-nucleotide variants of a VCF (plain or gzip) and a report of
+    what was set aside (indels, symbolic alleles), never silently.
+
+    A malformed line is a ``ValueError`` naming the file and line number.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.vcf"
+    >>> _ = path.write_text("##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\n"
+    ...                     "chr1\\t5\\trs1\\tA\\tG,T\\nchr1\\t9\\t.\\tAC\\tA\\n")
+    >>> variants, report = read_vcf(path)
+    >>> [(v.pos, v.alt) for v in variants], str(report)
+    ([(5, 'G'), (5, 'T')], '2 SNVs from 2 lines; set aside: 1 indels (not scored), 0 symbolic or missing alleles')
+    """
+    variants: list[Variant] = []
+    report = VcfReport()
+    with open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n\r").split("\t")
+            if len(fields) < 5:
+                raise ValueError(f"{path}, line {number}: a VCF line needs CHROM, POS, ID, REF "
+                                 f"and ALT (tab-separated); got {len(fields)} field(s).")
+            try:
+                pos = int(fields[1])
+            except ValueError:
+                raise ValueError(f"{path}, line {number}: POS must be an integer; got "
+                                 f"{fields[1]!r}.") from None
+            if pos < 1:
+                raise ValueError(f"{path}, line {number}: POS is 1-based; got {pos}.")
+            report.n_lines += 1
+            ref = fields[3].upper()
+            for alt in fields[4].upper().split(","):
+                if alt.startswith("<") or alt in ("*", ".") or not set(ref + alt) <= set("ACGTN"):
+                    report.other += 1
+                elif len(ref) == 1 and len(alt) == 1:
+                    report.snvs += 1
+                    variants.append(Variant(fields[0], pos, fields[2], ref, alt))
+                else:
+                    report.indels += 1
+    return variants, report
+
+
+@dataclass(frozen=True)
+class VariantEffects:
+    """Per variant: its window's scores with the reference and the
+    alternative allele. ``status`` is "ok", "ref_mismatch" (the genome's base
+    is not the VCF's REF; not scored), "unknown_chromosome" or "off_end"
+    (the window does not fit in the chromosome; not scored)."""
+
+    variants: list[Variant]
+    status: np.ndarray
+    genome_base: np.ndarray
+    """The genome's base at each variant ("" where unknown)."""
+    p_ref: np.ndarray
+    p_alt: np.ndarray
+    logit_ref: np.ndarray
+    logit_alt: np.ndarray
+    report: VcfReport = field(default_factory=VcfReport)
+
+    @property
+    def delta_p(self) -> np.ndarray:
+        return self.p_alt - self.p_ref
+
+    @property
+    def delta_logit(self) -> np.ndarray:
+        return self.logit_alt - self.logit_ref
+
+    def mismatches(self) -> list[str]:
+        """"chrom:pos REF>ALT (genome has X)" for each REF mismatch."""
+        return [f"{v.chrom}:{v.pos} {v.ref}>{v.alt} (genome has {b})"
+                for v, s, b in zip(self.variants, self.status, self.genome_base)
+                if s == "ref_mismatch"]
+
+
+def variant_effects(
+    estimator: object,
+    variants: str | os.PathLike | list[Variant],
+    genome: object,
+    *,
+    width: int = 101,
+    batch_size: int = 10_000,
+) -> VariantEffects:
+    """Score each SNV's reference and alternative window (``width`` bases
+    centred on the variant) with a fitted classifier.
+
+    The reference allele is checked against the genome: a mismatch is
+    reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
+    never scored. Logits are the estimator's ``decision_function``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_demo import KmerClassifier
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "ACGT" * 100 + "\\n")
+    >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
+    >>> effects = variant_effects(model, [Variant("chr1", 200, ".", "T", "A"),
+    ...                                   Variant("chr1", 201, ".", "T", "C")],
+    ...                           folder / "g.fa", width=11)
+    >>> effects.status.tolist(), effects.mismatches()
+    (['ok', 'ref_mismatch'], ['chr1:201 T>C (genome has A)'])
+    """
+    check_parameter("variant_effects", "width", width, [Interval(Integral, 1, None)])
+    report = VcfReport()
+    if not isinstance(variants, list):
+        variants, report = read_vcf(variants)
+    fasta = open_genome(genome)
+    n = len(variants)
+    status = np.full(n, "ok", dtype=object)
+    genome_base = np.full(n, "", dtype=object)
+    ref_windows, alt_windows, scored = [], [], []
+    half = width // 2
+    for i, v in enumerate(variants):
+        if v.chrom not in fasta:
+            status[i] = "unknown_chromosome"
+            continue
+        size = len(fasta[v.chrom])
+        start = v.pos - 1 - half
+        if v.pos > size or start < 0 or start + width > size:
+            status[i] = "off_end"
+            if v.pos <= size:
+                genome_base[i] = _fetch(fasta, v.chrom, v.pos - 1, v.pos)
+            continue
+        window = _fetch(fasta, v.chrom, start, start + width)
+        genome_base[i] = window[half]
+        if window[half] != v.ref:
+            status[i] = "ref_mismatch"
+            continue
+        ref_windows.append(window)
+        alt_windows.append(window[:half] + v.alt + window[half + 1:])
+        scored.append(i)
+    p_ref, p_alt, logit_ref, logit_alt = (np.full(n, np.nan) for _ in range(4))
+    index = np.array(scored, dtype=np.int64)
+    for first in range(0, len(index), batch_size):
+        part = slice(first, first + batch_size)
+        rows = index[part]
+        for windows, p_out, logit_out in ((ref_windows, p_ref, logit_ref),
+                                          (alt_windows, p_alt, logit_alt)):
+            batch = np.array(windows[part])
+            p_out[rows] = estimator.predict_proba(batch)[:, 1]
+            logit_out[rows] = estimator.decision_function(batch)
+    return VariantEffects(variants, status.astype(str), genome_base.astype(str), p_ref, p_alt,
+                          logit_ref, logit_alt, report)
+
+
+def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> None:
+    """Write ``effects`` as a TSV with a header (:data:`EFFECT_COLUMNS`);
+    unscored variants have empty score fields."""
+    from ._atomic import atomic_path
+
+    def number(x: float) -> str:
+        return "" if np.isnan(x) else f"{x:.6g}"
+
+    with atomic_path(path) as tmp, open(tmp, "w") as handle:
+        handle.write("\t".join(EFFECT_COLUMNS) + "\n")
+        for i, v in enumerate(effects.variants):
+            scores = (effects.p_ref[i], effects.p_alt[i], effects.delta_p[i],
+                      effects.logit_ref[i], effects.logit_alt[i], effects.delta_logit[i])
+            handle.write("\t".join([v.chrom, str(v.pos), v.id, v.ref, v.alt, effects.status[i],
+                                    *map(number, scores)]) + "\n")

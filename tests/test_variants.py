@@ -1,0 +1,124 @@
+"""Variant effects from a VCF on a genome, and the mutation map."""
+import gzip
+
+import numpy as np
+import pytest
+from sklearn.frozen import FrozenEstimator
+
+from sklearn_demo import CNNClassifier, SaliencyExplainer
+from sklearn_demo.cli import main
+from sklearn_demo.plotting import plot_mutation_map
+from sklearn_demo.variants import EFFECT_COLUMNS, Variant, read_vcf, variant_effects
+
+MOTIF = "CCGCGAGGGGGCGCC"  # planted at every site; its core G's carry the model
+
+
+def _genome_and_sites(tmp_path):
+    rng = np.random.RandomState(3)
+    bases = list("".join(rng.choice(list("ACGT"), 30000)))
+    sites = list(range(300, 29000, 400))
+    for start in sites:
+        bases[start:start + len(MOTIF)] = MOTIF
+    sequence = "".join(bases)
+    (tmp_path / "g.fa").write_text(">chr1\n" + "\n".join(
+        sequence[i:i + 60] for i in range(0, len(sequence), 60)) + "\n")
+    return tmp_path / "g.fa", sequence, sites
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """A genome with a motif planted every 400 bp, and a CNN trained on
+    101-bp windows at the sites against windows between them."""
+    folder = tmp_path_factory.mktemp("variants")
+    genome, sequence, sites = _genome_and_sites(folder)
+    bound = [sequence[s + 7 - 50:s + 7 + 51] for s in sites]
+    unbound = [sequence[s + 207 - 50:s + 207 + 51] for s in sites[:-1]]
+    model = CNNClassifier(n_filters=16, max_epochs=15, random_state=0, verbose=0).fit(
+        bound + unbound, [1] * len(bound) + [0] * len(unbound))
+    return genome, sequence, sites, model
+
+
+def test_read_vcf_splits_alleles_and_counts_what_it_sets_aside(tmp_path):
+    path = tmp_path / "v.vcf.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\n"
+                     "chr1\t10\trs1\tA\tC,G\t.\nchr1\t20\t.\tA\tAT\t.\n"
+                     "chr2\t30\t.\tC\t<DEL>\t.\nchr2\t31\trs4\tg\tt\t.\n")
+    variants, report = read_vcf(path)
+    assert [(v.chrom, v.pos, v.ref, v.alt) for v in variants] == [
+        ("chr1", 10, "A", "C"), ("chr1", 10, "A", "G"), ("chr2", 31, "G", "T")]
+    assert (report.n_lines, report.snvs, report.indels, report.other) == (4, 3, 1, 1)
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("chr1\tten\t.\tA\tC\n")
+    with pytest.raises(ValueError, match="line 1: POS must be an integer"):
+        read_vcf(bad)
+
+
+def test_effects_equal_predicting_the_edited_windows(planted):
+    genome, sequence, sites, model = planted
+    variants = [Variant("chr1", s + 8, f"v{i}", sequence[s + 7], b)
+                for i, s in enumerate(sites[:10]) for b in "AT"]
+    effects = variant_effects(model, variants, genome)
+    assert set(effects.status) == {"ok"}
+    for i, v in enumerate(variants):
+        ref = sequence[v.pos - 1 - 50:v.pos - 1 + 51]
+        alt = ref[:50] + v.alt + ref[51:]
+        np.testing.assert_allclose(effects.p_ref[i], model.predict_proba([ref])[0, 1], rtol=1e-6)
+        np.testing.assert_allclose(effects.logit_alt[i], model.decision_function([alt])[0],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_effects_equal_the_mutation_map_at_the_variant(planted):
+    """In-silico mutagenesis (SaliencyExplainer, method="ism", logit) of the
+    reference window holds every substitution's effect: at the centre it is
+    the variant's change in logit."""
+    genome, sequence, sites, model = planted
+    s = sites[3]
+    pos = s + 8  # 1-based: the motif's 8th base, at the window's centre
+    ref = sequence[pos - 1 - 50:pos - 1 + 51]
+    variants = [Variant("chr1", pos, ".", ref[50], b) for b in "ACGT" if b != ref[50]]
+    effects = variant_effects(model, variants, genome)
+    ism = SaliencyExplainer(FrozenEstimator(model), method="ism", class_score="logit").fit(
+        [ref]).transform([ref])[0]
+    for v, delta in zip(variants, effects.delta_logit):
+        np.testing.assert_allclose(ism["ACGT".index(v.alt), 50], delta, rtol=1e-4, atol=1e-5)
+    fig = plot_mutation_map(ism, ref, sites=[("variant", 50, 51)])
+    assert fig.axes[1].images[0].get_array().shape == (4, 101)
+
+
+def test_breaking_the_motif_lowers_the_score_and_mismatches_are_named(planted):
+    genome, sequence, sites, model = planted
+    core = [Variant("chr1", s + 1 + k, ".", MOTIF[k], "T") for s in sites[:20] for k in (6, 7)]
+    effects = variant_effects(model, core, genome)
+    assert np.mean(effects.delta_logit < 0) > 0.9
+    wrong = Variant("chr1", sites[0] + 7, "rsBad", "T", "A")  # the genome has G there
+    edge = Variant("chr1", 10, "edge", sequence[9], "A")
+    unknown = Variant("chrZ", 10, "z", "A", "C")
+    effects = variant_effects(model, [wrong, edge, unknown], genome)
+    assert effects.status.tolist() == ["ref_mismatch", "off_end", "unknown_chromosome"]
+    assert effects.mismatches() == [f"chr1:{sites[0] + 7} T>A (genome has G)"]
+    assert np.isnan(effects.p_ref).all()
+
+
+def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path, capsys):
+    genome, sequence, sites, model = planted
+    from sklearn_demo import save_model
+
+    save_model(model, tmp_path / "m.pt")
+    s = sites[5]
+    (tmp_path / "v.vcf").write_text(
+        "#CHROM\tPOS\tID\tREF\tALT\n"
+        f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT\n"
+        f"chr1\t{s + 8}\tbad\tA\tT\n"
+        f"chr1\t{s + 3}\tindel\tCG\tC\n")
+    out = tmp_path / "effects.tsv"
+    assert main(["variants", "--model", str(tmp_path / "m.pt"), "--vcf", str(tmp_path / "v.vcf"),
+                 "--genome", str(genome), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"chr1:{s + 8} A>T (genome has {MOTIF[7]})" in captured.err
+    assert "1 indels (not scored)" in captured.out
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert tuple(rows[0]) == EFFECT_COLUMNS
+    assert [r[5] for r in rows[1:]] == ["ok", "ref_mismatch"]
+    assert float(rows[1][EFFECT_COLUMNS.index("delta_logit")]) < 0
+    assert rows[2][6] == ""  # not scored

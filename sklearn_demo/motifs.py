@@ -1,7 +1,9 @@
-"""Known motifs: JASPAR matrices read offline through ``pyjaspar``."""
+"""Known motifs: JASPAR matrices read offline through ``pyjaspar``; motifs
+written as MEME files."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -160,3 +162,34 @@ def best_window(scores: np.ndarray, width: int) -> int:
     """
     width = min(width, len(scores))
     return int(np.argmax(np.convolve(scores, np.ones(width), mode="valid")))
+
+
+def write_meme(motifs: Mapping[str, np.ndarray], path: str | os.PathLike) -> None:
+    """Write motifs (name -> (4, width) base probabilities, rows A, C, G, T)
+    as a MEME file (``memelite``'s writer), for MEME-suite tools, TOMTOM or
+    FIMO. Columns are normalised to sum to 1. The name's first word is the
+    MEME identifier (no spaces), the rest its alternate name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from memelite.io import read_meme
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.meme"
+    >>> write_meme({"m1 CTCF-like": np.full((4, 3), 0.25)}, path)
+    >>> list(read_meme(str(path)))
+    ['m1 CTCF-like']
+    """
+    from memelite.io import write_meme as memelite_write_meme
+
+    from ._atomic import atomic_path
+
+    normalised = {}
+    for name, pwm in motifs.items():
+        pwm = np.asarray(pwm, dtype=np.float64)
+        if pwm.ndim != 2 or pwm.shape[0] != 4 or pwm.shape[1] == 0:
+            raise ValueError(f"motif {name!r} must have shape (4, width), got {pwm.shape}.")
+        if not np.isfinite(pwm).all() or (pwm < 0).any():
+            raise ValueError(f"motif {name!r} has negative or non-finite entries.")
+        normalised[name] = pwm / np.where(pwm.sum(axis=0) > 0, pwm.sum(axis=0), 1)
+    with atomic_path(path) as tmp:
+        memelite_write_meme(str(tmp), normalised)

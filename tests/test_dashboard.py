@@ -143,3 +143,16 @@ def test_glance_flags_a_failed_class_optimisation_and_ranks_filters_by_auroc(tmp
     text = page.read_text()
     assert "FAILED: no input found that the model calls bound (best p(bound) = 0.03)" in text
     assert "of the 2 filters that separate the classes best" in text
+
+
+def test_the_dashboard_writes_every_motif_it_found_as_meme(dashboard_report):
+    """Class-optimised windows of all three networks and the separating
+    first-layer filters, readable by memelite's MEME reader."""
+    from memelite.io import read_meme
+
+    motifs = read_meme(str(dashboard_report / "motifs.meme"))
+    names = [name.split()[0] for name in motifs]
+    for network in ("CNNClassifier", "RNNClassifier", "CNNRNNClassifier"):
+        assert f"{network}.class_optimised.1" in names
+    assert all(m.shape[0] == 4 for m in motifs.values())
+    np.testing.assert_allclose([m.sum(axis=0) for m in motifs.values()][0], 1, atol=1e-6)

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from numbers import Integral
 from pathlib import Path
 
+import numpy as np
+
 from .._validation import Interval, check_parameter
+from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
 from .explain import ModelExplanation, explain_model
@@ -118,7 +121,38 @@ def build_dashboard(
         explanations.append(explain_model(model, data, n_iter=class_iterations, seed=seed,
                                           test_scores=scores.curves[name].score))
         log(f"  done in {time.perf_counter() - start:.0f} s")
+    meme = Path(out) / "motifs.meme"
+    write_meme(found_motifs(explanations), meme)
+    log(f"wrote every motif the models gave (class-optimised windows, first-layer filters) "
+        f"to {meme}")
     page = write_dashboard(out, data, scores, explanations, command=command,
                            provenance=provenance or {})
     log(f"wrote {page}")
     return DashboardRun(data, fitted, training, scores, explanations, page, model_files)
+
+
+def found_motifs(explanations: Sequence[ModelExplanation]) -> dict[str, np.ndarray]:
+    """Every motif the explanations hold, named for a MEME file: each
+    network's class-optimised windows (best restart first) and its
+    first-layer filters that separate the classes (AUROC >= 0.6), with their
+    best JASPAR match as the alternate name.
+
+    Examples
+    --------
+    >>> found_motifs([])
+    {}
+    """
+    motifs = {}
+    for explanation in explanations:
+        for i, (pwm, matches) in enumerate(zip(explanation.class_motifs,
+                                               explanation.class_matches), start=1):
+            best = f" {matches[0].name}" if matches else ""
+            motifs[f"{explanation.name}.class_optimised.{i}{best}"] = pwm
+        if explanation.filter_pwms is None:
+            continue
+        for i, (pwm, auroc) in enumerate(zip(explanation.filter_pwms, explanation.filter_aurocs)):
+            if auroc >= 0.6 and np.isfinite(pwm).all() and pwm.sum() > 0:
+                matches = explanation.filter_matches[i] if explanation.filter_matches else []
+                best = f" {matches[0].name}" if matches else ""
+                motifs[f"{explanation.name}.filter.{i}{best}"] = pwm
+    return motifs

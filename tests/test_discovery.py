@@ -1,0 +1,42 @@
+"""Motif discovery from attributions (TF-MoDISco) and its inputs."""
+import numpy as np
+import pytest
+
+from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
+from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.explain.discovery import (
+    discover_motifs, discovered_motif_names, hypothetical_contributions,
+)
+from sklearn.frozen import FrozenEstimator
+
+
+@pytest.fixture(scope="module")
+def ctcf_model():
+    data = make_motif_dataset(2000, motifs=("MA0139",), random_state=0)
+    model = CNNClassifier(n_filters=32, max_epochs=10, random_state=0, verbose=0).fit(
+        data.X, data.y)
+    return model, data
+
+
+def test_hypothetical_contributions_are_the_gradient_off_the_simplex(ctcf_model):
+    model, data = ctcf_model
+    X = one_hot_encode(data.X[:5])
+    hyp = hypothetical_contributions(model, X)
+    gradient = SaliencyExplainer(FrozenEstimator(model), method="gradient",
+                                 class_score="logit").fit(X).transform(X)
+    np.testing.assert_allclose(hyp.sum(axis=1), 0, atol=1e-5)
+    # Differences between bases, which is what an input change can use, are kept.
+    np.testing.assert_allclose(hyp[:, 0] - hyp[:, 2], gradient[:, 0] - gradient[:, 2],
+                               rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.timeout(1200)
+def test_modisco_patterns_of_a_cnn_on_planted_ctcf_match_ctcf(ctcf_model):
+    model, data = ctcf_model
+    motifs = discover_motifs(model, data.X[data.y == 1][:600])
+    top = motifs[0]
+    assert top.name == "positive_1"
+    assert top.matches[0].name in ("CTCF", "CTCFL"), discovered_motif_names(motifs)
+    assert top.n_seqlets >= 50
+    assert top.pwm.shape[0] == 4 and 8 <= top.pwm.shape[1] <= 40
+    np.testing.assert_allclose(top.pwm.sum(axis=0), 1, atol=1e-3)

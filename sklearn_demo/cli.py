@@ -126,6 +126,7 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
         data, models, out=args.out, epochs=getattr(args, "epochs", 20), device=args.device,
         seed=args.seed, class_iterations=args.class_iterations,
         max_train_gkm=getattr(args, "max_train_gkm", 0) or None, command=_command(args),
+        discover_motifs=args.discover_motifs,
         provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
 
 
@@ -264,6 +265,8 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of data splits, training and explanations (default 0)")
     parser.add_argument("-o", "--out", default="results", help="report folder (default results)")
+    parser.add_argument("--discover-motifs", action="store_true",
+                        help="also run TF-MoDISco on each network's attributions (slow)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 

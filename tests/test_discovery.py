@@ -40,3 +40,23 @@ def test_modisco_patterns_of_a_cnn_on_planted_ctcf_match_ctcf(ctcf_model):
     assert top.n_seqlets >= 50
     assert top.pwm.shape[0] == 4 and 8 <= top.pwm.shape[1] <= 40
     np.testing.assert_allclose(top.pwm.sum(axis=0), 1, atol=1e-3)
+
+
+@pytest.mark.timeout(1200)
+def test_the_dashboard_shows_and_exports_discovered_motifs(tmp_path, ctcf_model):
+    from memelite.io import read_meme
+
+    from sklearn_demo.dashboard import DashboardData, build_dashboard
+
+    model, motif_data = ctcf_model
+    data = DashboardData("planted CTCF", motif_data.X[:1500], motif_data.y[:1500],
+                         motif_data.X[1500:], motif_data.y[1500:])
+    run = build_dashboard(data, {"CNNClassifier": model}, out=tmp_path, class_iterations=20,
+                          discover_motifs=True, verbose=0, log=lambda _: None)
+    discovered = run.explanations[0].discovered
+    assert discovered and discovered[0].matches
+    page = run.page.read_text()
+    assert "Motifs discovered from attributions" in page
+    assert "cnnclassifier_discovered_motifs.json" in page
+    names = [name.split()[0] for name in read_meme(str(tmp_path / "motifs.meme"))]
+    assert "CNNClassifier.discovered.positive_1" in names

@@ -48,6 +48,7 @@ def build_dashboard(
     class_iterations: int = 1000,
     max_train_gkm: int | None = 4000,
     save_models: bool = True,
+    discover_motifs: bool = False,
     command: str = "build_dashboard(...)",
     provenance: Mapping[str, object] | None = None,
     verbose: int = 1,
@@ -74,6 +75,9 @@ def build_dashboard(
         See :func:`~sklearn_demo.dashboard.train_models`.
     save_models : bool, default=True
         Save the trained networks in ``out/models``.
+    discover_motifs : bool, default=False
+        Also run TF-MoDISco on each network's attributions (a panel "motifs
+        discovered from attributions"; a minute or more per network).
     command, provenance :
         Printed in the page's footer and written to ``data/provenance.json``.
     verbose : int, default=1
@@ -119,7 +123,8 @@ def build_dashboard(
         log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
         start = time.perf_counter()
         explanations.append(explain_model(model, data, n_iter=class_iterations, seed=seed,
-                                          test_scores=scores.curves[name].score))
+                                          test_scores=scores.curves[name].score,
+                                          discover=discover_motifs))
         log(f"  done in {time.perf_counter() - start:.0f} s")
     meme = Path(out) / "motifs.meme"
     write_meme(found_motifs(explanations), meme)
@@ -133,7 +138,8 @@ def build_dashboard(
 
 def found_motifs(explanations: Sequence[ModelExplanation]) -> dict[str, np.ndarray]:
     """Every motif the explanations hold, named for a MEME file: each
-    network's class-optimised windows (best restart first) and its
+    network's discovered patterns (TF-MoDISco), class-optimised windows
+    (best restart first) and its
     first-layer filters that separate the classes (AUROC >= 0.6), with their
     best JASPAR match as the alternate name.
 
@@ -144,6 +150,9 @@ def found_motifs(explanations: Sequence[ModelExplanation]) -> dict[str, np.ndarr
     """
     motifs = {}
     for explanation in explanations:
+        for motif in explanation.discovered or ():
+            best = f" {motif.matches[0].name}" if motif.matches else ""
+            motifs[f"{explanation.name}.discovered.{motif.name}{best}"] = motif.pwm
         for i, (pwm, matches) in enumerate(zip(explanation.class_motifs,
                                                explanation.class_matches), start=1):
             best = f" {matches[0].name}" if matches else ""

@@ -14,6 +14,7 @@ from ..explain import (
     ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, filter_aurocs,
     first_layer_pwms, order_effect,
 )
+from ..explain.discovery import discover_motifs
 from ..explain.ground_truth import position_importance, site_aurocs
 from ..motifs import match_motifs
 from .data import DashboardData
@@ -62,6 +63,9 @@ class ModelExplanation:
     filter_aurocs: np.ndarray | None = None
     """Per filter: AUROC of its largest activation for training positives vs
     negatives (:func:`~sklearn_demo.explain.filter_aurocs`), how much it matters."""
+    discovered: list | None = None
+    """With ``discover=True``: TF-MoDISco's patterns in the attributions of the
+    training positives (:func:`~sklearn_demo.explain.discovery.discover_motifs`)."""
     order: OrderEffect | None = None
     """With an order grammar: the forward-score jump at the second motif of
     the test positives, with and without the first motif before it."""
@@ -100,12 +104,16 @@ def explain_model(
     n_matches: int = 5,
     seed: int = 0,
     test_scores: np.ndarray | None = None,
+    discover: bool = False,
+    n_discovery: int = 1000,
 ) -> ModelExplanation:
     """Run saliency, temporal scores, class optimisation and first-layer
     filter motifs on a fitted network, on the test set.
 
     ``test_scores`` (p of the positive class for ``data.X_test``, e.g. from
-    :func:`score_models`) saves predicting the test set again.
+    :func:`score_models`) saves predicting the test set again. ``discover``
+    runs TF-MoDISco on the attributions of up to ``n_discovery`` training
+    positives (a minute or more per network).
 
     Examples
     --------
@@ -143,6 +151,10 @@ def explain_model(
         result.filter_matches = match_motifs(list(result.filter_pwms), n_matches=n_matches)
         sample = np.concatenate([np.flatnonzero(bound)[:2000], np.flatnonzero(~bound)[:2000]])
         result.filter_aurocs = filter_aurocs(frozen, data.X_train[sample], data.y_train[sample])
+    if discover:
+        bound = np.asarray(data.y_train) == model.classes_[1]
+        result.discovered = discover_motifs(model, data.X_train[bound][:n_discovery],
+                                            n_matches=n_matches)
     if data.sites_test:
         result.site_aurocs = attribution_site_aurocs(model, data)
     if data.grammar:

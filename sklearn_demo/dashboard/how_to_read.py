@@ -56,6 +56,15 @@ HOW_TO_READ = {
         "filters under 0.6 are left out), with the number of windows behind each logo and the "
         "closest JASPAR matches (name, matrix ID, TOMTOM p-value). A match p-value says what a "
         "filter looks like, not whether the model uses it. All filters are in the data file."),
+    "discovered": (
+        "Motifs found in the model's own attributions rather than in its weights: TF-MoDISco "
+        "(modisco-lite) cuts the training positives' attribution maps (gradient of the "
+        "log-odds, minus its mean over the four bases at each position) into seqlets, the "
+        "short regions of high attribution, clusters them and averages each cluster into a "
+        "pattern. Each logo is a pattern's base frequencies where it carries attribution, "
+        "titled with its metacluster (positive: raises p(bound)), the number of seqlets "
+        "behind it and its closest JASPAR matches (TOMTOM p-values). Unlike filters, every "
+        "pattern here is something the model uses on real inputs."),
     "dependencies": (
         "The data follow a {grammar} order grammar: a sequence is bound when {first} comes "
         "before {second}, further apart than the CNN's 25 bp receptive field. For every test "

@@ -49,7 +49,27 @@ def _model_section(writer: ReportWriter, result: ModelExplanation,
     else:
         section.intro = ("A pure recurrent model has no convolution filters to read as motifs; "
                          "its motifs are shown by class optimisation.")
+    if result.discovered is not None:
+        section.panels.append(_discovered_panel(writer, result))
     return section
+
+
+def _discovered_panel(writer: ReportWriter, result: ModelExplanation) -> Panel:
+    """TF-MoDISco's patterns in the model's attributions."""
+    from ..plotting import plot_logo_grid
+
+    motifs = result.discovered
+    data_file = writer.write_json(f"{result.name.lower()}_discovered_motifs.json", [
+        {"name": m.name, "n_seqlets": m.n_seqlets, "pwm": m.pwm, "contribution": m.contribution,
+         "jaspar_matches": [match._asdict() for match in m.matches]} for m in motifs])
+    body = (figure_html(plot_logo_grid(
+        [m.pwm for m in motifs],
+        [f"{m.name}: {m.n_seqlets:,} seqlets\n{match_label(m.matches)}" for m in motifs],
+        ncols=4), "motifs discovered from attributions")
+        if motifs else '<p class="note">TF-MoDISco found no pattern (too few seqlets: it '
+                       'needs about 100 regions of high attribution).</p>')
+    return Panel("Motifs discovered from attributions", HOW_TO_READ["discovered"], body,
+                 [data_file])
 
 
 def _example_panels(writer: ReportWriter, result: ModelExplanation,

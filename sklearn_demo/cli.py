@@ -24,15 +24,17 @@ import time
 from pathlib import Path
 
 import numpy as np
-
+from sklearn.frozen import FrozenEstimator
 
 from ._atomic import atomic_path
 from .dashboard import (
-    BASELINES, NETWORKS, build_dashboard, load_dashboard_data, make_estimator,
+    ATTRIBUTION, ATTRIBUTION_METHODS, BASELINES, NETWORKS, build_dashboard, load_dashboard_data,
+    make_estimator,
 )
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES
-from .genome import predict_peaks
+from .explain import SaliencyExplainer
+from .genome import explain_peaks, predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
@@ -193,11 +195,18 @@ def run_predict(args: argparse.Namespace) -> None:
     model = load_model(args.model, device=args.device)
     if args.padding is not None:
         model.set_params(padding=args.padding)
+    if args.attributions and not args.bed:
+        raise UsageError("--attributions needs --bed and --genome (coordinates to write)")
     if args.bed:
         if not args.genome or args.out == "-":
             raise UsageError("predict --bed needs --genome FASTA and a file for -o/--out")
         windows = predict_peaks(model, args.bed, args.genome, args.out, width=args.width,
                                 batch_size=args.batch_size)
+        if args.attributions:
+            explainer = SaliencyExplainer(FrozenEstimator(model),
+                                          **ATTRIBUTION_METHODS[ATTRIBUTION]).fit(
+                windows.sequences[:1])
+            explain_peaks(explainer, args.bed, args.genome, args.attributions, width=args.width)
         n = len(windows)
         if not args.quiet:
             print(f"windows: {windows.report}")
@@ -303,6 +312,9 @@ def _add_predict_parser(sub) -> None:
     predict.add_argument("--genome", metavar="FASTA", help="reference genome FASTA, with --bed")
     predict.add_argument("--width", type=int, default=101,
                          help="window width with --bed (default 101; the model's training width)")
+    predict.add_argument("--attributions", metavar="FILE",
+                         help="with --bed, also write per-base attributions (expected gradients "
+                              "of the log-odds): .npz with coordinates, or .bw (bigWig)")
     predict.add_argument("-o", "--out", required=True,
                          help="TSV of name, probability and logit; - writes standard output")
     predict.add_argument("--batch-size", type=int, default=10_000,

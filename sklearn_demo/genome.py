@@ -505,3 +505,100 @@ def predict_peaks(
                                             windows.end[part].tolist(), proba.tolist()):
                 handle.write(f"{chrom}\t{max(0, start)}\t{end}\t{p:.6g}\n")
     return windows
+
+
+def explain_peaks(
+    explainer: object,
+    peaks: str | os.PathLike | Peaks,
+    genome: object,
+    out: str | os.PathLike,
+    *,
+    width: int = 101,
+    centre: str = "summit",
+    batch_size: int = 1000,
+) -> Windows:
+    """Per-base attributions of each peak's window, in genome coordinates.
+
+    ``explainer`` is a fitted :class:`~sklearn_demo.SaliencyExplainer` (any
+    transformer of sequences to (n, 4, L) attributions). ``out`` by its
+    extension:
+
+    * ``.npz``: ``attributions`` (n, 4, width) float32, rows A, C, G, T, and
+      each window's ``chrom``, ``start``, ``end``, ``name`` (0-based, end
+      excluded; documented here, read with ``numpy.load``);
+    * ``.bw`` / ``.bigWig``: one value per base, the attribution of the base
+      present there (``pyBigWig``); where windows overlap, their mean.
+
+    Returns the windows (with the report of intervals skipped).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn_demo import CNNClassifier, SaliencyExplainer
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> rng = np.random.RandomState(0)
+    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "".join(rng.choice(list("ACGT"), 3000)) + "\\n")
+    >>> _ = (folder / "p.bed").write_text("chr1\\t1000\\t1200\\nchr1\\t2000\\t2100\\n")
+    >>> data = load_peak_dataset(folder / "p.bed", folder / "g.fa")
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> explainer = SaliencyExplainer(FrozenEstimator(clf)).fit(data.X)
+    >>> _ = explain_peaks(explainer, folder / "p.bed", folder / "g.fa", folder / "a.npz")
+    >>> saved = np.load(folder / "a.npz")
+    >>> saved["attributions"].shape, saved["start"].tolist()
+    ((2, 4, 101), [1050, 2000])
+    """
+    from ._atomic import atomic_path
+    from .encoding import one_hot_encode
+
+    suffix = os.fspath(out).lower().rsplit(".", 1)[-1]
+    if suffix not in ("npz", "bw", "bigwig"):
+        raise ValueError(f"explain_peaks writes .npz or .bw/.bigWig files; got {out!r}.")
+    table = peaks if isinstance(peaks, Peaks) else read_peaks(peaks)
+    fasta = open_genome(genome)
+    windows = peak_windows(table, fasta, width=width, centre=centre)
+    attributions = np.empty((len(windows), 4, width), dtype=np.float32)
+    for first in range(0, len(windows), batch_size):
+        part = slice(first, first + batch_size)
+        attributions[part] = explainer.transform(windows.sequences[part])
+    if suffix == "npz":
+        with atomic_path(out, suffix=".npz") as tmp:
+            np.savez_compressed(tmp, attributions=attributions, chrom=windows.chrom.astype(str),
+                                start=windows.start, end=windows.end,
+                                name=windows.name.astype(str))
+        return windows
+    present = (attributions * one_hot_encode(windows.sequences)).sum(axis=1)
+    _write_bigwig(out, fasta, windows, present)
+    return windows
+
+
+def _write_bigwig(out, fasta, windows: Windows, values: np.ndarray) -> None:
+    """One value per base (mean over overlapping windows), sorted, per chromosome."""
+    import pyBigWig
+
+    from ._atomic import atomic_path
+
+    chromosomes = list(dict.fromkeys(windows.chrom.tolist()))
+    with atomic_path(out, suffix=".bw") as tmp:
+        track = pyBigWig.open(str(tmp), "w")
+        try:
+            track.addHeader([(c, len(fasta[c])) for c in chromosomes])
+            for chrom in chromosomes:
+                rows = np.flatnonzero(windows.chrom == chrom)
+                positions = (windows.start[rows, None] + np.arange(values.shape[1])).ravel()
+                flat = values[rows].ravel().astype(np.float64)
+                inside = (positions >= 0) & (positions < len(fasta[chrom]))
+                unique, inverse = np.unique(positions[inside], return_inverse=True)
+                mean = (np.bincount(inverse, weights=flat[inside])
+                        / np.bincount(inverse)).tolist()
+                if _contiguous(unique):
+                    track.addEntries(chrom, int(unique[0]), values=mean, span=1, step=1)
+                elif len(unique):
+                    track.addEntries([chrom] * len(unique), unique.tolist(),
+                                     ends=(unique + 1).tolist(), values=mean)
+        finally:
+            track.close()
+
+
+def _contiguous(positions: np.ndarray) -> bool:
+    return len(positions) > 0 and positions[-1] - positions[0] == len(positions) - 1

@@ -249,3 +249,49 @@ def test_cli_trains_and_predicts_from_peaks_on_a_genome(tmp_path):
     assert np.mean([float(r[3]) for r in rows]) > 0.8
     assert main(["predict", "--model", str(model), "--bed", str(tmp_path / "p.narrowPeak"),
                  "-o", str(out)]) == 2
+    short = tmp_path / "short.bed"
+    short.write_text("".join(lines[:3]))
+    assert main(["predict", "--model", str(model), "--bed", str(short), "--genome", str(genome),
+                 "--attributions", str(tmp_path / "a.npz"), "--quiet", "-o", str(out)]) == 0
+    saved = np.load(tmp_path / "a.npz")
+    assert saved["attributions"].shape == (3, 4, 101)
+    # The planted motif (bases 93-107 of each 200-bp peak, 43-57 of its window) carries it.
+    per_position = np.abs(saved["attributions"]).sum(axis=1)
+    assert per_position[:, 43:58].mean() > 2 * per_position.mean()
+
+
+def test_explain_peaks_writes_npz_and_bigwig_in_genome_coordinates(genome, tmp_path):
+    """The .npz holds each window's attributions with its coordinates; the
+    bigWig holds, per base, the attribution of the present base, averaged
+    where windows overlap."""
+    import pyBigWig
+    from sklearn.frozen import FrozenEstimator
+
+    from sklearn_demo import SaliencyExplainer
+    from sklearn_demo.encoding import one_hot_encode
+    from sklearn_demo.genome import explain_peaks
+
+    peaks_file = tmp_path / "p.bed"
+    peaks_file.write_text("chr1\t1000\t1101\nchr1\t1050\t1151\nchr2\t500\t601\n")
+    data = load_peak_dataset(peaks_file, genome)
+    explainer = SaliencyExplainer(FrozenEstimator(CNNClassifier(
+        n_filters=4, max_epochs=1, verbose=0, random_state=0).fit(data.X, data.y)),
+        method="gradient_x_input").fit(data.X)
+    explain_peaks(explainer, peaks_file, genome, tmp_path / "a.npz")
+    saved = np.load(tmp_path / "a.npz")
+    assert saved["chrom"].tolist() == ["chr1", "chr1", "chr2"]
+    assert saved["start"].tolist() == [1000, 1050, 500]
+    np.testing.assert_allclose(saved["attributions"], explainer.transform(data.X[data.y == 1]),
+                               rtol=1e-5, atol=1e-7)
+    explain_peaks(explainer, peaks_file, genome, tmp_path / "a.bw")
+    track = pyBigWig.open(str(tmp_path / "a.bw"))
+    per_base = (saved["attributions"] * one_hot_encode(data.X[data.y == 1])).sum(axis=1)
+    got = np.array(track.values("chr1", 1000, 1151))
+    np.testing.assert_allclose(got[:50], per_base[0, :50], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[50:101], (per_base[0, 50:] + per_base[1, :51]) / 2,
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.array(track.values("chr2", 500, 601)), per_base[2],
+                               rtol=1e-5, atol=1e-6)
+    assert track.chroms() == {"chr1": 20000, "chr2": 8000}
+    with pytest.raises(ValueError, match=".npz or .bw"):
+        explain_peaks(explainer, peaks_file, genome, tmp_path / "a.txt")

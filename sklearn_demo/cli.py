@@ -38,7 +38,7 @@ from .genome import explain_peaks, predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .streaming import predict_fasta
-from .variants import variant_effects, write_variant_effects
+from .variants import score_vcf
 
 class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
@@ -372,27 +372,30 @@ def _add_variants_parser(sub) -> None:
     variants.add_argument("-o", "--out", required=True,
                           help="TSV: chrom, pos, id, ref, alt, status, p and logit of both "
                                "alleles and their differences")
+    variants.add_argument("--batch-size", type=int, default=10_000,
+                          help="variants per batch; memory grows with it (default 10000)")
+    variants.add_argument("--n-jobs", type=int, default=1,
+                          help="batches scored in parallel processes (default 1)")
     variants.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     variants.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def run_variants(args: argparse.Namespace) -> None:
-    """Score every SNV's reference and alternative window; report what was
-    set aside and every REF allele that disagrees with the genome."""
+    """Stream every SNV's reference and alternative window through the model;
+    report what was set aside and every REF allele that disagrees with the genome."""
     model = load_model(args.model, device=args.device)
-    effects = variant_effects(model, args.vcf, args.genome, width=args.width)
-    write_variant_effects(effects, args.out)
+    result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
+                       batch_size=args.batch_size, n_jobs=args.n_jobs)
     _write_provenance(Path(str(args.out) + ".provenance.json"), args)
-    mismatches = effects.mismatches()
+    mismatches = result.mismatches
     if mismatches:  # reported even with --quiet: these variants were not scored
         print(f"sklearn-demo: {len(mismatches)} variant(s) whose REF is not the genome's base, "
               f"not scored: " + "; ".join(mismatches[:10]) + ("; ..." if len(mismatches) > 10
                                                                else ""), file=sys.stderr)
     if not args.quiet:
-        statuses = {s: int((effects.status == s).sum()) for s in dict.fromkeys(effects.status)}
-        print(f"vcf: {effects.report}")
-        print(f"wrote {len(effects.variants)} variants to {args.out} ("
-              + ", ".join(f"{n} {s}" for s, n in statuses.items()) + ")")
+        print(f"vcf: {result.report}")
+        print(f"wrote {sum(result.status_counts.values())} variants to {args.out} ("
+              + ", ".join(f"{n} {s}" for s, n in result.status_counts.items()) + ")")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from numbers import Integral, Real
 
 import numpy as np
@@ -602,3 +603,84 @@ def _write_bigwig(out, fasta, windows: Windows, values: np.ndarray) -> None:
 
 def _contiguous(positions: np.ndarray) -> bool:
     return len(positions) > 0 and positions[-1] - positions[0] == len(positions) - 1
+
+
+def predict_tiles(
+    estimator: object,
+    genome: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    chromosomes: Sequence[str] | None = None,
+    width: int = 101,
+    step: int | None = None,
+    max_n_fraction: float = 0.1,
+    batch_size: int = 10_000,
+    n_jobs: int | None = None,
+) -> int:
+    """Score a genome (or ``chromosomes`` of it) in tiles of ``width`` bases
+    every ``step`` (default ``width``) and write a bedGraph of p(bound): each
+    tile's value on the ``step`` bases at its centre, so rows never overlap.
+    Tiles with more than ``max_n_fraction`` N are left out.
+
+    Streams ``batch_size`` tiles at a time in bounded memory, with a progress
+    bar; batches run through joblib (``n_jobs``, or a Dask or Ray cluster
+    inside ``joblib.parallel_config``), written in genome order. Returns the
+    number of tiles written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_demo import KmerClassifier
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "ACGT" * 30 + "N" * 40 + "\\n")
+    >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
+    >>> predict_tiles(model, folder / "g.fa", folder / "t.bedGraph", width=20, step=10)
+    11
+    >>> (folder / "t.bedGraph").read_text().splitlines()[0].split("\\t")[:3]
+    ['chr1', '5', '15']
+    """
+    from joblib import Parallel, delayed
+
+    from ._atomic import atomic_path
+    from ._progress import progress
+
+    step = width if step is None else step
+    check_parameter("predict_tiles", "width", width, [Interval(Integral, 1, None)])
+    check_parameter("predict_tiles", "step", step, [Interval(Integral, 1, None)])
+    fasta = open_genome(genome)
+    names = list(fasta.keys()) if chromosomes is None else list(chromosomes)
+    missing = [name for name in names if name not in fasta]
+    if missing:
+        raise ValueError(f"chromosomes not in the genome: {missing[:5]}.")
+    tiles = ((name, start) for name in names
+             for start in range(0, len(fasta[name]) - width + 1, step))
+    batches = iter(lambda: list(islice(tiles, batch_size)), [])
+    jobs = (delayed(_score_tiles)(estimator, os.fspath(genome), batch, width, max_n_fraction)
+            for batch in batches)
+    total = sum((len(fasta[name]) - width) // step + 1 for name in names
+                if len(fasta[name]) >= width)
+    margin = (width - step) // 2
+    written = 0
+    with atomic_path(out) as tmp, open(tmp, "w") as handle:
+        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")(jobs)
+        for kept, proba in progress(results, total=-(-total // batch_size), desc="tiles",
+                                    unit="batch"):
+            for (chrom, start), p in zip(kept, proba.tolist()):
+                handle.write(f"{chrom}\t{start + margin}\t{start + margin + min(step, width)}"
+                             f"\t{p:.6g}\n")
+            written += len(kept)
+    return written
+
+
+def _score_tiles(estimator, genome, tiles, width: int, max_n_fraction: float):
+    """(kept tiles, p(bound)) of one batch; opens the genome in the worker."""
+    fasta = open_genome(genome)
+    kept, sequences = [], []
+    for chrom, start in tiles:
+        sequence = fasta[chrom][start:start + width]
+        if sequence.count("N") <= max_n_fraction * width:
+            kept.append((chrom, start))
+            sequences.append(sequence)
+    proba = (estimator.predict_proba(np.array(sequences))[:, 1] if sequences
+             else np.empty(0))
+    return kept, proba

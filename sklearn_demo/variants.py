@@ -3,7 +3,9 @@ alternative allele replaces the reference in a window of the genome."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from numbers import Integral
 
 import numpy as np
@@ -60,8 +62,13 @@ def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
     >>> [(v.pos, v.alt) for v in variants], str(report)
     ([(5, 'G'), (5, 'T')], '2 SNVs from 2 lines; set aside: 1 indels (not scored), 0 symbolic or missing alleles')
     """
-    variants: list[Variant] = []
     report = VcfReport()
+    return list(iter_vcf(path, report)), report
+
+
+def iter_vcf(path: str | os.PathLike, report: VcfReport) -> Iterator[Variant]:
+    """Stream the SNVs of a VCF (plain or gzip), counting into ``report``
+    the lines read and the alleles set aside; see :func:`read_vcf`."""
     with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if line.startswith("#") or not line.strip():
@@ -84,10 +91,9 @@ def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
                     report.other += 1
                 elif len(ref) == 1 and len(alt) == 1:
                     report.snvs += 1
-                    variants.append(Variant(fields[0], pos, fields[2], ref, alt))
+                    yield Variant(fields[0], pos, fields[2], ref, alt)
                 else:
                     report.indels += 1
-    return variants, report
 
 
 @dataclass(frozen=True)
@@ -198,13 +204,82 @@ def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> N
     unscored variants have empty score fields."""
     from ._atomic import atomic_path
 
+    with atomic_path(path) as tmp, open(tmp, "w") as handle:
+        handle.write("\t".join(EFFECT_COLUMNS) + "\n")
+        _write_rows(handle, effects)
+
+
+def _write_rows(handle, effects: VariantEffects) -> None:
     def number(x: float) -> str:
         return "" if np.isnan(x) else f"{x:.6g}"
 
-    with atomic_path(path) as tmp, open(tmp, "w") as handle:
+    for i, v in enumerate(effects.variants):
+        scores = (effects.p_ref[i], effects.p_alt[i], effects.delta_p[i],
+                  effects.logit_ref[i], effects.logit_alt[i], effects.delta_logit[i])
+        handle.write("\t".join([v.chrom, str(v.pos), v.id, v.ref, v.alt, effects.status[i],
+                                *map(number, scores)]) + "\n")
+
+
+@dataclass
+class VcfScoring:
+    """What :func:`score_vcf` did."""
+
+    report: VcfReport
+    status_counts: dict[str, int]
+    mismatches: list[str]
+    """Every REF mismatch, as :meth:`VariantEffects.mismatches` names it."""
+
+
+def score_vcf(
+    estimator: object,
+    vcf: str | os.PathLike,
+    genome: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    width: int = 101,
+    batch_size: int = 10_000,
+    n_jobs: int | None = None,
+) -> VcfScoring:
+    """Stream a VCF of any size through :func:`variant_effects` into a TSV,
+    ``batch_size`` variants at a time, in bounded memory, with a progress bar.
+
+    Batches run through joblib: ``n_jobs`` processes here, or a Dask or Ray
+    cluster inside ``joblib.parallel_config(backend="dask")`` (or
+    ``"ray"``), as scikit-learn's ``n_jobs`` does; results are written in the
+    VCF's order. Each batch opens the (indexed) genome itself.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from sklearn_demo import KmerClassifier
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "ACGT" * 100 + "\\n")
+    >>> _ = (folder / "v.vcf").write_text("chr1\\t200\\t.\\tT\\tA\\nchr1\\t201\\t.\\tT\\tC\\n")
+    >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
+    >>> result = score_vcf(model, folder / "v.vcf", folder / "g.fa", folder / "e.tsv", width=11)
+    >>> result.status_counts, result.mismatches
+    ({'ok': 1, 'ref_mismatch': 1}, ['chr1:201 T>C (genome has A)'])
+    """
+    from joblib import Parallel, delayed
+
+    from ._atomic import atomic_path
+    from ._progress import progress
+
+    check_parameter("score_vcf", "batch_size", batch_size, [Interval(Integral, 1, None)])
+    open_genome(genome)  # index once, before the batches read it
+    report = VcfReport()
+    variants = iter_vcf(vcf, report)
+    batches = iter(lambda: list(islice(variants, batch_size)), [])
+    jobs = (delayed(variant_effects)(estimator, batch, os.fspath(genome), width=width,
+                                     batch_size=batch_size) for batch in batches)
+    counts: dict[str, int] = {}
+    mismatches: list[str] = []
+    with atomic_path(out) as tmp, open(tmp, "w") as handle:
         handle.write("\t".join(EFFECT_COLUMNS) + "\n")
-        for i, v in enumerate(effects.variants):
-            scores = (effects.p_ref[i], effects.p_alt[i], effects.delta_p[i],
-                      effects.logit_ref[i], effects.logit_alt[i], effects.delta_logit[i])
-            handle.write("\t".join([v.chrom, str(v.pos), v.id, v.ref, v.alt, effects.status[i],
-                                    *map(number, scores)]) + "\n")
+        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")(jobs)
+        for effects in progress(results, desc="variants", unit="batch"):
+            _write_rows(handle, effects)
+            for status in effects.status.tolist():
+                counts[status] = counts.get(status, 0) + 1
+            mismatches += effects.mismatches()
+    return VcfScoring(report, counts, mismatches)

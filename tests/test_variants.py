@@ -122,3 +122,57 @@ def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path,
     assert [r[5] for r in rows[1:]] == ["ok", "ref_mismatch"]
     assert float(rows[1][EFFECT_COLUMNS.index("delta_logit")]) < 0
     assert rows[2][6] == ""  # not scored
+
+
+@pytest.mark.timeout(900)
+def test_score_vcf_streams_in_batches_and_over_a_dask_cluster(planted, tmp_path):
+    """Thousands of variants in small batches: the same TSV whether batches
+    run here, in two processes (loky) or on a local Dask cluster."""
+    from joblib import parallel_config
+
+    from sklearn_demo.variants import score_vcf
+
+    genome, sequence, sites, model = planted
+    rng = np.random.RandomState(0)
+    positions = np.sort(rng.choice(np.arange(1, len(sequence) + 1), 3000, replace=False))
+    with gzip.open(tmp_path / "v.vcf.gz", "wt") as handle:
+        handle.write("#CHROM\tPOS\tID\tREF\tALT\n")
+        for k, pos in enumerate(positions):
+            ref = sequence[pos - 1] if k % 50 else "N"  # every 50th a REF mismatch
+            alt = "ACGT"[("ACGT".index(sequence[pos - 1]) + 1) % 4]
+            handle.write(f"chr1\t{pos}\tv{k}\t{ref}\t{alt}\n")
+    here = score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "here.tsv", batch_size=400)
+    assert here.report.snvs == 3000
+    assert len(here.mismatches) == here.status_counts["ref_mismatch"] >= 55
+    assert sum(here.status_counts.values()) == 3000
+    score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "loky.tsv", batch_size=400,
+              n_jobs=2)
+    assert (tmp_path / "loky.tsv").read_text() == (tmp_path / "here.tsv").read_text()
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, \
+            Client(cluster), parallel_config(backend="dask"):
+        score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "dask.tsv", batch_size=400)
+    assert (tmp_path / "dask.tsv").read_text() == (tmp_path / "here.tsv").read_text()
+
+
+def test_predict_tiles_covers_a_chromosome_in_order(planted, tmp_path):
+    from sklearn_demo.genome import predict_tiles
+
+    genome, sequence, sites, model = planted
+    n = predict_tiles(model, genome, tmp_path / "t.bedGraph", width=101, step=50, batch_size=64)
+    rows = [line.split("\t") for line in (tmp_path / "t.bedGraph").read_text().splitlines()]
+    assert n == len(rows) == (len(sequence) - 101) // 50 + 1
+    starts = [int(r[1]) for r in rows]
+    assert starts == sorted(starts) and all(int(r[2]) - int(r[1]) == 50 for r in rows)
+    again = predict_tiles(model, genome, tmp_path / "t2.bedGraph", width=101, step=50,
+                          batch_size=64, n_jobs=2)
+    assert again == n
+    assert (tmp_path / "t2.bedGraph").read_text() == (tmp_path / "t.bedGraph").read_text()
+    # Tiles centred on planted sites score higher than the others.
+    p = np.array([float(r[3]) for r in rows])
+    centre = np.array(starts) + 25
+    near = np.array([min(abs(c - (s + 7)) for s in sites) < 20 for c in centre])
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(near, p) > 0.9

@@ -32,7 +32,7 @@ from .dashboard import (
     make_estimator,
 )
 from .datasets import GRAMMARS
-from .encoding import PADDING_MODES
+from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
 from .genome import explain_peaks, predict_peaks
 from .precision import PRECISIONS
@@ -117,7 +117,10 @@ def _data(args: argparse.Namespace, *, split: bool = True):
                                seed=args.seed, data_home=args.data_home, mirror=args.mirror,
                                split=split, grammar=getattr(args, "grammar", None),
                                peaks=args.bed, genome=args.genome, negatives=args.negatives,
-                               width=args.width, test_chromosomes=args.test_chromosomes)
+                               width=args.width or 101, test_chromosomes=args.test_chromosomes)
+    if args.width and not args.bed:
+        data.X_train, data.X_test = (fit_to_width(data.X_train, args.width),
+                                     fit_to_width(data.X_test, args.width))
     _logger(args)(f"data: {data.summary()}")
     return data
 
@@ -200,18 +203,20 @@ def run_predict(args: argparse.Namespace) -> None:
     if args.bed:
         if not args.genome or args.out == "-":
             raise UsageError("predict --bed needs --genome FASTA and a file for -o/--out")
-        windows = predict_peaks(model, args.bed, args.genome, args.out, width=args.width,
-                                batch_size=args.batch_size)
+        windows = predict_peaks(model, args.bed, args.genome, args.out,
+                                width=args.width or 101, batch_size=args.batch_size)
         if args.attributions:
             explainer = SaliencyExplainer(FrozenEstimator(model),
                                           **ATTRIBUTION_METHODS[ATTRIBUTION]).fit(
                 windows.sequences[:1])
-            explain_peaks(explainer, args.bed, args.genome, args.attributions, width=args.width)
+            explain_peaks(explainer, args.bed, args.genome, args.attributions,
+                          width=args.width or 101)
         n = len(windows)
         if not args.quiet:
             print(f"windows: {windows.report}")
     else:
-        n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size)
+        n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size,
+                          width=args.width)
     if args.out != "-":
         _write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
@@ -252,8 +257,10 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
     genome = parser.add_argument_group("peaks on a genome (--bed)")
     genome.add_argument("--genome", metavar="FASTA",
                         help="reference genome FASTA (indexed with a .fai beside it)")
-    genome.add_argument("--width", type=int, default=101,
-                        help="window width around each summit (default 101, DeMo's)")
+    genome.add_argument("--width", type=int,
+                        help="with --bed: the window around each summit (default 101, DeMo's); "
+                             "with FASTA or other files: centre-crop or N-pad every sequence to "
+                             "this width (mixed-length input such as bedtools getfasta output)")
     genome.add_argument("--negatives", choices=("shuffle", "flank", "gc"), default="shuffle",
                         help="unbound windows: dinucleotide shuffles of the peaks (default), "
                              "flanking windows, or GC-matched random windows of the genome")
@@ -310,8 +317,9 @@ def _add_predict_parser(sub) -> None:
                         help="intervals (BED or narrowPeak) on --genome: writes a bedGraph of "
                              "p(bound) for the window around each summit")
     predict.add_argument("--genome", metavar="FASTA", help="reference genome FASTA, with --bed")
-    predict.add_argument("--width", type=int, default=101,
-                         help="window width with --bed (default 101; the model's training width)")
+    predict.add_argument("--width", type=int,
+                         help="with --bed: the window around each summit (default 101); with "
+                              "--input: centre-crop or N-pad every record to this width")
     predict.add_argument("--attributions", metavar="FILE",
                          help="with --bed, also write per-base attributions (expected gradients "
                               "of the log-odds): .npz with coordinates, or .bw (bigWig)")

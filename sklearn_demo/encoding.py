@@ -247,6 +247,30 @@ def one_hot_encode(
     return np.ascontiguousarray(out.transpose(0, 2, 1))
 
 
+def fit_to_width(sequences: Iterable[str], width: int) -> np.ndarray:
+    """Bring every sequence to ``width`` bases around its centre: longer ones
+    are centre-cropped, shorter ones padded with ``N`` on both sides (the
+    extra base, if odd, on the right) -- the policy for mixed-length input
+    such as ``bedtools getfasta`` output.
+
+    Examples
+    --------
+    >>> fit_to_width(["AACCGGTT", "ACG"], 4).tolist()
+    ['CCGG', 'ACGN']
+    """
+    if not isinstance(width, (int, np.integer)) or isinstance(width, bool) or width < 1:
+        raise ValueError(f"width must be a positive integer, got {width!r}.")
+    out = []
+    for seq in sequences:
+        extra = len(seq) - width
+        if extra >= 0:
+            out.append(seq[extra // 2:extra // 2 + width])
+        else:
+            left = -extra // 2
+            out.append("N" * left + seq + "N" * (-extra - left))
+    return np.array(out, dtype=f"<U{width}")
+
+
 def one_hot_decode(X: np.ndarray) -> list[str]:
     """Decode an array of shape (n, 4, L) back to strings.
 

@@ -11,7 +11,7 @@ from scipy.special import expit
 
 from ._atomic import atomic_path
 from ._progress import progress
-from .encoding import check_dna
+from .encoding import check_dna, fit_to_width
 from .io import count_fasta_records, iter_fasta_batches
 
 
@@ -21,10 +21,12 @@ def predict_fasta(
     output: str | os.PathLike,
     *,
     batch_size: int = 10_000,
+    width: int | None = None,
 ) -> int:
     """Write ``name<TAB>probability<TAB>log_odds`` of the positive class for
     every record of ``fasta``, streaming: memory stays bounded by
-    ``batch_size``.
+    ``batch_size``. With ``width``, every record is first centre-cropped or
+    N-padded to ``width`` bases (:func:`~sklearn_demo.encoding.fit_to_width`).
 
     Probabilities keep 9 significant digits; the log-odds (for the networks,
     their raw logit) keep ranking the confident hits whose probabilities
@@ -59,16 +61,17 @@ def predict_fasta(
     'name\\tprobability\\tlog_odds'
     """
     if str(output) == "-":
-        return _write_predictions(estimator, fasta, sys.stdout, batch_size)
+        return _write_predictions(estimator, fasta, sys.stdout, batch_size, width)
     with atomic_path(output) as tmp, open(tmp, "w") as out:
-        return _write_predictions(estimator, fasta, out, batch_size)
+        return _write_predictions(estimator, fasta, out, batch_size, width)
 
 
-def _write_predictions(estimator, fasta, out, batch_size: int) -> int:
+def _write_predictions(estimator, fasta, out, batch_size: int, width: int | None) -> int:
     written = 0
     out.write("name\tprobability\tlog_odds\n")
-    for names, log_odds in _batch_results(fasta, batch_size,
-                                          lambda seqs: _log_odds(estimator, seqs)):
+    for names, log_odds in _batch_results(
+            fasta, batch_size,
+            lambda seqs: _log_odds(estimator, seqs if width is None else fit_to_width(seqs, width))):
         out.writelines(f"{name}\t{expit(z):.9g}\t{z:.6f}\n" for name, z in zip(names, log_odds))
         written += len(names)
     if not written:

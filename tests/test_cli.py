@@ -286,3 +286,27 @@ def test_mixed_length_input_is_named_by_record_and_scored_with_padding(tmp_path,
     assert "record 2 ('b') has length 60, record 1 ('a') 101" in capsys.readouterr().err
     assert main(argv + ["--padding", "center"]) == 0
     assert len((tmp_path / "p.tsv").read_text().splitlines()) == 3
+
+
+def test_mixed_length_fasta_is_fitted_to_a_width_in_train_and_predict(tmp_path):
+    """bedtools getfasta output has one length per interval: --width
+    centre-crops or N-pads every record; without it train names the problem."""
+    from sklearn_demo import make_motif_dataset
+    from sklearn_demo.cli import main
+
+    data = make_motif_dataset(400, random_state=0)
+    rng = np.random.RandomState(0)
+    flank = lambda n: "".join(rng.choice(list("ACGT"), n))  # noqa: E731
+    mixed = [flank(k) + s + flank(k) for k, s in zip(rng.randint(0, 30, 400), data.X)]
+    positives = tmp_path / "pos.fa"
+    positives.write_text("".join(f">p{i}\n{s}\n" for i, s in enumerate(
+        np.array(mixed)[data.y == 1])))
+    model = tmp_path / "m.pt"
+    assert main(["train", "--data", str(positives), "--model", "cnn", "--epochs", "2",
+                 "--quiet", "--out", str(model)]) == 2
+    assert main(["train", "--data", str(positives), "--model", "cnn", "--epochs", "2",
+                 "--width", "101", "--quiet", "--out", str(model)]) == 0
+    out = tmp_path / "p.tsv"
+    assert main(["predict", "--model", str(model), "--input", str(positives), "--width", "101",
+                 "--quiet", "-o", str(out)]) == 0
+    assert len(out.read_text().splitlines()) == 1 + int(data.y.sum())

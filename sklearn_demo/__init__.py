@@ -19,7 +19,7 @@ from .explain import (
     first_layer_pwms, order_effect,
 )
 from .io import load_training_data, read_deepbind, read_fasta, read_sequences
-from .motifs import fetch_jaspar_motifs, match_motifs
+from .motifs import fetch_jaspar_motifs, match_motifs, scan_motifs, write_meme
 from .persistence import load_model, save_model
 from .shuffle import dinucleotide_shuffle
 from .streaming import explain_fasta, predict_fasta
@@ -49,6 +49,8 @@ __all__ = [
     "first_layer_pwms",
     "make_motif_dataset",
     "match_motifs",
+    "scan_motifs",
+    "write_meme",
     "one_hot_decode",
     "one_hot_encode",
     "order_effect",

@@ -193,3 +193,66 @@ def write_meme(motifs: Mapping[str, np.ndarray], path: str | os.PathLike) -> Non
         normalised[name] = pwm / np.where(pwm.sum(axis=0) > 0, pwm.sum(axis=0), 1)
     with atomic_path(path) as tmp:
         memelite_write_meme(str(tmp), normalised)
+
+
+def scan_motifs(
+    motifs: Mapping[str, np.ndarray],
+    sequences: object,
+    *,
+    threshold: float = 1e-4,
+    names: Sequence[str] | None = None,
+):
+    """Motif hits with p-values (FIMO, through ``memelite``), on both strands.
+
+    Parameters
+    ----------
+    motifs : mapping of name -> (4, width) base probabilities
+        E.g. :func:`fetch_jaspar_motifs`' matrices, class-optimised windows
+        or discovered patterns.
+    sequences : DNA strings or one-hot (n, 4, L)
+    threshold : float, default=1e-4
+        Largest p-value reported.
+    names : sequence of str, optional
+        Sequence names for the output (default: their index).
+
+    Returns
+    -------
+    hits : pandas.DataFrame
+        One row per hit: ``motif``, ``sequence``, ``start``, ``end`` (0-based,
+        end excluded), ``strand``, ``score`` (log-odds) and ``p_value``,
+        sorted by p-value.
+
+    Examples
+    --------
+    >>> ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
+    >>> site = "".join("ACGT"[i] for i in ctcf.argmax(axis=0))
+    >>> hits = scan_motifs({"CTCF": ctcf}, ["A" * 30 + site + "A" * 30, "A" * 80])
+    >>> hits[["motif", "sequence", "start", "end", "strand"]].values.tolist()
+    [['CTCF', '0', 30, 45, '+']]
+    """
+    import pandas as pd
+    from memelite import fimo
+
+    from .encoding import check_dna
+
+    X = check_dna(sequences, padding="right")
+    labels = [str(i) for i in range(len(X))] if names is None else list(map(str, names))
+    if len(labels) != len(X):
+        raise ValueError(f"{len(labels)} names for {len(X)} sequences.")
+    checked = {}
+    for name, pwm in motifs.items():
+        pwm = np.asarray(pwm, dtype=np.float64)
+        if pwm.ndim != 2 or pwm.shape[0] != 4:
+            raise ValueError(f"motif {name!r} must have shape (4, width), got {pwm.shape}.")
+        checked[name] = pwm
+    frames = fimo(checked, X.astype(np.float32), threshold=threshold)
+    columns = ["motif", "sequence", "start", "end", "strand", "score", "p_value"]
+    rows = [frame.rename(columns={"motif_name": "motif", "sequence_name": "sequence",
+                                  "p-value": "p_value"})
+            for frame in frames if len(frame)]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    hits = pd.concat(rows, ignore_index=True)
+    hits["sequence"] = [labels[int(i)] for i in hits["sequence"]]
+    hits["motif"] = [str(name) for name in hits["motif"]]
+    return hits[columns].sort_values("p_value", kind="stable").reset_index(drop=True)

@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn_demo import CNNClassifier, KmerClassifier, fetch_deepbind_encode
 from sklearn_demo.genome import (
     ChromosomeHoldout, Peaks, background_windows, load_peak_dataset, peak_windows, read_peaks,
+    write_pseudo_genome,
 )
 from sklearn_demo.shuffle import dinucleotide_shuffle
 
@@ -183,28 +184,16 @@ def test_bad_parameters_are_named(genome):
 def test_a_model_trained_from_peaks_on_a_genome_matches_one_from_deepbind_files(
         tmp_path, mirror, data_home):
     """REST's real peaks laid into a pseudo-genome (each peak inside shuffled
-    flanks of itself), written as narrowPeak with summits: the windows are the
-    peaks themselves, and a CNN trained from BED + genome scores as one
-    trained from the DeepBind files on the same split."""
+    flanks of itself, ``write_pseudo_genome``), written as narrowPeak with
+    summits: the windows are the peaks themselves, and a CNN trained from
+    BED + genome scores as one trained from the DeepBind files on the same
+    split."""
     rest = fetch_deepbind_encode("REST", data_home=data_home, mirror=mirror, random_state=0)
     peaks_train = rest.X_train[rest.y_train == 1][:1500]
     peaks_test = rest.X_test[rest.y_test == 1][:300]
-    rng = np.random.RandomState(0)
-    chromosomes, lines = {"chr1": [], "chr8": []}, []
-    offsets = {"chr1": 0, "chr8": 0}
-    for chrom, peaks in (("chr1", peaks_train), ("chr8", peaks_test)):
-        for peak in peaks:
-            flank = dinucleotide_shuffle([peak * 3], random_state=rng)[0]
-            left, right = flank[:150], flank[150:300]
-            start = offsets[chrom] + len(left)
-            chromosomes[chrom].append(left + peak + right)
-            summit = len(peak) // 2 + int(rng.randint(-5, 6))  # summits off centre as in ENCODE
-            lines.append(f"{chrom}\t{start - 20}\t{start + len(peak) + 20}\tp\t0\t.\t1\t-1\t-1\t"
-                         f"{20 + summit}\n")
-            offsets[chrom] += len(left) + len(peak) + len(right)
-    genome = write_genome(tmp_path / "pseudo.fa", {c: "".join(p) for c, p in chromosomes.items()})
-    (tmp_path / "rest.narrowPeak").write_text("".join(lines))
-    data = load_peak_dataset(tmp_path / "rest.narrowPeak", genome, centre="centre")
+    write_pseudo_genome({"chr1": peaks_train, "chr8": peaks_test}, tmp_path / "pseudo.fa",
+                        tmp_path / "rest.narrowPeak")
+    data = load_peak_dataset(tmp_path / "rest.narrowPeak", tmp_path / "pseudo.fa")
     assert data.report.kept == 1800
     np.testing.assert_array_equal(data.X[(data.y == 1) & (data.chrom == "chr1")], peaks_train)
     (train, test), = ChromosomeHoldout(["chr8"]).split(data.X, data.y, groups=data.chrom)

@@ -2,8 +2,8 @@
 
 No genome can be downloaded here, so each DeepBind ENCODE set's bound
 sequences are laid into a pseudo-genome (:func:`sklearn_demo.genome.write_pseudo_genome`:
-every training peak on chr1, every test peak on chr8, each between shuffled
-flanks of itself) with their coordinates as narrowPeak. A CNN-RNN with its
+every training peak on chr1, every test peak on chr8, each between 400-bp
+shuffled flanks of itself) with their coordinates as narrowPeak. A CNN-RNN with its
 defaults is trained
 
 * from the DeepBind files (the package's protocol: ``_AC`` peaks and one
@@ -68,7 +68,9 @@ def run_dataset(name: str, args) -> list[dict]:
           np.r_[np.ones(len(bound), int), np.zeros(len(bound), int)])
     with tempfile.TemporaryDirectory() as folder:
         fasta, bed = Path(folder) / "pseudo.fa", Path(folder) / "peaks.narrowPeak"
-        write_pseudo_genome({"chr1": bound, "chr8": data.X_test[data.y_test == 1]}, fasta, bed)
+        # Flanks of 400 bp leave room for flanking background windows (301 bp out).
+        write_pseudo_genome({"chr1": bound, "chr8": data.X_test[data.y_test == 1]}, fasta, bed,
+                            flank=400)
         for negatives in NEGATIVES:
             peaks = load_peak_dataset(bed, fasta, negatives=negatives, random_state=0)
             (train, _), = ChromosomeHoldout(["chr8"]).split(peaks.X, peaks.y, groups=peaks.chrom)

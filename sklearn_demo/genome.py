@@ -9,6 +9,7 @@ for are read. Coordinates are BED's: 0-based, end excluded.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -452,6 +453,15 @@ def load_peak_dataset(
     else:
         unbound = background_windows(bound, fasta, method=negatives,
                                      max_n_fraction=max_n_fraction, random_state=random_state)
+        if len(unbound) == 0:
+            raise ValueError(
+                f"no {negatives} background window could be drawn for {len(bound)} peak windows "
+                "(every candidate overlapped a peak, ran off a chromosome or held too many N); "
+                "use negatives='shuffle' or 'gc'" + (", or peaks further apart"
+                                                     if negatives == "flank" else ""))
+        if len(unbound) < len(bound):
+            warnings.warn(f"{negatives} background: {len(unbound)} windows drawn for "
+                          f"{len(bound)} peak windows; the classes are unbalanced.", stacklevel=2)
     return PeakDataset(
         np.concatenate([bound.sequences, unbound.sequences]),
         np.r_[np.ones(len(bound), dtype=int), np.zeros(len(unbound), dtype=int)],

@@ -301,3 +301,11 @@ def test_scan_motifs_finds_planted_sites_with_fimo_p_values():
     negatives = set(np.flatnonzero(data.y == 0))
     assert np.mean([int(s) in negatives for s in hits["sequence"]]) < 0.1
     assert (hits["p_value"] <= 1e-4).all() and hits["p_value"].is_monotonic_increasing
+
+
+def test_a_background_that_cannot_be_drawn_is_an_error_not_one_class(tmp_path):
+    """Peaks packed so densely that every flanking window overlaps one."""
+    write_pseudo_genome({"chr1": ["ACGT" * 25 + "A"] * 20}, tmp_path / "g.fa", tmp_path / "p.bed",
+                        flank=50)
+    with pytest.raises(ValueError, match="no flank background window could be drawn"):
+        load_peak_dataset(tmp_path / "p.bed", tmp_path / "g.fa", negatives="flank")

@@ -127,6 +127,7 @@ def build_dashboard(
                                           discover=discover_motifs))
         log(f"  done in {time.perf_counter() - start:.0f} s")
     meme = Path(out) / "motifs.meme"
+    meme.parent.mkdir(parents=True, exist_ok=True)
     write_meme(found_motifs(explanations), meme)
     log(f"wrote every motif the models gave (class-optimised windows, first-layer filters) "
         f"to {meme}")

@@ -434,8 +434,9 @@ class CNNClassifier(_DeMoClassifier):
         Train on both strands (augmentation; a sequence and its reverse
         complement stay on the same side of the validation split) and average
         the two strands' probabilities at prediction. DeMo did neither.
-        "auto" does so for DNA (4 channels) and not for other numeric input
-        (the CNN-RNN's default).
+        "auto" does so for DNA (4 channels) and not for other numeric input.
+        Not for data whose label depends on the order of motifs on one strand
+        (see :class:`CNNRNNClassifier`).
     padding : {"error", "right", "center"}, default="error"
         How DNA strings of different lengths are padded.
     random_state : int, RandomState or None, default=None
@@ -599,14 +600,20 @@ class CNNRNNClassifier(_DeMoClassifier):
     feature maps by 4 before the LSTM, the maximum of the LSTM outputs over
     positions, Adam at 3e-3 and batches of 64 make it read the order (test
     AUC 0.97 on the mixed grammar where the CNN scores 0.5;
-    ``benchmarks/RESULTS.md``, "Motif dependencies"). It also reads both
-    strands of DNA (``reverse_complement="auto"``): trained on each sequence
-    and its reverse complement and averaging the two strands' probabilities,
-    it scores a higher test AUC on each of the ten DeepBind ENCODE sets
-    (mean 0.968 against 0.956 on one strand, at twice the training time;
-    ``python benchmarks/deepbind_accuracy.py --models cnnrnn --variant rc
-    reverse_complement=true``). DeMo's recipe: ``CNNRNNClassifier(pool_size=1,
-    lstm_pool="mean", lr=0.01, batch_size=256, reverse_complement=False)``.
+    ``benchmarks/RESULTS.md``, "Motif dependencies"). DeMo's recipe:
+    ``CNNRNNClassifier(pool_size=1, lstm_pool="mean", lr=0.01, batch_size=256)``.
+
+    Both strands (``reverse_complement=True`` or ``"auto"``) are the better
+    choice for ChIP-seq peaks: trained on each sequence and its reverse
+    complement, averaging the two strands' probabilities, it scores a higher
+    test AUC on each of the ten DeepBind ENCODE sets (mean 0.968 against
+    0.956 on one strand, at twice the training time; ``python
+    benchmarks/deepbind_accuracy.py --models cnnrnn --variant rc
+    reverse_complement=true``). It is not the default because a model that
+    is the same on both strands cannot read an order defined on one strand:
+    with sites in either orientation, "CTCF then AP-1" read on the reverse
+    strand is "AP-1 then CTCF", the other class, and the order-grammar
+    checks fail with it.
 
     Parameters
     ----------
@@ -623,8 +630,8 @@ class CNNRNNClassifier(_DeMoClassifier):
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=64
         (DeMo: 256.)
-    reverse_complement : bool or "auto", default="auto"
-        Both strands for DNA input, as in :class:`CNNClassifier` (DeMo: False).
+    reverse_complement : bool or "auto", default=False
+        Both strands, as in :class:`CNNClassifier`; see above.
     **kwargs
         Training parameters as in :class:`CNNClassifier`.
 
@@ -659,11 +666,9 @@ class CNNRNNClassifier(_DeMoClassifier):
         lstm_pool: str = "max",
         lr: float = 3e-3,
         batch_size: int = 64,
-        reverse_complement: bool | str = "auto",
         **kwargs: object,
     ):
-        super().__init__(module, lr=lr, batch_size=batch_size,
-                         reverse_complement=reverse_complement, **kwargs)
+        super().__init__(module, lr=lr, batch_size=batch_size, **kwargs)
         self.n_filters = n_filters
         self.filter_width = filter_width
         self.pool_size = pool_size

@@ -68,8 +68,10 @@ def test_bad_data_names_the_problem(tmp_path, files, message):
 
 
 def test_dataset_and_files_are_exclusive(tmp_path):
-    with pytest.raises(ValueError, match="either a dataset name or data files"):
+    with pytest.raises(ValueError, match="one of a dataset name, data files or peaks"):
         load_dashboard_data([tmp_path / "x.fa"], dataset="REST")
+    with pytest.raises(ValueError, match="peaks and genome go together"):
+        load_dashboard_data(peaks=tmp_path / "p.bed")
     with pytest.raises(ValueError, match="grammar applies to the embedded"):
         load_dashboard_data(dataset="REST", grammar="pure")
 

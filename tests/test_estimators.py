@@ -376,14 +376,16 @@ def test_train_split_none_keeps_skorchs_meaning(motif_data):
         CNNClassifier(train_split="yes").fit(motif_data.X, motif_data.y)
 
 
-def test_cnnrnn_reads_both_strands_of_dna_by_default(motif_data):
-    """reverse_complement="auto" (the CNN-RNN's default): both strands for
-    DNA, so the score is strand-symmetric; one strand for other numeric input."""
-    assert CNNRNNClassifier().reverse_complement == "auto"
-    clf = tiny(CNNRNNClassifier, max_epochs=1).fit(motif_data.X[:100], motif_data.y[:100])
+def test_auto_reverse_complement_reads_both_strands_of_dna_only(motif_data):
+    """reverse_complement="auto": both strands for DNA, so the score is
+    strand-symmetric; one strand for other numeric input."""
+    assert CNNRNNClassifier().reverse_complement is False
+    clf = tiny(CNNRNNClassifier, max_epochs=1, reverse_complement="auto").fit(
+        motif_data.X[:100], motif_data.y[:100])
     X = one_hot_encode(motif_data.X[:10])
     np.testing.assert_allclose(clf.predict_proba(X),
                                clf.predict_proba(np.ascontiguousarray(X[:, ::-1, ::-1])),
                                rtol=1e-5, atol=1e-6)
-    numeric = tiny(CNNRNNClassifier, max_epochs=1).fit(np.random.rand(20, 3), [0, 1] * 10)
+    numeric = tiny(CNNRNNClassifier, max_epochs=1, reverse_complement="auto").fit(
+        np.random.rand(20, 3), [0, 1] * 10)
     assert numeric.predict_proba(np.random.rand(4, 3)).shape == (4, 2)

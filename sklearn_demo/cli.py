@@ -209,8 +209,7 @@ def run_predict(args: argparse.Namespace) -> None:
             explainer = SaliencyExplainer(FrozenEstimator(model),
                                           **ATTRIBUTION_METHODS[ATTRIBUTION]).fit(
                 windows.sequences[:1])
-            explain_peaks(explainer, args.bed, args.genome, args.attributions,
-                          width=args.width or 101)
+            explain_peaks(explainer, windows, args.genome, args.attributions)
         n = len(windows)
         if not args.quiet:
             print(f"windows: {windows.report}")

@@ -12,7 +12,7 @@ import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -520,7 +520,7 @@ def predict_peaks(
 
 def explain_peaks(
     explainer: object,
-    peaks: str | os.PathLike | Peaks,
+    peaks: str | os.PathLike | Peaks | Windows,
     genome: object,
     out: str | os.PathLike,
     *,
@@ -540,7 +540,9 @@ def explain_peaks(
     * ``.bw`` / ``.bigWig``: one value per base, the attribution of the base
       present there (``pyBigWig``); where windows overlap, their mean.
 
-    Returns the windows (with the report of intervals skipped).
+    ``peaks`` may also be the :class:`Windows` already cut (e.g. by
+    :func:`predict_peaks`), which are then used as they are. Returns the
+    windows (with the report of intervals skipped).
 
     Examples
     --------
@@ -565,9 +567,14 @@ def explain_peaks(
     suffix = os.fspath(out).lower().rsplit(".", 1)[-1]
     if suffix not in ("npz", "bw", "bigwig"):
         raise ValueError(f"explain_peaks writes .npz or .bw/.bigWig files; got {out!r}.")
-    table = peaks if isinstance(peaks, Peaks) else read_peaks(peaks)
     fasta = open_genome(genome)
-    windows = peak_windows(table, fasta, width=width, centre=centre)
+    if isinstance(peaks, Windows):
+        windows = peaks
+    else:
+        table = peaks if isinstance(peaks, Peaks) else read_peaks(peaks)
+        windows = peak_windows(table, fasta, width=width, centre=centre)
+    if len(windows):
+        width = int(windows.end[0] - windows.start[0])
     attributions = np.empty((len(windows), 4, width), dtype=np.float32)
     for first in range(0, len(windows), batch_size):
         part = slice(first, first + batch_size)
@@ -649,10 +656,8 @@ def predict_tiles(
     >>> (folder / "t.bedGraph").read_text().splitlines()[0].split("\\t")[:3]
     ['chr1', '5', '15']
     """
-    from joblib import Parallel, delayed
-
     from ._atomic import atomic_path
-    from ._progress import progress
+    from ._batches import map_batches
 
     step = width if step is None else step
     check_parameter("predict_tiles", "width", width, [Interval(Integral, 1, None)])
@@ -664,17 +669,15 @@ def predict_tiles(
         raise ValueError(f"chromosomes not in the genome: {missing[:5]}.")
     tiles = ((name, start) for name in names
              for start in range(0, len(fasta[name]) - width + 1, step))
-    batches = iter(lambda: list(islice(tiles, batch_size)), [])
-    jobs = (delayed(_score_tiles)(estimator, os.fspath(genome), batch, width, max_n_fraction)
-            for batch in batches)
+    task = partial(_score_tiles, estimator, os.fspath(genome), width=width,
+                   max_n_fraction=max_n_fraction)
     total = sum((len(fasta[name]) - width) // step + 1 for name in names
                 if len(fasta[name]) >= width)
     margin = (width - step) // 2
     written = 0
     with atomic_path(out) as tmp, open(tmp, "w") as handle:
-        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")(jobs)
-        for kept, proba in progress(results, total=-(-total // batch_size), desc="tiles",
-                                    unit="batch"):
+        for kept, proba in map_batches(task, tiles, batch_size, n_jobs=n_jobs, desc="tiles",
+                                       total=-(-total // batch_size)):
             for (chrom, start), p in zip(kept, proba.tolist()):
                 handle.write(f"{chrom}\t{start + margin}\t{start + margin + min(step, width)}"
                              f"\t{p:.6g}\n")

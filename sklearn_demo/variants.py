@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -260,24 +260,20 @@ def score_vcf(
     >>> result.status_counts, result.mismatches
     ({'ok': 1, 'ref_mismatch': 1}, ['chr1:201 T>C (genome has A)'])
     """
-    from joblib import Parallel, delayed
-
     from ._atomic import atomic_path
-    from ._progress import progress
+    from ._batches import map_batches
 
     check_parameter("score_vcf", "batch_size", batch_size, [Interval(Integral, 1, None)])
     open_genome(genome)  # index once, before the batches read it
     report = VcfReport()
-    variants = iter_vcf(vcf, report)
-    batches = iter(lambda: list(islice(variants, batch_size)), [])
-    jobs = (delayed(variant_effects)(estimator, batch, os.fspath(genome), width=width,
-                                     batch_size=batch_size) for batch in batches)
+    task = partial(variant_effects, estimator, genome=os.fspath(genome), width=width,
+                   batch_size=batch_size)
     counts: dict[str, int] = {}
     mismatches: list[str] = []
     with atomic_path(out) as tmp, open(tmp, "w") as handle:
         handle.write("\t".join(EFFECT_COLUMNS) + "\n")
-        results = Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")(jobs)
-        for effects in progress(results, desc="variants", unit="batch"):
+        for effects in map_batches(task, iter_vcf(vcf, report), batch_size, n_jobs=n_jobs,
+                                   desc="variants"):
             _write_rows(handle, effects)
             for status in effects.status.tolist():
                 counts[status] = counts.get(status, 0) + 1

@@ -16,12 +16,12 @@ from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .explain import (
     ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, filter_aurocs,
-    first_layer_pwms, order_effect,
+    first_layer_pwms, optimize_jointly, order_effect,
 )
 from .io import load_training_data, read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs, scan_motifs, write_meme
 from .persistence import load_model, save_model
-from .shuffle import dinucleotide_shuffle
+from .shuffle import dinucleotide_shuffle, dinucleotide_shuffle_one_hot
 from .streaming import explain_fasta, predict_fasta
 
 try:
@@ -41,6 +41,7 @@ __all__ = [
     "SaliencyExplainer",
     "TemporalScorer",
     "dinucleotide_shuffle",
+    "dinucleotide_shuffle_one_hot",
     "fetch_deepbind_encode",
     "fetch_jaspar_motifs",
     "filter_aurocs",
@@ -53,6 +54,7 @@ __all__ = [
     "write_meme",
     "one_hot_decode",
     "one_hot_encode",
+    "optimize_jointly",
     "order_effect",
     "explain_fasta",
     "predict_fasta",

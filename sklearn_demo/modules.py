@@ -61,6 +61,49 @@ class DeMoCNN(nn.Module):
 
 
 POOLS = ("max", "mean")
+FILTER_STRANDS = ("forward", "both")
+
+
+class StrandPairedConv1d(nn.Conv1d):
+    """A DNA convolution that reads every filter on both strands.
+
+    Each filter is paired with its reverse complement (the weights flipped
+    along positions and along the A, C, G, T channels), and the output at a
+    position is the larger of the two responses: a filter detects its motif
+    in either orientation, with no extra parameters, while positions keep
+    their order along the forward strand. This is the reverse-complement
+    weight sharing of Shrikumar et al. (2017) at the first layer, where
+    averaging a model over both strands (``reverse_complement=True``) would
+    make the whole model strand-symmetric and unable to read an order of
+    motifs along one strand.
+
+    Parameters are those of :class:`torch.nn.Conv1d`; the input must have
+    the 4 channels A, C, G, T, in that order.
+
+    Examples
+    --------
+    >>> conv = StrandPairedConv1d(4, 2, 5, padding="same")
+    >>> x = torch.eye(4)[torch.randint(0, 4, (1, 30))].transpose(1, 2)
+    >>> rc = x.flip((1, 2))
+    >>> torch.allclose(conv(x), conv(rc).flip(2), atol=1e-6)
+    True
+    """
+
+    def __init__(self, in_channels: int, *args: object, **kwargs: object):
+        if in_channels != 4:
+            raise ValueError("filter_strands='both' needs DNA input with the 4 channels "
+                             f"A, C, G, T; got {in_channels} channels.")
+        super().__init__(in_channels, *args, **kwargs)
+
+    def strand_responses(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The filters' responses on the forward strand and their reverse
+        complements' (the reverse strand read at the same positions), each
+        (n, filters, length)."""
+        return (super().forward(x),
+                self._conv_forward(x, self.weight.flip((1, 2)), self.bias))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.maximum(*self.strand_responses(x))
 
 
 class BiLSTMHead(nn.Module):
@@ -183,6 +226,9 @@ class DeMoCNNRNN(DeMoRNN):
     dropout : float, default=0.5
     lstm_pool : {"max", "mean"}, default="mean"
         See :class:`BiLSTMHead`.
+    filter_strands : {"forward", "both"}, default="forward"
+        "both": each filter is read on both strands
+        (:class:`StrandPairedConv1d`); DNA input only.
 
     Examples
     --------
@@ -201,10 +247,15 @@ class DeMoCNNRNN(DeMoRNN):
         hidden_size: int = 32,
         dropout: float = 0.5,
         lstm_pool: str = "mean",
+        filter_strands: str = "forward",
     ):
+        if filter_strands not in FILTER_STRANDS:
+            raise ValueError(f"filter_strands must be one of {FILTER_STRANDS}, "
+                             f"got {filter_strands!r}.")
         self.n_filters = n_filters
         super().__init__(in_channels, hidden_size, dropout, lstm_pool)
-        self.conv = nn.Conv1d(in_channels, n_filters, filter_width, padding="same")
+        conv = StrandPairedConv1d if filter_strands == "both" else nn.Conv1d
+        self.conv = conv(in_channels, n_filters, filter_width, padding="same")
         self.positions_per_step = pool_size
 
     def embedding_size(self, in_channels: int) -> int:

@@ -52,7 +52,7 @@ def dinucleotide_shuffle(
     seqs = [s.upper() for s in _as_str_list(sequences)]
     if not seqs:
         raise ValueError("Cannot shuffle an empty collection of sequences.")
-    rng = np.random.default_rng(check_random_state(random_state).randint(2**32))
+    rng = _generator(random_state)
     out = np.empty(len(seqs) * n_shuffles, dtype=object)
     lengths = np.array([len(s) for s in seqs])
     for length in np.unique(lengths):
@@ -60,9 +60,69 @@ def dinucleotide_shuffle(
         codes = np.frombuffer("".join(seqs[i] for i in index).encode("ascii", "replace"),
                               dtype=np.uint8).reshape(len(index), length)
         alphabet, symbols = np.unique(codes, return_inverse=True)
-        one_hot = np.eye(len(alphabet), dtype=np.uint8)[symbols.reshape(codes.shape)]
+        shuffled = alphabet[_shuffle_symbols(symbols.reshape(codes.shape), len(alphabet),
+                                             n_shuffles, rng)]  # (n_shuffles, len(index), L)
         for k in range(n_shuffles):
-            shuffled = alphabet[_dinuc_shuffle(one_hot, rng=rng, verify=False).argmax(-1)]
-            for row, i in zip(shuffled, index):
+            for row, i in zip(shuffled[k], index):
                 out[k * len(seqs) + i] = row.tobytes().decode("ascii")
     return out.astype(str)
+
+
+def dinucleotide_shuffle_one_hot(
+    X: np.ndarray,
+    *,
+    n_shuffles: int = 1,
+    random_state: int | np.random.RandomState | None = None,
+) -> np.ndarray:
+    """:func:`dinucleotide_shuffle` for encoded sequences, with no round trip
+    through strings.
+
+    Every distinct column of ``X`` is a symbol of its own (a base, ``N``, an
+    IUPAC code's fractional column, an all-zero padding column), and the
+    columns are shuffled along each sequence keeping the counts of every
+    ordered pair of adjacent columns.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_sequences, channels, length)
+    n_shuffles : int, default=1
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    shuffled : ndarray of shape (n_sequences * n_shuffles, channels, length)
+        Shuffle ``k`` of sequence ``i`` is at index ``k * n_sequences + i``;
+        the dtype of ``X``.
+
+    Examples
+    --------
+    >>> from sklearn_demo import one_hot_decode, one_hot_encode
+    >>> X = one_hot_encode(["AACCGGTTACGT"])
+    >>> one_hot_decode(dinucleotide_shuffle_one_hot(X, n_shuffles=2, random_state=0))
+    ['ACGGTTAACCGT', 'ACCGGTAACGTT']
+    """
+    X = np.asarray(X)
+    if X.ndim != 3 or X.shape[0] == 0:
+        raise ValueError("X must be a non-empty array of encoded sequences, shape "
+                         f"(n_sequences, channels, length); got shape {X.shape}.")
+    if not isinstance(n_shuffles, (int, np.integer)) or n_shuffles < 1:
+        raise ValueError(f"n_shuffles must be a positive integer, got {n_shuffles!r}.")
+    n, channels, length = X.shape
+    alphabet, symbols = np.unique(X.transpose(0, 2, 1).reshape(-1, channels), axis=0,
+                                  return_inverse=True)
+    shuffled = _shuffle_symbols(symbols.reshape(n, length), len(alphabet), n_shuffles,
+                                _generator(random_state))
+    return alphabet[shuffled.reshape(-1, length)].transpose(0, 2, 1)
+
+
+def _generator(random_state: int | np.random.RandomState | None) -> np.random.Generator:
+    return np.random.default_rng(check_random_state(random_state).randint(2**32))
+
+
+def _shuffle_symbols(symbols: np.ndarray, n_symbols: int, n_shuffles: int,
+                     rng: np.random.Generator) -> np.ndarray:
+    """``n_shuffles`` dinucleotide shuffles of each row of the (n, L) symbol
+    codes 0..n_symbols-1; shape (n_shuffles, n, L)."""
+    one_hot = np.eye(n_symbols, dtype=np.uint8)[symbols]
+    return np.stack([_dinuc_shuffle(one_hot, rng=rng, verify=False).argmax(-1)
+                     for _ in range(n_shuffles)])

@@ -18,6 +18,7 @@ from sklearn_demo import (
     CNNClassifier, CNNRNNClassifier, DNAEncoder, KmerClassifier, RNNClassifier,
 )
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.modules import StrandPairedConv1d
 
 TINY = {
     CNNClassifier: dict(n_filters=16),
@@ -167,11 +168,15 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     if cls is RNNClassifier:
         assert clf.hidden_size == 128  # DeMo's 32 is set like any parameter
     else:
-        assert (clf.hidden_size, clf.pool_size) == (32, 4)
-        demo["pool_size"] = 1
+        assert (clf.hidden_size, clf.pool_size, clf.filter_strands) == (32, 4, "auto")
+        demo.update(pool_size=1, filter_strands="forward")
     recipe = tiny(cls, max_epochs=1, **demo).fit(motif_data.X[:64], motif_data.y[:64])
     head = recipe.module_.recurrent
     assert head.lstm_pool == "mean" and recipe.module_.positions_per_step == 1
+    if cls is CNNRNNClassifier:
+        assert type(recipe.module_.conv) is torch.nn.Conv1d
+        default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
+        assert isinstance(default.module_.conv, StrandPairedConv1d)  # "auto" on DNA
     assert head.lstm.hidden_size == TINY[cls]["hidden_size"]
     with pytest.raises(ValueError, match="'lstm_pool' must be one of"):
         tiny(cls, lstm_pool="sum").fit(motif_data.X[:64], motif_data.y[:64])
@@ -389,3 +394,15 @@ def test_auto_reverse_complement_reads_both_strands_of_dna_only(motif_data):
     numeric = tiny(CNNRNNClassifier, max_epochs=1, reverse_complement="auto").fit(
         np.random.rand(20, 3), [0, 1] * 10)
     assert numeric.predict_proba(np.random.rand(4, 3)).shape == (4, 2)
+
+
+def test_filter_strands_auto_reads_both_strands_on_dna_only():
+    """Five input channels are not DNA: "auto" keeps one-strand filters, and
+    "both" is refused by name before any training."""
+    X = np.random.RandomState(0).rand(40, 5, 30).astype(np.float32)
+    y = np.arange(40) % 2
+    clf = tiny(CNNRNNClassifier, max_epochs=1).fit(X, y)
+    assert type(clf.module_.conv) is torch.nn.Conv1d
+    with pytest.raises(ValueError, match="filter_strands='both' needs DNA input with the 4 "
+                                         "channels A, C, G, T; got 5 channels"):
+        tiny(CNNRNNClassifier, max_epochs=1, filter_strands="both").fit(X, y)

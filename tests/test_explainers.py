@@ -117,10 +117,10 @@ def test_deepshap_is_complete_over_its_references(model, motif_data):
     explainer = SaliencyExplainer(FrozenEstimator(model), method="deepshap", n_references=20,
                                   n_samples=400).fit(X)
     values = explainer.transform(X)
-    from sklearn_demo import dinucleotide_shuffle, one_hot_decode
+    from sklearn_demo import dinucleotide_shuffle_one_hot
 
-    for i, seq in enumerate(one_hot_decode(X)):
-        refs = one_hot_encode(dinucleotide_shuffle([seq], n_shuffles=20, random_state=i))
+    for i in range(len(X)):
+        refs = dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=20, random_state=i)
         with torch.no_grad():
             module = model.module_.eval()
             gap = float(module(torch.as_tensor(X[i:i + 1]))[0] - module(torch.as_tensor(refs)).mean())
@@ -229,6 +229,47 @@ def test_class_optimizer_reports_what_the_model_scores(model, motif_data, parame
     assert opt.best_sequence_ == "".join("ACGT"[b] for b in opt.best_pwm_.argmax(0))
 
 
+@pytest.mark.parametrize("kinds", [
+    (CNNClassifier, CNNClassifier), (CNNClassifier, RNNClassifier, CNNRNNClassifier)],
+    ids=["two-cnns-stacked", "three-architectures-in-turn"])
+def test_joint_class_optimisation_equals_each_optimiser_alone(models, motif_data, kinds):
+    """One ascent for several models gives each optimiser what its own fit
+    gives it: two CNNs of one architecture run as one vmapped call (one
+    maximising class 0, one with other seeds and restarts), three
+    architectures one after another inside each step."""
+    from sklearn_demo import optimize_jointly
+
+    second_cnn = clone(models[CNNClassifier]).set_params(random_state=1).fit(
+        motif_data.X, motif_data.y)
+    chosen = [models[k] for k in kinds]
+    if kinds[1] is CNNClassifier:
+        chosen[1] = second_cnn
+    settings = [dict(), dict(target_class=0, random_state=3)] + [dict(class_score="log_proba")]
+    alone = [ClassOptimizer(FrozenEstimator(m), n_iter=40, n_restarts=3, **kw)
+             for m, kw in zip(chosen, settings)]
+    joint = optimize_jointly([clone(o) for o in alone], motif_data.X)
+    for single, together in zip(alone, joint):
+        single.fit(motif_data.X)
+        np.testing.assert_allclose(together.pwms_, single.pwms_, atol=1e-4)
+        np.testing.assert_allclose(together.scores_, single.scores_, atol=1e-4)
+        np.testing.assert_allclose(together.loss_curve_, single.loss_curve_, rtol=1e-4, atol=1e-5)
+        assert together.best_sequence_ == single.best_sequence_
+
+
+def test_joint_class_optimisation_names_what_the_optimisers_disagree_on(models, motif_data):
+    from sklearn_demo import optimize_jointly
+
+    frozen = FrozenEstimator(models[CNNClassifier])
+    with pytest.raises(ValueError, match=r"must share n_iter; got \[5, 6\]"):
+        optimize_jointly([ClassOptimizer(frozen, n_iter=5), ClassOptimizer(frozen, n_iter=6)],
+                         motif_data.X)
+    with pytest.raises(ValueError, match="must share one sequence_length; got \\[50, 101\\]"):
+        optimize_jointly([ClassOptimizer(frozen, n_iter=2, sequence_length=50),
+                          ClassOptimizer(frozen, n_iter=2)], motif_data.X)
+    with pytest.raises(TypeError, match="non-empty sequence of ClassOptimizer"):
+        optimize_jointly([SaliencyExplainer(frozen)], motif_data.X)
+
+
 def test_simplex_class_optimisation_finds_the_known_optimum(motif_data):
     """Closed form: a one-layer CNN whose only live filter is the log-odds of
     CTCF's core scores a sequence by its best CTCF window, so the input that
@@ -283,15 +324,20 @@ def test_class_optimizer_transform_is_the_best_log_odds_scan(models, motif_data)
             assert features[i, r] == pytest.approx(best, rel=1e-5)
 
 
-def test_first_layer_pwms_recover_a_planted_filter():
-    """A filter set to the log-odds of a known motif yields that motif back."""
+@pytest.mark.parametrize("model", [
+    CNNClassifier(n_filters=2), CNNRNNClassifier(n_filters=2, filter_strands="both")],
+    ids=["cnn", "cnnrnn-both-strands"])
+def test_first_layer_pwms_recover_a_planted_filter(model):
+    """A filter set to the log-odds of a known motif yields that motif back,
+    in the filter's orientation also where a filter that reads both strands
+    found it on the reverse strand (the sites are planted in either)."""
     from sklearn_demo import make_motif_dataset
 
     data = make_motif_dataset(300, random_state=2)
-    clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, random_state=0).fit(data.X, data.y)
+    clf = clone(model).set_params(max_epochs=1, verbose=0, random_state=0).fit(data.X, data.y)
     ctcf = data.motifs["MA0139"][:, 3:12]
     with torch.no_grad():
-        conv = clf.module_.features[0]
+        conv = clf.module_.features[0] if isinstance(clf, CNNClassifier) else clf.module_.conv
         conv.weight[0] = torch.as_tensor(np.log(ctcf / 0.25), dtype=torch.float32)
         conv.bias[0] = -8.0
     pwms, n_sites = first_layer_pwms(clf, data.X, threshold=0.5)
@@ -394,14 +440,14 @@ def test_expected_gradients_equal_shaps_gradient_explainer_within_sampling_error
     same model, sequences and references, many samples each."""
     import shap
 
-    from sklearn_demo import dinucleotide_shuffle, one_hot_decode
+    from sklearn_demo import dinucleotide_shuffle_one_hot
     from sklearn_demo.explain.methods import expected_gradients
 
     X = one_hot_encode(motif_data.X[:3])
     module = model.module_.eval()
     ours = expected_gradients(module, X, n_references=10, n_samples=3000, random_state=0)
-    for i, seq in enumerate(one_hot_decode(X)):
-        refs = one_hot_encode(dinucleotide_shuffle([seq], n_shuffles=10, random_state=i))
+    for i in range(len(X)):
+        refs = dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=10, random_state=i)
         theirs = np.asarray(shap.GradientExplainer(
             torch.nn.Sequential(module, torch.nn.Unflatten(0, (-1, 1))), torch.as_tensor(refs)
         ).shap_values(torch.as_tensor(X[i:i + 1]), nsamples=3000, rseed=1)).reshape(4, -1)

@@ -1,12 +1,13 @@
 import pytest
 import torch
 
-from sklearn_demo.modules import BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN
+from sklearn_demo.modules import BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d
 
 
 @pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN(),
-                                    DeMoCNNRNN(pool_size=4, lstm_pool="max")],
-                         ids=["cnn", "rnn", "cnnrnn", "pooled-cnnrnn"])
+                                    DeMoCNNRNN(pool_size=4, lstm_pool="max"),
+                                    DeMoCNNRNN(pool_size=4, filter_strands="both")],
+                         ids=["cnn", "rnn", "cnnrnn", "pooled-cnnrnn", "both-strands-cnnrnn"])
 @pytest.mark.parametrize("length", [1, 2, 9, 101, 250])
 def test_one_logit_per_sequence_for_any_length(module, length):
     assert module(torch.rand(3, 4, length)).shape == (3,)
@@ -70,3 +71,23 @@ def test_cnn_global_max_makes_it_shift_invariant_to_padding():
     x[0, 0, 10:15] = 1
     shifted = torch.roll(x, 5, dims=2)
     torch.testing.assert_close(cnn(x), cnn(shifted))
+
+
+def test_strand_paired_filters_read_a_motif_in_either_orientation():
+    """Each output is the larger of a filter's response and its reverse
+    complement's, computed here by hand with explicit reverse-complemented
+    weights; the reverse complement of the input gives the same maps
+    reversed along positions."""
+    torch.manual_seed(0)
+    conv = StrandPairedConv1d(4, 3, 5, padding="same")
+    x = torch.eye(4)[torch.randint(0, 4, (2, 40))].transpose(1, 2)
+    rc_weights = conv.weight.flip(2)[:, [3, 2, 1, 0]]  # reversed, A<->T and C<->G
+    by_hand = torch.maximum(
+        torch.nn.functional.conv1d(x, conv.weight, conv.bias, padding="same"),
+        torch.nn.functional.conv1d(x, rc_weights, conv.bias, padding="same"))
+    torch.testing.assert_close(conv(x), by_hand)
+    torch.testing.assert_close(conv(x.flip((1, 2))), conv(x).flip(2))
+    with pytest.raises(ValueError, match="filter_strands='both' needs DNA input"):
+        StrandPairedConv1d(5, 3, 5)
+    with pytest.raises(ValueError, match="filter_strands must be one of"):
+        DeMoCNNRNN(filter_strands="reverse")

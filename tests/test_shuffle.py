@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_demo import dinucleotide_shuffle
+from sklearn_demo import dinucleotide_shuffle, one_hot_decode, one_hot_encode
+from sklearn_demo.shuffle import dinucleotide_shuffle_one_hot
 
 
 def dinucleotides(seq):
@@ -47,3 +48,30 @@ def test_case_is_folded_and_errors_are_clear():
         dinucleotide_shuffle(["ACGT"], n_shuffles=0)
     with pytest.raises(ValueError, match="empty collection"):
         dinucleotide_shuffle([])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 60), st.lists(st.text(alphabet="ACGTNRY", min_size=60, max_size=60),
+                                    min_size=1, max_size=5),
+       st.integers(1, 3), st.integers(0, 2**31 - 1))
+def test_one_hot_shuffle_keeps_dinucleotides_of_every_column_kind(length, seqs, n_shuffles, seed):
+    """Bases, N and IUPAC codes (fractional columns) are symbols of their own."""
+    seqs = [s[:length] for s in seqs]
+    X = one_hot_encode(seqs)
+    shuffled = dinucleotide_shuffle_one_hot(X, n_shuffles=n_shuffles, random_state=seed)
+    assert shuffled.shape == (len(seqs) * n_shuffles, 4, length) and shuffled.dtype == X.dtype
+    np.testing.assert_array_equal(
+        shuffled, dinucleotide_shuffle_one_hot(X, n_shuffles=n_shuffles, random_state=seed))
+    decoded = one_hot_decode(shuffled)
+    for k in range(n_shuffles):
+        for i, seq in enumerate(seqs):
+            out = decoded[k * len(seqs) + i]
+            assert dinucleotides(out) == dinucleotides(seq)
+            assert out[0] == seq[0] and out[-1] == seq[-1]
+
+
+def test_one_hot_shuffle_errors_name_the_problem():
+    with pytest.raises(ValueError, match=r"shape \(n_sequences, channels, length\); got shape \(4, 10\)"):
+        dinucleotide_shuffle_one_hot(np.zeros((4, 10)))
+    with pytest.raises(ValueError, match="n_shuffles must be a positive integer"):
+        dinucleotide_shuffle_one_hot(np.zeros((1, 4, 10)), n_shuffles=0)

@@ -1,6 +1,9 @@
 """DeMo's class optimisation: the input that maximises a class score."""
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,6 +15,7 @@ from .._progress import progress
 from .._validation import Interval, Options
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, best_window, match_motifs
+from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 
 PARAMETERIZATIONS = ("simplex", "unconstrained")
@@ -170,27 +174,34 @@ class ClassOptimizer(ModelExplainer):
         self.random_state = random_state
         self.batch_size = batch_size
 
-    def _optimise(self, length: int) -> tuple[torch.Tensor, np.ndarray]:
-        """Run the ascent; the (n_restarts, 4, L) matrices and the loss curve."""
+    def _start(self, length: int) -> torch.Tensor:
+        """The restarts' starting variable, (n_restarts, 4, L), on the model's device."""
         generator = torch.Generator().manual_seed(
             0 if self.random_state is None else int(self.random_state))
         start = torch.rand(self.n_restarts, 4, length, generator=generator)
-        simplex = self.parameterization == "simplex"
         # Simplex: logits uniform in [-3, 3), a random matrix whose positions
         # all differ (see the class docstring); DeMo's uniform [0, 1) start for X.
-        variable = (6 * (start - 0.5) if simplex else start)
-        variable = variable.to(self.classifier_.device).requires_grad_(True)
+        variable = 6 * (start - 0.5) if self.parameterization == "simplex" else start
+        return variable.to(self.classifier_.device)
+
+    def _ascend(self, variable: torch.Tensor,
+                score: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, np.ndarray]:
+        """Run the ascent from ``variable`` (any number of inputs, (n, 4, L));
+        ``score`` maps the inputs to one class score each. Returns the
+        matrices and every input's objective at every step, (n_iter, n)."""
+        simplex = self.parameterization == "simplex"
+        variable = variable.clone().requires_grad_(True)
         optimizer = (torch.optim.Adam if simplex else torch.optim.RMSprop)([variable], lr=self.lr)
-        losses = np.empty(self.n_iter)
+        losses = np.empty((self.n_iter, len(variable)))
         for step in progress(range(self.n_iter), desc="class optimisation", unit="step"):
             optimizer.zero_grad()
             # The inverse temperature rises from 1 to ``sharpening``.
             beta = 1 + (self.sharpening - 1) * step / max(1, self.n_iter - 1)
             x = (beta * variable).softmax(dim=1) if simplex else variable
-            loss = -self._class_score(x) + self.l2 * (x ** 2).sum(dim=(1, 2))
+            loss = -score(x) + self.l2 * (x ** 2).sum(dim=(1, 2))
             loss.sum().backward()
             optimizer.step()
-            losses[step] = float(loss.detach().mean())
+            losses[step] = loss.detach().cpu().numpy()
         if simplex:
             return (self.sharpening * variable.detach()).softmax(dim=1), losses
         clamped = variable.detach().clamp(0, 1)
@@ -204,13 +215,20 @@ class ClassOptimizer(ModelExplainer):
         self._fit_estimator(X, y)
         length = self.sequence_length or self._encode(X).shape[2]
         with evaluation_mode(self.classifier_.module_):
-            pwms, losses = self._optimise(length)
-            pwms.requires_grad_(True)
-            logit = self._logit(pwms)
-            gradient, = torch.autograd.grad(logit.sum(), pwms)
-            consensus = F.one_hot(pwms.detach().argmax(dim=1), 4).transpose(1, 2).float()
-            with torch.no_grad():
-                consensus_logit = self._logit(consensus)
+            pwms, losses = self._ascend(self._start(length), self._class_score)
+            self._summarise(pwms, losses.mean(axis=1))
+        return self
+
+    def _summarise(self, pwms: torch.Tensor, losses: np.ndarray) -> None:
+        """Score, rank and store the optimised matrices (the fitted attributes)
+        from the ascent's result; ``losses`` is the mean objective per step."""
+        length = pwms.shape[2]
+        pwms = pwms.detach().clone().requires_grad_(True)
+        logit = self._logit(pwms)
+        gradient, = torch.autograd.grad(logit.sum(), pwms)
+        consensus = F.one_hot(pwms.detach().argmax(dim=1), 4).transpose(1, 2).float()
+        with torch.no_grad():
+            consensus_logit = self._logit(consensus)
         # The model's own attribution (gradient x input) at the matrix picks
         # the window that carries the class: information content alone
         # favours long low-complexity runs.
@@ -236,7 +254,6 @@ class ClassOptimizer(ModelExplainer):
         self.motif_starts_ = starts[order]
         self.motifs_ = windows[order]
         self.loss_curve_ = losses
-        return self
 
     def _window_alone_logits(self, windows: np.ndarray, length: int) -> np.ndarray:
         """The target class's logit for each motif window placed in the middle
@@ -275,3 +292,117 @@ class ClassOptimizer(ModelExplainer):
     def match(self, n_matches: int = 5, **kwargs: object) -> list[list[MotifMatch]]:
         """JASPAR matches of each restart's motif window (see :func:`match_motifs`)."""
         return match_motifs(list(self.motifs_), n_matches=n_matches, **kwargs)
+
+
+#: The parameters that define the ascent itself, shared by optimisers run jointly.
+_ASCENT_PARAMS = ("parameterization", "sharpening", "l2", "lr", "n_iter", "pseudocount")
+
+
+def optimize_jointly(
+    optimizers: Sequence[ClassOptimizer], X: object, y: object = None
+) -> list[ClassOptimizer]:
+    """Fit several class optimisers, each on its own model, in one ascent.
+
+    Each optimiser first fits (or takes) its model as
+    :meth:`ClassOptimizer.fit` does; then the restarts of all of them are
+    one variable, with one optimiser step per iteration. Models of one
+    architecture without recurrent layers (CNNs of the same sizes, on one
+    device, in one precision) are evaluated in a single batched call over
+    their stacked weights (:func:`torch.func.vmap`); others are evaluated
+    one after another inside each step, since torch has no batching rule for
+    its fused LSTM. Adam's and RMSprop's updates act element by element, so
+    each optimiser ends with the attributes its own ``fit`` would give it, up
+    to float rounding.
+
+    Parameters
+    ----------
+    optimizers : sequence of ClassOptimizer
+        They must agree on the ascent's parameters (``parameterization``,
+        ``sharpening``, ``l2``, ``lr``, ``n_iter``, ``pseudocount``) and on
+        the optimised length; models, target classes, class scores, restarts
+        and seeds may differ.
+    X : DNA strings or one-hot array (n, 4, L)
+        As in :meth:`ClassOptimizer.fit`.
+    y : array-like or None, default=None
+        Labels, for optimisers whose model is not frozen.
+
+    Returns
+    -------
+    optimizers : list of ClassOptimizer
+        The same objects, fitted.
+
+    Examples
+    --------
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(100, random_state=0)
+    >>> models = [CNNClassifier(n_filters=8, max_epochs=1, verbose=0, random_state=seed)
+    ...           .fit(data.X, data.y) for seed in (0, 1)]
+    >>> fitted = optimize_jointly([ClassOptimizer(FrozenEstimator(m), n_iter=20, n_restarts=2)
+    ...                            for m in models], data.X)
+    >>> [opt.pwms_.shape for opt in fitted]
+    [(2, 4, 101), (2, 4, 101)]
+    """
+    optimizers = list(optimizers)
+    if not optimizers or not all(isinstance(o, ClassOptimizer) for o in optimizers):
+        raise TypeError("optimize_jointly takes a non-empty sequence of ClassOptimizer; got "
+                        f"{[type(o).__name__ for o in optimizers]}.")
+    for name in _ASCENT_PARAMS:
+        values = [getattr(o, name) for o in optimizers]
+        if any(value != values[0] for value in values):
+            raise ValueError(f"optimize_jointly: the optimisers must share {name}; got {values}.")
+    for optimizer in optimizers:
+        optimizer._fit_estimator(X, y)
+    lengths = [o.sequence_length or o._encode(X).shape[2] for o in optimizers]
+    devices = [str(o.classifier_.device) for o in optimizers]
+    for name, values in (("sequence_length", lengths), ("device", devices)):
+        if any(value != values[0] for value in values):
+            raise ValueError(f"optimize_jointly: the optimisers must share one {name}; got "
+                             f"{values}.")
+    starts = [o._start(lengths[0]) for o in optimizers]
+    bounds = np.cumsum([0] + [len(s) for s in starts])
+    with ExitStack() as stack:
+        for optimizer in optimizers:
+            stack.enter_context(evaluation_mode(optimizer.classifier_.module_))
+        pwms, losses = optimizers[0]._ascend(torch.cat(starts),
+                                             _joint_score(optimizers, bounds))
+        for optimizer, a, b in zip(optimizers, bounds[:-1], bounds[1:]):
+            optimizer._summarise(pwms[a:b], losses[:, a:b].mean(axis=1))
+    return optimizers
+
+
+def _joint_score(optimizers: list[ClassOptimizer],
+                 bounds: np.ndarray) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The class score of the joint variable: rows ``bounds[m]:bounds[m + 1]``
+    are scored by optimiser ``m``'s model."""
+    def one_by_one(x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([o._class_score(x[a:b])
+                          for o, a, b in zip(optimizers, bounds[:-1], bounds[1:])])
+
+    classifiers = [o.classifier_ for o in optimizers]
+    modules = [c.module_ for c in classifiers]
+    shapes = [{k: v.shape for k, v in m.state_dict().items()} for m in modules]
+    if (len(modules) == 1 or len(set(np.diff(bounds))) > 1
+            or len({type(m) for m in modules}) > 1 or any(s != shapes[0] for s in shapes)
+            or len({c.precision for c in classifiers}) > 1
+            or any(isinstance(sub, torch.nn.RNNBase) for m in modules for sub in m.modules())):
+        return one_by_one
+    from torch.func import functional_call, stack_module_state, vmap
+
+    params, buffers = stack_module_state(modules)
+    params = {k: v.detach() for k, v in params.items()}
+    skeleton = copy.deepcopy(modules[0]).to("meta")
+    signs = torch.tensor([o._target_sign() for o in optimizers],
+                         device=classifiers[0].device)[:, None]
+    per_model = int(bounds[1])
+
+    def stacked(x: torch.Tensor) -> torch.Tensor:
+        inputs = x.reshape(len(modules), per_model, *x.shape[1:])
+        with mixed_precision(classifiers[0].device, classifiers[0].precision):
+            logits = vmap(lambda p, b, xm: functional_call(skeleton, (p, b), (xm,)))(
+                params, buffers, inputs)
+        logits = signs * logits.float()
+        return torch.cat([logit if o.class_score == "logit" else F.logsigmoid(logit)
+                          for o, logit in zip(optimizers, logits)])
+
+    return stacked

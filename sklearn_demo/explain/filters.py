@@ -6,7 +6,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from ..encoding import check_dna
-from ..modules import DeMoCNN, DeMoCNNRNN
+from ..modules import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
 from ._base import evaluation_mode, unwrap_classifier
 
 
@@ -48,7 +48,7 @@ def first_layer_pwms(
     width = conv.kernel_size[0]
     left = (width - 1) // 2  # torch's "same" padding puts the odd column on the right
     padded = np.pad(X_enc, ((0, 0), (0, 0), (left, width - 1 - left)))
-    activations = _activations(clf, conv, X_enc, batch_size)  # (n, filters, L)
+    activations, reverse = _activations(clf, conv, X_enc, batch_size)  # (n, filters, L)
     n_filters = activations.shape[1]
     counts = np.zeros((n_filters, 4, width))
     n_sites = np.zeros(n_filters, dtype=np.int64)
@@ -59,6 +59,9 @@ def first_layer_pwms(
             continue
         seq, pos = np.nonzero(activations[:, f] > threshold * peak[f])
         windows = padded[seq[:, None], :, pos[:, None] + offsets[None, :]]  # (k, width, 4)
+        if reverse is not None:  # a site read on the reverse strand, in the filter's orientation
+            flip = reverse[seq, f, pos]
+            windows[flip] = windows[flip, ::-1, ::-1]
         counts[f] = windows.sum(axis=0).T
         n_sites[f] = len(seq)
     counts += 0.5
@@ -101,7 +104,7 @@ def filter_aurocs(
     positive = np.asarray(y) == clf.classes_[1]
     if positive.all() or not positive.any():
         raise ValueError("filter_aurocs needs sequences of both classes.")
-    peaks = _activations(clf, conv, X_enc, batch_size).max(axis=2)  # (n, filters)
+    peaks = _activations(clf, conv, X_enc, batch_size)[0].max(axis=2)  # (n, filters)
     return np.array([roc_auc_score(positive, peaks[:, f]) for f in range(peaks.shape[1])])
 
 
@@ -115,9 +118,20 @@ def _first_convolution(estimator: object, owner: str) -> tuple[object, torch.nn.
     raise TypeError(f"{owner} needs a convolutional model; got {type(module).__name__}.")
 
 
-def _activations(clf, conv: torch.nn.Conv1d, X_enc: np.ndarray, batch_size: int) -> np.ndarray:
-    """ReLU of the first convolution, (n, filters, L)."""
+def _activations(clf, conv: torch.nn.Conv1d, X_enc: np.ndarray,
+                 batch_size: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """ReLU of the first convolution, (n, filters, L), and for a convolution
+    that reads both strands (:class:`~sklearn_demo.modules.StrandPairedConv1d`)
+    where the reverse strand gave the response (else None)."""
+    paired = isinstance(conv, StrandPairedConv1d)
+    maps, reverse = [], []
     with torch.no_grad(), evaluation_mode(clf.module_):
-        return np.concatenate([
-            torch.relu(conv(torch.as_tensor(X_enc[i:i + batch_size], device=clf.device))).cpu().numpy()
-            for i in range(0, len(X_enc), batch_size)])
+        for i in range(0, len(X_enc), batch_size):
+            x = torch.as_tensor(X_enc[i:i + batch_size], device=clf.device)
+            if paired:
+                forward, backward = conv.strand_responses(x)
+                maps.append(torch.relu(torch.maximum(forward, backward)).cpu().numpy())
+                reverse.append((backward > forward).cpu().numpy())
+            else:
+                maps.append(torch.relu(conv(x)).cpu().numpy())
+    return np.concatenate(maps), (np.concatenate(reverse) if paired else None)

@@ -8,8 +8,7 @@ import numpy as np
 import torch
 
 from ..._progress import progress
-from ...encoding import one_hot_decode, one_hot_encode
-from ...shuffle import dinucleotide_shuffle
+from ...shuffle import dinucleotide_shuffle_one_hot
 from ._batched import batched
 
 
@@ -42,6 +41,7 @@ def expected_gradients(
     --------
     >>> _ = torch.manual_seed(0)
     >>> model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(40, 1))
+    >>> from sklearn_demo import one_hot_encode
     >>> expected_gradients(model, one_hot_encode(["ACGTTGCAAC"]), n_samples=20).shape
     (1, 4, 10)
     """
@@ -52,10 +52,10 @@ def expected_gradients(
     for first in progress(range(0, n, per_batch), desc="expected gradients", unit="batch"):
         chunk = range(first, min(first + per_batch, n))
         points, deltas = [], []
-        for i, sequence in zip(chunk, one_hot_decode(X[chunk.start:chunk.stop])):
+        for i in chunk:
             seed = None if random_state is None else int(random_state) + i
-            references = one_hot_encode(dinucleotide_shuffle(
-                [sequence], n_shuffles=n_references, random_state=seed))
+            references = dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=n_references,
+                                                      random_state=seed)
             rng = np.random.RandomState(seed)
             chosen = references[rng.randint(n_references, size=n_samples)]
             t = rng.uniform(size=(n_samples, 1, 1)).astype(np.float32)

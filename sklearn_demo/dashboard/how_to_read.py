@@ -55,7 +55,10 @@ HOW_TO_READ = {
         "sequences (1 = fires more on every bound sequence, 0.5 = does not tell them apart; "
         "filters under 0.6 are left out), with the number of windows behind each logo and the "
         "closest JASPAR matches (name, matrix ID, TOMTOM p-value). A match p-value says what a "
-        "filter looks like, not whether the model uses it. All filters are in the data file."),
+        "filter looks like, not whether the model uses it. The CNN-RNN's filters read both "
+        "strands (each fires on its motif or the motif's reverse complement); a window found "
+        "on the reverse strand is counted reverse-complemented, in the filter's orientation. "
+        "All filters are in the data file."),
     "discovered": (
         "Motifs found in the model's own attributions rather than in its weights: TF-MoDISco "
         "(modisco-lite) cuts the training positives' attribution maps (gradient of the "

@@ -152,16 +152,24 @@ def information_content(pwm: np.ndarray) -> np.ndarray:
     return 2 + (p * np.log2(p)).sum(axis=0)
 
 
-def best_window(scores: np.ndarray, width: int) -> int:
-    """Start of the ``width``-long window with the largest sum of ``scores``.
+def top_windows(scores: np.ndarray, width: int, k: int) -> list[int]:
+    """Starts of up to ``k`` non-overlapping ``width``-long windows with the
+    largest sums of ``scores``, largest first (greedy).
 
     Examples
     --------
-    >>> best_window(np.array([0, 0, 0, 0, 1, 3, 1, 0]), 3)
-    4
+    >>> top_windows(np.array([0, 0, 0, 0, 1, 3, 1, 0, 2, 2]), 3, 2)
+    [4, 7]
     """
     width = min(width, len(scores))
-    return int(np.argmax(np.convolve(scores, np.ones(width), mode="valid")))
+    sums = np.convolve(scores, np.ones(width), mode="valid")
+    starts: list[int] = []
+    for start in np.argsort(-sums, kind="stable"):
+        if all(abs(int(start) - other) >= width for other in starts):
+            starts.append(int(start))
+            if len(starts) == k:
+                break
+    return starts
 
 
 def write_meme(motifs: Mapping[str, np.ndarray], path: str | os.PathLike) -> None:

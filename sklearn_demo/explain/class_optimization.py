@@ -14,13 +14,15 @@ from sklearn.utils.validation import check_is_fitted
 from .._progress import progress
 from .._validation import Interval, Options
 from ..encoding import one_hot_decode
-from ..motifs import MotifMatch, best_window, match_motifs
+from ..motifs import MotifMatch, match_motifs, top_windows
 from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 
 PARAMETERIZATIONS = ("simplex", "unconstrained")
 #: Random sequences each motif window is planted into to rank the restarts.
 N_BACKGROUNDS = 16
+#: Windows per restart, by attribution, whose planted scores choose its motif.
+N_CANDIDATE_WINDOWS = 5
 
 
 class ClassOptimizer(ModelExplainer):
@@ -244,9 +246,17 @@ class ClassOptimizer(ModelExplainer):
         scores = torch.sigmoid(logit).detach().cpu().numpy()
         matrices = pwms.detach().cpu().numpy()
         width = min(self.motif_width, length)
-        starts = np.array([best_window(row, width) for row in importance])
-        windows = np.stack([m[:, a:a + width] for m, a in zip(matrices, starts)])
-        window_p = self._window_alone_scores(windows, length)
+        # Attribution proposes windows, planting them into random sequence
+        # decides: a restart's best window is the one of its top
+        # N_CANDIDATE_WINDOWS (by attribution) that alone carries the class most.
+        candidates = [top_windows(row, width, N_CANDIDATE_WINDOWS) for row in importance]
+        proposed = np.stack([m[:, a:a + width] for m, starts in zip(matrices, candidates)
+                             for a in starts])
+        proposed_p = self._window_alone_scores(proposed, length)
+        bounds = np.cumsum([0] + [len(c) for c in candidates])
+        picks = [a + int(np.argmax(proposed_p[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+        starts = np.array([c[i - a] for c, i, a in zip(candidates, picks, bounds[:-1])])
+        windows, window_p = proposed[picks], proposed_p[picks]
         # Best first: restarts whose matrix the model is sure of (p >= 0.99),
         # then by how strongly their motif window alone, in random
         # sequences, carries the class. The full matrix's p saturates at 1

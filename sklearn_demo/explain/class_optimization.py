@@ -17,6 +17,7 @@ from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, match_motifs, top_windows
 from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
+from .methods._batched import batched
 
 PARAMETERIZATIONS = ("simplex", "unconstrained")
 #: Random sequences each motif window is planted into to rank the restarts.
@@ -255,13 +256,14 @@ class ClassOptimizer(ModelExplainer):
         # decides: a restart's best window is the one of its top
         # N_CANDIDATE_WINDOWS (by attribution) that alone carries the class most.
         candidates = [top_windows(row, width, N_CANDIDATE_WINDOWS) for row in importance]
-        proposed = np.stack([m[:, a:a + width] for m, starts in zip(matrices, candidates)
-                             for a in starts])
+        owner = np.repeat(np.arange(len(candidates)), [len(c) for c in candidates])
+        proposed_starts = np.concatenate(candidates)
+        proposed = np.stack([matrices[r][:, a:a + width]
+                             for r, a in zip(owner, proposed_starts)])
         proposed_p = self._window_alone_scores(proposed, length)
-        bounds = np.cumsum([0] + [len(c) for c in candidates])
-        picks = [a + int(np.argmax(proposed_p[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
-        starts = np.array([c[i - a] for c, i, a in zip(candidates, picks, bounds[:-1])])
-        windows, window_p = proposed[picks], proposed_p[picks]
+        picks = [int(np.flatnonzero(owner == r)[np.argmax(proposed_p[owner == r])])
+                 for r in range(len(candidates))]
+        starts, windows, window_p = proposed_starts[picks], proposed[picks], proposed_p[picks]
         # Best first: restarts whose matrix the model is sure of (p >= 0.99),
         # then by how strongly their motif window alone, in random
         # sequences, carries the class. The full matrix's p saturates at 1
@@ -287,10 +289,10 @@ class ClassOptimizer(ModelExplainer):
         inputs = np.repeat(backgrounds.transpose(0, 2, 1)[None], len(windows), axis=0)
         start = (length - windows.shape[2]) // 2
         inputs[..., start:start + windows.shape[2]] = windows[:, None]
-        with torch.no_grad(), evaluation_mode(self.classifier_.module_):
-            x = torch.as_tensor(inputs.reshape(-1, 4, length), device=self.classifier_.device)
-            p = torch.sigmoid(self._logit(x)).cpu().numpy().astype(np.float64)
-        return p.reshape(len(windows), N_BACKGROUNDS).mean(axis=1)
+        with evaluation_mode(self.classifier_.module_):
+            p = batched(lambda x: torch.sigmoid(self._logit(x)), inputs.reshape(-1, 4, length),
+                        batch_size=self.batch_size, device=self.classifier_.device)
+        return p.astype(np.float64).reshape(len(windows), N_BACKGROUNDS).mean(axis=1)
 
     def transform(self, X: object) -> np.ndarray:
         """Best log-odds scan score of each motif, shape (n, n_restarts)."""

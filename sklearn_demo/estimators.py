@@ -556,6 +556,11 @@ class RNNClassifier(_DeMoClassifier):
     dropout : float, default=0.5
     lstm_pool : {"max", "mean"}, default="max"
         Pooling of the LSTM outputs over positions (DeMo: "mean").
+    lstm_timescale : float or None, default=None
+        None: torch's LSTM initialisation. A number of positions (above 2):
+        chrono initialisation of the gates
+        (:func:`~sklearn_demo.modules.chrono_initialize_`), for labels that
+        depend on motifs far apart, such as their order (see above).
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=32
@@ -571,8 +576,9 @@ class RNNClassifier(_DeMoClassifier):
     array([0, 1])
     """
 
-    _module_params = ("hidden_size", "dropout", "lstm_pool")
-    _parameter_constraints = {"hidden_size": [Interval(Integral, 1, None)], "lstm_pool": [Options(POOLS)]}
+    _module_params = ("hidden_size", "dropout", "lstm_pool", "lstm_timescale")
+    _parameter_constraints = {"hidden_size": [Interval(Integral, 1, None)], "lstm_pool": [Options(POOLS)],
+                              "lstm_timescale": [Interval(Real, 2, None, closed="neither"), None]}
 
     def __init__(
         self,
@@ -581,6 +587,7 @@ class RNNClassifier(_DeMoClassifier):
         hidden_size: int = 128,
         dropout: float = 0.5,
         lstm_pool: str = "max",
+        lstm_timescale: float | None = None,
         lr: float = 3e-3,
         batch_size: int = 32,
         **kwargs: object,
@@ -589,6 +596,7 @@ class RNNClassifier(_DeMoClassifier):
         self.hidden_size = hidden_size
         self.dropout = dropout
         self.lstm_pool = lstm_pool
+        self.lstm_timescale = lstm_timescale
 
 
 class CNNRNNClassifier(_DeMoClassifier):
@@ -648,6 +656,9 @@ class CNNRNNClassifier(_DeMoClassifier):
         "both": every filter also reads the reverse strand (DNA input with
         4 channels only); "forward": the forward strand only (DeMo);
         "auto": "both" on 4-channel input, else "forward".
+    lstm_timescale : float or None, default=None
+        Chrono initialisation of the LSTM's gates over that many steps, as in
+        :class:`RNNClassifier`; None: torch's.
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=64
@@ -667,7 +678,7 @@ class CNNRNNClassifier(_DeMoClassifier):
     """
 
     _module_params = ("n_filters", "filter_width", "pool_size", "hidden_size", "dropout",
-                      "lstm_pool", "filter_strands")
+                      "lstm_pool", "filter_strands", "lstm_timescale")
     _parameter_constraints = {
         "n_filters": [Interval(Integral, 1, None)],
         "filter_width": [Interval(Integral, 1, None)],
@@ -675,6 +686,7 @@ class CNNRNNClassifier(_DeMoClassifier):
         "hidden_size": [Interval(Integral, 1, None)],
         "lstm_pool": [Options(POOLS)],
         "filter_strands": [Options(FILTER_STRANDS + ("auto",))],
+        "lstm_timescale": [Interval(Real, 2, None, closed="neither"), None],
     }
 
     def __init__(
@@ -688,6 +700,7 @@ class CNNRNNClassifier(_DeMoClassifier):
         dropout: float = 0.5,
         lstm_pool: str = "max",
         filter_strands: str = "auto",
+        lstm_timescale: float | None = None,
         lr: float = 3e-3,
         batch_size: int = 64,
         **kwargs: object,
@@ -700,6 +713,7 @@ class CNNRNNClassifier(_DeMoClassifier):
         self.dropout = dropout
         self.lstm_pool = lstm_pool
         self.filter_strands = filter_strands
+        self.lstm_timescale = lstm_timescale
 
     def _module_kwargs(self) -> dict:
         kwargs = super()._module_kwargs()

@@ -106,6 +106,36 @@ class StrandPairedConv1d(nn.Conv1d):
         return torch.maximum(*self.strand_responses(x))
 
 
+def chrono_initialize_(lstm: nn.LSTM, timescale: float) -> nn.LSTM:
+    """Chrono initialisation (Tallec & Ollivier, ICLR 2018) of ``lstm``'s gate
+    biases, in place: per unit, forget-gate bias ``log(u)`` and input-gate
+    bias ``-log(u)`` with ``u ~ Uniform(1, timescale - 1)`` (torch's global
+    random state), the other biases zero, so that each unit starts out
+    keeping its state for about ``u`` steps instead of halving it at every
+    step (torch's initialisation: forget gate about 0.5).
+
+    Examples
+    --------
+    >>> lstm = chrono_initialize_(nn.LSTM(4, 8), timescale=100)
+    >>> forget = lstm.bias_ih_l0[8:16] + lstm.bias_hh_l0[8:16]
+    >>> bool((forget >= 0).all() and (forget <= torch.log(torch.tensor(99.0))).all())
+    True
+    """
+    if timescale <= 2:
+        raise ValueError(f"the chrono timescale must be above 2 steps, got {timescale!r}.")
+    hidden = lstm.hidden_size
+    with torch.no_grad():
+        for name, bias in lstm.named_parameters():
+            if not name.startswith("bias_"):
+                continue
+            bias.zero_()
+            if name.startswith("bias_ih"):  # one of the two bias vectors carries the values
+                log_u = torch.empty(hidden).uniform_(1, timescale - 1).log()
+                bias[hidden:2 * hidden] = log_u  # gates in torch's order: i, f, g, o
+                bias[:hidden] = -log_u
+    return lstm
+
+
 class BiLSTMHead(nn.Module):
     """One-layer bidirectional LSTM; each direction's outputs are pooled over
     time (max or mean), concatenated, passed through dropout and a linear
@@ -122,6 +152,9 @@ class BiLSTMHead(nn.Module):
         the maximum lets one position (a motif, or a motif read after
         another) decide, and is what makes the LSTM learn from one-hot DNA
         (see :class:`~sklearn_demo.RNNClassifier`).
+    lstm_timescale : float or None, default=None
+        None: torch's initialisation. A number: :func:`chrono_initialize_`
+        with that many steps, for dependencies across many steps.
 
     Examples
     --------
@@ -130,11 +163,13 @@ class BiLSTMHead(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5,
-                 lstm_pool: str = "mean"):
+                 lstm_pool: str = "mean", lstm_timescale: float | None = None):
         super().__init__()
         if lstm_pool not in POOLS:
             raise ValueError(f"lstm_pool must be one of {POOLS}, got {lstm_pool!r}.")
         self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, bidirectional=True)
+        if lstm_timescale is not None:
+            chrono_initialize_(self.lstm, lstm_timescale)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(2 * hidden_size, 1)
         self.lstm_pool = lstm_pool
@@ -175,6 +210,8 @@ class DeMoRNN(nn.Module):
     dropout : float, default=0.5
     lstm_pool : {"max", "mean"}, default="mean"
         See :class:`BiLSTMHead`.
+    lstm_timescale : float or None, default=None
+        See :class:`BiLSTMHead`.
 
     Examples
     --------
@@ -186,10 +223,10 @@ class DeMoRNN(nn.Module):
     positions_per_step = 1
 
     def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5,
-                 lstm_pool: str = "mean"):
+                 lstm_pool: str = "mean", lstm_timescale: float | None = None):
         super().__init__()
         self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout,
-                                    lstm_pool)
+                                    lstm_pool, lstm_timescale)
 
     def embedding_size(self, in_channels: int) -> int:
         """Width of what :meth:`embed` feeds the recurrent head."""
@@ -229,6 +266,8 @@ class DeMoCNNRNN(DeMoRNN):
     filter_strands : {"forward", "both"}, default="forward"
         "both": each filter is read on both strands
         (:class:`StrandPairedConv1d`); DNA input only.
+    lstm_timescale : float or None, default=None
+        See :class:`BiLSTMHead`.
 
     Examples
     --------
@@ -248,12 +287,13 @@ class DeMoCNNRNN(DeMoRNN):
         dropout: float = 0.5,
         lstm_pool: str = "mean",
         filter_strands: str = "forward",
+        lstm_timescale: float | None = None,
     ):
         if filter_strands not in FILTER_STRANDS:
             raise ValueError(f"filter_strands must be one of {FILTER_STRANDS}, "
                              f"got {filter_strands!r}.")
         self.n_filters = n_filters
-        super().__init__(in_channels, hidden_size, dropout, lstm_pool)
+        super().__init__(in_channels, hidden_size, dropout, lstm_pool, lstm_timescale)
         conv = StrandPairedConv1d if filter_strands == "both" else nn.Conv1d
         self.conv = conv(in_channels, n_filters, filter_width, padding="same")
         self.positions_per_step = pool_size

@@ -11,10 +11,7 @@ import pytest
 import torch
 
 matplotlib.use("Agg")
-# Under pytest-xdist (`make test` runs one worker per core) each worker gets
-# one torch thread: two workers with two threads each on two cores slowed
-# each other many times over.
-torch.set_num_threads(1 if os.environ.get("PYTEST_XDIST_WORKER") else min(2, torch.get_num_threads()))
+torch.set_num_threads(min(2, torch.get_num_threads()))
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from sklearn_demo.modules import BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d
+from sklearn_demo.modules import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d,
+                                  chrono_initialize_)
 
 
 @pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN(),
@@ -91,3 +92,28 @@ def test_strand_paired_filters_read_a_motif_in_either_orientation():
         StrandPairedConv1d(5, 3, 5)
     with pytest.raises(ValueError, match="filter_strands must be one of"):
         DeMoCNNRNN(filter_strands="reverse")
+
+
+def test_chrono_initialisation_gives_each_unit_a_memory_of_up_to_the_timescale():
+    """Forget-gate bias log(u), input-gate bias -log(u), u in [1, timescale - 1]:
+    at zero input a unit's cell keeps u / (1 + u) of itself per step."""
+    torch.manual_seed(0)
+    lstm = chrono_initialize_(torch.nn.LSTM(4, 256, bidirectional=True), timescale=50)
+    for suffix in ("", "_reverse"):
+        bias = getattr(lstm, f"bias_ih_l0{suffix}") + getattr(lstm, f"bias_hh_l0{suffix}")
+        input_gate, forget_gate, candidate, output_gate = bias.detach().chunk(4)
+        u = forget_gate.exp()
+        assert u.min() >= 1 and u.max() <= 49 and u.max() > 40 and u.min() < 3
+        torch.testing.assert_close(input_gate, -forget_gate)
+        assert not candidate.any() and not output_gate.any()
+
+
+def test_chrono_timescale_reaches_the_lstm_of_both_recurrent_networks():
+    torch.manual_seed(0)
+    for module in (DeMoRNN(lstm_timescale=30), DeMoCNNRNN(lstm_timescale=30)):
+        forget = module.recurrent.lstm.bias_ih_l0.detach().chunk(4)[1]
+        assert forget.min() >= 0 and forget.max() <= torch.log(torch.tensor(29.0))
+    default = DeMoRNN().recurrent.lstm.bias_ih_l0.detach().chunk(4)[1]
+    assert default.abs().max() <= 1 / 32 ** 0.5  # torch's uniform initialisation
+    with pytest.raises(ValueError, match="above 2 steps"):
+        DeMoRNN(lstm_timescale=2)

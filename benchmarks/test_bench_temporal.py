@@ -1,7 +1,10 @@
 """pytest-benchmark: TemporalScorer's batched passes vs the naive loop of L
 model calls, at L=101 and L=1000, on DeMo's CNN-RNN.
 
-Run: python -m pytest benchmarks/test_bench_temporal.py --benchmark-only
+Run (on a GPU with ``--bench-device cuda``)::
+
+    python -m pytest benchmarks/test_bench_temporal.py --benchmark-only \
+        --benchmark-json=benchmarks/results/temporal.json
 """
 import numpy as np
 import pytest
@@ -11,9 +14,10 @@ from sklearn_demo import CNNRNNClassifier, RNNClassifier, TemporalScorer, make_m
 
 
 @pytest.fixture(scope="module")
-def models():
+def models(device):
     data = make_motif_dataset(300, random_state=0)
-    return {cls.__name__: cls(max_epochs=1, random_state=0, verbose=0).fit(data.X, data.y)
+    return {cls.__name__: cls(max_epochs=1, random_state=0, verbose=0, device=device)
+            .fit(data.X, data.y)
             for cls in (RNNClassifier, CNNRNNClassifier)}
 
 

@@ -15,12 +15,15 @@ from sklearn.utils import check_random_state
 
 from .encoding import _as_str_list
 
+#: What ``random_state`` may be: a seed, a NumPy generator of either API, or None.
+SeedLike = int | np.random.RandomState | np.random.Generator | None
+
 
 def dinucleotide_shuffle(
     sequences: Sequence[str],
     *,
     n_shuffles: int = 1,
-    random_state: int | np.random.RandomState | None = None,
+    random_state: SeedLike = None,
 ) -> np.ndarray:
     """Shuffle each sequence while keeping its dinucleotide counts exactly.
 
@@ -34,7 +37,7 @@ def dinucleotide_shuffle(
         Sequences of any lengths.
     n_shuffles : int, default=1
         Shuffles made per sequence.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState or Generator instance, or None, default=None
         Seed for reproducible shuffles.
 
     Returns
@@ -45,7 +48,7 @@ def dinucleotide_shuffle(
     Examples
     --------
     >>> dinucleotide_shuffle(["AACCGGTTACGT"], n_shuffles=2, random_state=0).tolist()
-    ['AACGTACCGGTT', 'AACCGGTTACGT']
+    ['ACGTAACCGGTT', 'ACGTTAACCGGT']
     """
     if not isinstance(n_shuffles, (int, np.integer)) or n_shuffles < 1:
         raise ValueError(f"n_shuffles must be a positive integer, got {n_shuffles!r}.")
@@ -72,7 +75,7 @@ def dinucleotide_shuffle_one_hot(
     X: np.ndarray,
     *,
     n_shuffles: int = 1,
-    random_state: int | np.random.RandomState | None = None,
+    random_state: SeedLike = None,
 ) -> np.ndarray:
     """:func:`dinucleotide_shuffle` for encoded sequences, with no round trip
     through strings.
@@ -86,7 +89,7 @@ def dinucleotide_shuffle_one_hot(
     ----------
     X : array-like of shape (n_sequences, channels, length)
     n_shuffles : int, default=1
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState or Generator instance, or None, default=None
 
     Returns
     -------
@@ -99,7 +102,7 @@ def dinucleotide_shuffle_one_hot(
     >>> from sklearn_demo import one_hot_decode, one_hot_encode
     >>> X = one_hot_encode(["AACCGGTTACGT"])
     >>> one_hot_decode(dinucleotide_shuffle_one_hot(X, n_shuffles=2, random_state=0))
-    ['ACGGTTAACCGT', 'ACCGGTAACGTT']
+    ['AACCGTACGGTT', 'AACCGGTACGTT']
     """
     X = np.asarray(X)
     if X.ndim != 3 or X.shape[0] == 0:
@@ -108,14 +111,25 @@ def dinucleotide_shuffle_one_hot(
     if not isinstance(n_shuffles, (int, np.integer)) or n_shuffles < 1:
         raise ValueError(f"n_shuffles must be a positive integer, got {n_shuffles!r}.")
     n, channels, length = X.shape
-    alphabet, symbols = np.unique(X.transpose(0, 2, 1).reshape(-1, channels), axis=0,
-                                  return_inverse=True)
+    columns = np.ascontiguousarray(X.transpose(0, 2, 1)).reshape(-1, channels)
+    # Distinct columns by their bytes (one void scalar per column): exact, and
+    # several times faster than np.unique(axis=0)'s lexicographic sort.
+    keys = columns.view(np.dtype((np.void, columns.dtype.itemsize * channels))).ravel()
+    alphabet, symbols = np.unique(keys, return_inverse=True)
+    alphabet = alphabet.view(columns.dtype).reshape(-1, channels)
     shuffled = _shuffle_symbols(symbols.reshape(n, length), len(alphabet), n_shuffles,
                                 _generator(random_state))
     return alphabet[shuffled.reshape(-1, length)].transpose(0, 2, 1)
 
 
-def _generator(random_state: int | np.random.RandomState | None) -> np.random.Generator:
+def _generator(random_state: SeedLike) -> np.random.Generator:
+    """The Generator the shuffles draw from: an int seeds one directly, a
+    Generator is used (and advanced) as it is, and a RandomState or None
+    seeds one from a draw."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, (int, np.integer)):
+        return np.random.default_rng(int(random_state))
     return np.random.default_rng(check_random_state(random_state).randint(2**32))
 
 
@@ -123,6 +137,6 @@ def _shuffle_symbols(symbols: np.ndarray, n_symbols: int, n_shuffles: int,
                      rng: np.random.Generator) -> np.ndarray:
     """``n_shuffles`` dinucleotide shuffles of each row of the (n, L) symbol
     codes 0..n_symbols-1; shape (n_shuffles, n, L)."""
-    one_hot = np.eye(n_symbols, dtype=np.uint8)[symbols]
-    return np.stack([_dinuc_shuffle(one_hot, rng=rng, verify=False).argmax(-1)
-                     for _ in range(n_shuffles)])
+    one_hot = np.eye(n_symbols, dtype=np.uint8)[np.tile(symbols, (n_shuffles, 1))]
+    shuffled = _dinuc_shuffle(one_hot, rng=rng, verify=False)  # one compiled call for all
+    return shuffled.argmax(-1).reshape(n_shuffles, *symbols.shape)

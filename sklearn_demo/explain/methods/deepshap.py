@@ -53,12 +53,11 @@ def expected_gradients(
         chunk = range(first, min(first + per_batch, n))
         points, deltas = [], []
         for i in chunk:
-            seed = None if random_state is None else int(random_state) + i
+            rng = np.random.default_rng(None if random_state is None else int(random_state) + i)
             references = dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=n_references,
-                                                      random_state=seed)
-            rng = np.random.RandomState(seed)
-            chosen = references[rng.randint(n_references, size=n_samples)]
-            t = rng.uniform(size=(n_samples, 1, 1)).astype(np.float32)
+                                                      random_state=rng)
+            chosen = references[rng.integers(n_references, size=n_samples)]
+            t = rng.random((n_samples, 1, 1), dtype=np.float32)
             points.append(chosen + t * (X[i] - chosen))
             deltas.append(X[i] - chosen)
         points = np.concatenate(points)

@@ -225,7 +225,7 @@ def run_predict(args: argparse.Namespace) -> None:
 
 #: Distributions whose versions shape a result, recorded in every provenance.
 VERSIONED = ("torch", "skorch", "scikit-learn", "numpy", "shap", "memelite", "pyjaspar",
-             "logomaker", "gkmsvm-lite", "dinuc-shuf", "biopython", "matplotlib")
+             "gkmsvm-lite", "dinuc-shuf", "biopython", "matplotlib")
 
 
 def _versions() -> dict[str, str]:

@@ -83,3 +83,24 @@ def test_every_plot_draws_into_axes_of_the_users_figure():
     assert all(a.has_data() or a.images for a in row[:10])
     with pytest.raises(ValueError, match="ax must be 2 matplotlib Axes"):
         plot_saliency(np.random.rand(4, 20), sequence, ax=row[0])
+
+
+def test_logo_letters_are_as_tall_as_their_values_and_stack_out_from_the_baseline():
+    """Closed form: in a column (A=1, C=-0.5, G=0, T=2) A sits on the baseline
+    with T above it (largest furthest out), C hangs below it, G is not drawn."""
+    from matplotlib.collections import PatchCollection
+
+    from sklearn_demo.plotting import _LETTER_COLORS, _logo
+
+    fig, ax = plt.subplots()
+    _logo(np.array([[1.0], [-0.5], [0.0], [2.0]]), ax, ylabel="bits")
+    (letters,) = [c for c in ax.collections if isinstance(c, PatchCollection)]
+    boxes = [path.get_extents() for path in letters.get_paths()]
+    spans = [(round(b.y0, 6), round(b.y1, 6)) for b in boxes]
+    colors = [tuple(c[:3]) for c in letters.get_facecolors()]
+    assert sorted(zip(spans, colors)) == sorted([
+        ((0.0, 1.0), _LETTER_COLORS["A"]), ((1.0, 3.0), _LETTER_COLORS["T"]),
+        ((-0.5, 0.0), _LETTER_COLORS["C"])])
+    assert all(-0.45 - 1e-9 <= b.x0 and b.x1 <= 0.45 + 1e-9 for b in boxes)  # its own column
+    assert ax.get_ylim() == (-0.5, 3.0)
+    plt.close(fig)

@@ -12,6 +12,7 @@ Usage::
 
     python benchmarks/rnn_diagnosis.py [--dataset REST] [--n-train 3000] [--epochs 30]
     python benchmarks/rnn_diagnosis.py --base batch64 --dataset SP1 --n-train 20000 --epochs 8
+    python benchmarks/rnn_diagnosis.py --base default --epochs 20
 
 Writes ``benchmarks/results/rnn_diagnosis.json`` and a section of
 ``benchmarks/RESULTS.md``.
@@ -76,22 +77,41 @@ BATCH64_VARIANTS = [
     ("no gradient clipping", {"clip_norm": None}),
 ]
 
+#: ``--base default``: the package's default RNN, and chrono-initialised LSTM
+#: gates (``lstm_timescale``) that let it read motifs tens of bases apart
+#: (benchmarks/motif_dependencies.py): what do they cost on a one-motif set?
+DEFAULT_VARIANTS = [
+    ("the defaults (torch's initialisation)", {}),
+    ("lstm_timescale=100 (read 30-50 bp motif spacing on the order grammar)",
+     {"lstm_timescale": 100}),
+    ("lstm_timescale=20", {"lstm_timescale": 20}),
+    ("lstm_timescale=5", {"lstm_timescale": 5}),
+]
+
+#: --base: (the recipe each row changes, its variants, RESULTS title, early stopping)
+BASES = {
+    "demo": (DEMO, VARIANTS, "Why DeMo's RNN does not learn", {}),
+    "batch64": (BATCH64, BATCH64_VARIANTS, "The RNN's plateau on SP1: batches of 32",
+                {"patience": None}),
+    "default": ({}, DEFAULT_VARIANTS, "The default RNN with chrono-initialised gates", {}),
+}
+
 
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", default="REST")
     parser.add_argument("--n-train", type=int, default=3000)
     parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--base", choices=["demo", "batch64"], default="demo",
-                        help="the recipe each row changes: DeMo's, or the max-pooled 128-unit "
-                             "one with batches of 64 (then all epochs run, no early stopping)")
+    parser.add_argument("--base", choices=list(BASES), default="demo",
+                        help="the recipe each row changes: DeMo's, the max-pooled 128-unit "
+                             "one with batches of 64 (then all epochs run, no early stopping), "
+                             "or the package's defaults (rows: chrono-initialised gates)")
     parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
     data = fetch_deepbind_encode(args.dataset, mirror=args.mirror)
     keep = np.random.RandomState(0).choice(len(data.X_train), args.n_train, replace=False)
-    base, variants = (DEMO, VARIANTS) if args.base == "demo" else (BATCH64, BATCH64_VARIANTS)
-    stopping = {} if args.base == "demo" else {"patience": None}
+    base, variants, title, stopping = BASES[args.base]
     rows = []
     for label, change in variants:
         clf = RNNClassifier(**{**base, **change, **stopping, "max_epochs": args.epochs,
@@ -112,13 +132,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if not args.no_report:
         command = "python benchmarks/rnn_diagnosis.py " + " ".join(
             argv if argv is not None else sys.argv[1:])
-        title = ("Why DeMo's RNN does not learn" if args.base == "demo" else
-                 "The RNN's plateau on SP1: batches of 32")
         lines = [f"## {title} ({datetime.date.today().isoformat()})", "",
                  f"- Command: `{command.strip()}`", f"- Machine: {machine()}",
                  f"- Data: {args.n_train} {data.name} training sequences, its 1,000 test "
                  f"sequences; at most {args.epochs} epochs, "
-                 f"{'early stopping on' if args.base == 'demo' else 'all of them, scored on'} "
+                 f"{'all of them, scored on' if stopping else 'early stopping on'} "
                  "a 10% validation split; each row changes "
                  f"{'DeMo' + chr(39) + 's recipe' if args.base == 'demo' else 'the first row'}"
                  " as labelled.", "",

@@ -28,8 +28,8 @@ from sklearn.frozen import FrozenEstimator
 
 from ._atomic import atomic_path
 from .dashboard import (
-    ATTRIBUTION, ATTRIBUTION_METHODS, BASELINES, NETWORKS, build_dashboard, load_dashboard_data,
-    make_estimator,
+    ATTRIBUTION, ATTRIBUTION_METHODS, BASELINES, NETWORKS, RECURRENT, build_dashboard,
+    load_dashboard_data, make_estimator,
 )
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
@@ -130,7 +130,8 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
     return build_dashboard(
         data, models, out=args.out, epochs=getattr(args, "epochs", 20), device=args.device,
         seed=args.seed, class_iterations=args.class_iterations,
-        max_train_gkm=getattr(args, "max_train_gkm", 0) or None, command=_command(args),
+        max_train_gkm=getattr(args, "max_train_gkm", 0) or None,
+        lstm_timescale=getattr(args, "lstm_timescale", None), command=_command(args),
         discover_motifs=args.discover_motifs,
         provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
 
@@ -155,9 +156,12 @@ def run_train(args: argparse.Namespace) -> None:
     key = _parse_models(args.model)
     if len(key) != 1:
         raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
+    if args.lstm_timescale is not None and key[0] not in RECURRENT:
+        raise UsageError("--lstm-timescale is for the recurrent networks: --model rnn or cnnrnn")
     data = _data(args, split=False)
     X, y = data.X_train, data.y_train
-    chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size))
+    chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size),
+                                              ("lstm_timescale", args.lstm_timescale))
               if value is not None}
     clf = make_estimator(key[0], epochs=args.epochs, device=args.device, seed=args.seed,
                          verbose=0 if args.quiet else 1, precision=args.precision,
@@ -285,12 +289,19 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
+#: Help of --lstm-timescale, an option of train and dashboard.
+LSTM_TIMESCALE_HELP = ("chrono initialisation of the recurrent networks' LSTM gates: memories "
+                       "of up to T bases, for labels that depend on motifs tens of bases apart "
+                       "(e.g. 100; default: torch's initialisation)")
+
+
 def _add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="fit one architecture and save it")
     _add_data_options(train, required=True)
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
+    train.add_argument("--lstm-timescale", type=float, metavar="T", help=LSTM_TIMESCALE_HELP)
     train.add_argument("--batch-size", type=int, help="training batch size (default: the model's)")
     train.add_argument("--padding", choices=PADDING_MODES, default="error",
                        help="sequences of different lengths: error, or pad on the right or "
@@ -354,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="train gkm-SVM on a stratified random N of the training "
                                 "sequences (its kernel is quadratic; 0: all; default 4000)")
     dashboard.add_argument("--epochs", type=int, default=20, help="maximum epochs (default 20)")
+    dashboard.add_argument("--lstm-timescale", type=float, metavar="T",
+                           help=LSTM_TIMESCALE_HELP)
     _add_report_options(dashboard)
 
     explain = sub.add_parser("explain", help="the report for models saved by train/dashboard")

@@ -112,6 +112,14 @@ def test_train_then_predict_a_fasta_records_provenance(tmp_path, motif_data, cap
     assert predicted["command"].startswith("sklearn-demo")
 
 
+def test_train_takes_the_lstm_timescale_of_a_recurrent_network(tmp_path, motif_data):
+    positives = motif_data.X[motif_data.y == 1][:60]
+    (tmp_path / "pos.fa").write_text("".join(f">p{i}\n{s}\n" for i, s in enumerate(positives)))
+    assert main(["train", "--data", str(tmp_path / "pos.fa"), "--model", "rnn", "--epochs", "1",
+                 "--lstm-timescale", "50", "--out", str(tmp_path / "m.pt"), "--quiet"]) == 0
+    assert load_model(tmp_path / "m.pt").lstm_timescale == 50
+
+
 def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
     test_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
     assert main(["train", "--data", str(test_file), "--model", "cnn", "--epochs", "1",
@@ -123,6 +131,8 @@ def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
 @pytest.mark.parametrize("argv, message", [
     (["train", "--data", "absent.fa", "--out", "m.pt"], "No such sequence file"),
     (["train", "--data", "x", "--model", "cnn,rnn", "--out", "m.pt"], "train fits one model"),
+    (["train", "--data", "x", "--model", "cnn", "--lstm-timescale", "100", "--out", "m.pt"],
+     "--lstm-timescale is for the recurrent networks"),
     (["predict", "--model", "absent.pt", "--input", "x.fa", "--out", "p.tsv"], "No saved model"),
 ])
 def test_train_and_predict_errors_are_one_line(argv, message, tmp_path, capsys, monkeypatch):

@@ -127,6 +127,14 @@ def test_gkm_trains_on_a_stratified_subset_and_the_table_says_so():
         "KmerClassifier": 150, "GappedKmerSVC": 40}
 
 
+def test_lstm_timescale_reaches_the_recurrent_networks_only():
+    data = load_dashboard_data(n_samples=60, seed=0)
+    models, _ = train_models(["cnn", "rnn"], data, epochs=1, verbose=0, lstm_timescale=50,
+                             log=lambda _: None)
+    assert models["RNNClassifier"].lstm_timescale == 50
+    assert "lstm_timescale" not in models["CNNClassifier"].get_params()
+
+
 def test_glance_flags_a_failed_class_optimisation_and_ranks_filters_by_auroc(tmp_path):
     """A failed optimisation (best p(bound) 0.03) is marked, not shown as what
     the model "would most like to see"; the filters shown are ranked by how

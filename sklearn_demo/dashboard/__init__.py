@@ -28,10 +28,11 @@ from .explain import (
 )
 from .page import match_label, write_dashboard
 from .score import Curve, TestScores, score_models
-from .train import BASELINES, NETWORKS, make_estimator, train_models
+from .train import BASELINES, NETWORKS, RECURRENT, make_estimator, train_models
 
 __all__ = [
-    "ATTRIBUTION", "ATTRIBUTION_METHODS", "BASELINES", "NETWORKS", "Curve", "DashboardData",
+    "ATTRIBUTION", "ATTRIBUTION_METHODS", "BASELINES", "NETWORKS", "RECURRENT", "Curve",
+    "DashboardData",
     "DashboardRun", "ModelExplanation", "TestScores", "attribution_site_aurocs",
     "build_dashboard", "explain_model", "load_dashboard_data", "make_estimator", "match_label",
     "recovered_motif", "score_models", "train_models", "write_dashboard",

@@ -47,6 +47,7 @@ def build_dashboard(
     seed: int = 0,
     class_iterations: int = 1000,
     max_train_gkm: int | None = 4000,
+    lstm_timescale: float | None = None,
     save_models: bool = True,
     discover_motifs: bool = False,
     command: str = "build_dashboard(...)",
@@ -73,6 +74,10 @@ def build_dashboard(
         Gradient steps of class optimisation; checked before any training.
     max_train_gkm : int or None, default=4000
         See :func:`~sklearn_demo.dashboard.train_models`.
+    lstm_timescale : float or None, default=None
+        Chrono initialisation of the recurrent networks' LSTM gates (see
+        :class:`~sklearn_demo.RNNClassifier`): for data whose label depends
+        on motifs tens of bases apart, such as an order grammar.
     save_models : bool, default=True
         Save the trained networks in ``out/models``.
     discover_motifs : bool, default=False
@@ -106,7 +111,8 @@ def build_dashboard(
     else:
         fitted, training = train_models(list(models), data, epochs=epochs, device=device,
                                         seed=seed, verbose=verbose,
-                                        max_train_gkm=max_train_gkm, log=log)
+                                        max_train_gkm=max_train_gkm,
+                                        lstm_timescale=lstm_timescale, log=log)
     networks = {name: model for name, model in fitted.items()
                 if isinstance(model, tuple(NETWORKS.values()))}
     model_files = {}

@@ -13,6 +13,9 @@ from .data import DashboardData
 
 NETWORKS = {"cnn": CNNClassifier, "rnn": RNNClassifier, "cnnrnn": CNNRNNClassifier}
 
+#: The networks with an LSTM (they take ``lstm_timescale``).
+RECURRENT = ("rnn", "cnnrnn")
+
 BASELINES = {"kmer": KmerClassifier, "gkm": GappedKmerSVC}
 
 
@@ -41,12 +44,17 @@ def make_estimator(key: str, *, epochs: int = 20, device: str = "cpu", seed: int
 
 def train_models(
     keys: Sequence[str], data: DashboardData, *, epochs: int = 20, device: str = "cpu",
-    seed: int = 0, verbose: int = 1, max_train_gkm: int | None = 4000, log: Log = print,
+    seed: int = 0, verbose: int = 1, max_train_gkm: int | None = 4000,
+    lstm_timescale: float | None = None, log: Log = print,
 ) -> tuple[dict[str, object], dict[str, dict[str, float]]]:
     """Fit each named model on the training set.
 
     Parameters
     ----------
+    lstm_timescale : float or None, default=None
+        The recurrent networks' ``lstm_timescale`` (chrono initialisation of
+        their LSTM gates, see :class:`~sklearn_demo.RNNClassifier`); None
+        keeps torch's initialisation.
     max_train_gkm : int or None, default=4000
         gkm-SVM's kernel is quadratic in the number of training sequences
         (hours beyond about 10,000), so it trains on a stratified random
@@ -70,7 +78,10 @@ def train_models(
                          f"got {max_train_gkm!r}.")
     fitted, training = {}, {}
     for key in keys:
-        model = make_estimator(key, epochs=epochs, device=device, seed=seed, verbose=verbose)
+        params = ({"lstm_timescale": lstm_timescale}
+                  if key in RECURRENT and lstm_timescale is not None else {})
+        model = make_estimator(key, epochs=epochs, device=device, seed=seed, verbose=verbose,
+                               **params)
         name = type(model).__name__
         X, y = data.X_train, data.y_train
         if key == "gkm" and max_train_gkm is not None and len(X) > max_train_gkm:

@@ -261,8 +261,10 @@ class ClassOptimizer(ModelExplainer):
         proposed = np.stack([matrices[r][:, a:a + width]
                              for r, a in zip(owner, proposed_starts)])
         proposed_p = self._window_alone_scores(proposed, length)
-        picks = [int(np.flatnonzero(owner == r)[np.argmax(proposed_p[owner == r])])
-                 for r in range(len(candidates))]
+        picks = []
+        for restart in range(len(candidates)):
+            mine = np.flatnonzero(owner == restart)
+            picks.append(int(mine[np.argmax(proposed_p[mine])]))
         starts, windows, window_p = proposed_starts[picks], proposed[picks], proposed_p[picks]
         # Best first: restarts whose matrix the model is sure of (p >= 0.99),
         # then by how strongly their motif window alone, in random

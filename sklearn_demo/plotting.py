@@ -65,12 +65,21 @@ def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
 
 
 def _letter_axis(ax: plt.Axes, sequence: str, length: int) -> None:
-    """Label the x axis with the sequence's letters (up to 120 bases), at a
-    size that reads at 100% zoom."""
+    """Write the sequence's letters under the x axis (up to 120 bases), one
+    under each position, at a size that reads at 100% zoom.
+
+    Written as text artists, not as tick labels: matplotlib lays every tick
+    label out again at each pass of the constrained layout, which made saving
+    a 101-bp figure 2-3x slower (1.4-1.9 s against 0.65 s)."""
     if sequence and length <= 120:
-        ax.set_xticks(range(length), list(sequence[:length]), fontsize=8, family="monospace")
-        ax.tick_params(axis="x", length=0, pad=2)
-    ax.set_xlabel("position")
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)
+        below = ax.get_xaxis_transform()  # x in data, y in axes coordinates
+        for position, letter in enumerate(sequence[:length]):
+            ax.text(position, -0.03, letter, transform=below, ha="center", va="top",
+                    fontsize=8, family="monospace")
+        ax.set_xlabel("position", labelpad=12)
+    else:
+        ax.set_xlabel("position")
 
 
 def _track_figure(length: int, height_ratios: Sequence[float], height: float):

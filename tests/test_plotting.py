@@ -18,7 +18,7 @@ def test_saliency_figure_has_logo_heatmap_and_shaded_sites(tmp_path):
                         sites=[("MA0139", 10, 25, "+")], title="CTCF site")
     logo_ax, heat_ax = fig.axes[:2]
     assert [t.get_text() for t in heat_ax.get_yticklabels()] == list("ACGT")
-    assert len(heat_ax.get_xticklabels()) == 101
+    assert "".join(t.get_text() for t in heat_ax.texts) == "ACGT" * 25 + "A"
     assert len(logo_ax.patches) >= 1  # the shaded site
     fig.savefig(tmp_path / "s.png")
     assert (tmp_path / "s.png").stat().st_size > 1000
@@ -60,7 +60,7 @@ def test_sites_are_outlined_on_heatmaps_not_painted_over():
     fig = plot_saliency(np.zeros((4, 30)), "A" * 30, sites=[("site", 5, 12, "+")])
     heat_ax = fig.axes[1]
     assert heat_ax.patches and all(not patch.get_fill() for patch in heat_ax.patches)
-    assert min(t.get_fontsize() for t in heat_ax.get_xticklabels()) >= 8
+    assert len(heat_ax.texts) == 30 and min(t.get_fontsize() for t in heat_ax.texts) >= 8
 
 
 def test_every_plot_draws_into_axes_of_the_users_figure():

@@ -564,11 +564,13 @@ class RNNClassifier(_DeMoClassifier):
     AUC 0.811 / 0.747 / 0.707 (seeds 0, 1, 2, 30 epochs, still rising;
     presence 0.706 / 0.699 / 0.692, the CNN 0.50 / 0.52 / 0.55;
     ``python benchmarks/motif_dependencies.py --models RNN-chrono``). It is
-    not the default because the long memory slows learning where one short
-    motif decides: on 3,000 REST training sequences (20 epochs, seed 0, the
-    integration test's setting, whose bound of 0.85 the defaults clear) it
-    scored 0.674, with chrono on half of the units 0.721, and with the
-    forget-gate biases alone 0.501.
+    not the default because it slows learning where one short motif decides:
+    on 3,000 REST training sequences (20 epochs, seed 0, the integration
+    test's setting) the defaults score 0.956 and ``lstm_timescale`` 100 /
+    20 / 5 score 0.659 / 0.713 / 0.675 (``python benchmarks/rnn_diagnosis.py
+    --base default --epochs 20``). Even a 5-base memory costs as much, so it
+    is the gates' starting biases, not the memory's length, that keep the
+    network on its first plateau longer.
 
     Parameters
     ----------

@@ -166,3 +166,16 @@ def test_the_dashboard_writes_every_motif_it_found_as_meme(dashboard_report):
         assert f"{network}.class_optimised.1" in names
     assert all(m.shape[0] == 4 for m in motifs.values())
     np.testing.assert_allclose([m.sum(axis=0) for m in motifs.values()][0], 1, atol=1e-6)
+
+
+def test_attribution_site_aurocs_score_a_seeded_sample_of_the_test_positives():
+    from sklearn_demo import CNNClassifier
+    from sklearn_demo.dashboard import attribution_site_aurocs
+
+    data = load_dashboard_data(n_samples=80, seed=0)
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X_train, data.y_train)
+    sample = attribution_site_aurocs(clf, data, max_sequences=5)
+    assert sample == attribution_site_aurocs(clf, data, max_sequences=5)  # seeded
+    assert sample != attribution_site_aurocs(clf, data, max_sequences=None)
+    with pytest.raises(ValueError, match="'max_sequences' must be an integer in \\[1, inf\\]"):
+        attribution_site_aurocs(clf, data, max_sequences=0)

@@ -73,6 +73,10 @@ def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
     (["explain", "--model", "absent.pt"], "No saved model"),
     (["dashboard", "--n-samples", "60", "--class-iterations", "-5"],
      "parameter 'class_iterations' must be an integer in [1, inf], got -5"),
+    (["dashboard", "--n-samples", "60", "--lstm-timescale", "1"],
+     "parameter 'lstm_timescale' must be a number in (2, inf) or None, got 1.0"),
+    (["dashboard", "--n-samples", "60", "--models", "cnn", "--baselines", "--lstm-timescale", "50"],
+     "lstm_timescale=50.0 applies to the recurrent networks it trains (rnn, cnnrnn), and none"),
 ])
 def test_bad_input_is_one_line_and_nonzero(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validation import Interval, check_parameter
+from .._validation import Interval, check_parameter, parameter_constraints
 from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
 from .explain import ModelExplanation, explain_model
 from .page import write_dashboard
 from .score import TestScores, score_models
-from .train import NETWORKS, Log, train_models
+from ..estimators import RNNClassifier
+from .train import NETWORKS, RECURRENT, Log, train_models
 
 
 @dataclass
@@ -77,7 +78,8 @@ def build_dashboard(
     lstm_timescale : float or None, default=None
         Chrono initialisation of the recurrent networks' LSTM gates (see
         :class:`~sklearn_demo.RNNClassifier`): for data whose label depends
-        on motifs tens of bases apart, such as an order grammar.
+        on motifs tens of bases apart, such as an order grammar. Checked
+        before any training; an error when no recurrent network is trained.
     save_models : bool, default=True
         Save the trained networks in ``out/models``.
     discover_motifs : bool, default=False
@@ -106,6 +108,13 @@ def build_dashboard(
     """
     for name, value in (("class_iterations", class_iterations), ("epochs", epochs)):
         check_parameter("build_dashboard", name, value, [Interval(Integral, 1, None)])
+    check_parameter("build_dashboard", "lstm_timescale", lstm_timescale,
+                    parameter_constraints(RNNClassifier)["lstm_timescale"])
+    if lstm_timescale is not None and (isinstance(models, Mapping)
+                                       or not set(models) & set(RECURRENT)):
+        raise ValueError(f"build_dashboard: lstm_timescale={lstm_timescale!r} applies to the "
+                         f"recurrent networks it trains ({', '.join(RECURRENT)}), and none is "
+                         f"among models={list(models)!r}.")
     if isinstance(models, Mapping):
         fitted, training = dict(models), None
     else:

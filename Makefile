@@ -17,6 +17,8 @@ $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_TORCH_ARGS) "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@echo "compiling the motif tools (numba, once per installation; 1-2 minutes)"
+	$(BIN)/python -c "from sklearn_demo.motifs import compile_motif_tools; compile_motif_tools()"
 	touch $@
 
 demo: $(BIN)/.installed

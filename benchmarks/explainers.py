@@ -13,7 +13,10 @@
 3. Throughput (sequences/s, on ``--device`` in ``--precision``) of each explainer beside captum's
    ``Saliency`` and ``GradientShap``, shap's own ``GradientExplainer`` and
    tangermeme's ``saturation_mutagenesis`` on the same model, in the same run
-   (``pip install -e .[bench]`` for tangermeme).
+   (``pip install -e .[bench]`` for tangermeme); for the CNN also mutagenesis
+   from the receptive field of each substitution only (fastISM's idea,
+   :class:`~sklearn_demo.explain.methods.local_ism.LocalMutagenesis`) beside
+   whole forward passes, at 101 and 1,000 bp.
 
 Usage::
 
@@ -48,6 +51,8 @@ from sklearn_demo import (
 )
 from sklearn_demo.dashboard import ATTRIBUTION, ATTRIBUTION_METHODS
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.explain.methods import saturation_mutagenesis
+from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
 from sklearn_demo.precision import PRECISIONS, mixed_precision
 from sklearn_demo.explain.ground_truth import position_importance, site_aurocs, temporal_rise
 
@@ -252,6 +257,21 @@ def throughput(args) -> list[dict]:
                    lambda: optimize_jointly(optimizers, X), 32),
                   ("one after another: ClassOptimizer.fit on each of the 4 models",
                    lambda: [o.fit(X) for o in optimizers], 32)]
+        if cls is CNNClassifier:
+            # fastISM's gain: the same scores from the reference's activations
+            # at the positions each substitution reaches, or from whole passes.
+            local = LocalMutagenesis(module, link=lambda logit: logit,
+                                     context=lambda: mixed_precision(device, precision))
+            long = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(4, size=(2, 1000))]
+            long = np.ascontiguousarray(long.transpose(0, 2, 1))
+            for name, x, n in (("101 bp", X[:8], 8), ("1000 bp", long, 2)):
+                cases += [(f"ours: saturation_mutagenesis, {name}, receptive field only (fastISM)",
+                           lambda x=x: saturation_mutagenesis(
+                               lambda b: Logit()(b)[:, 0], x, batch_size=1024, device=device,
+                               local=local), n),
+                          (f"whole forward passes: saturation_mutagenesis, {name}",
+                           lambda x=x: saturation_mutagenesis(
+                               lambda b: Logit()(b)[:, 0], x, batch_size=1024, device=device), n)]
         if cls is CNNRNNClassifier:
             batched = TemporalScorer(FrozenEstimator(clf)).fit(X)
             loop = TemporalScorer(FrozenEstimator(clf), algorithm="loop").fit(X)
@@ -273,6 +293,9 @@ PAIRS = [("ours: SaliencyExplainer(method='saliency')", "captum: Saliency"),
          ("ours: SaliencyExplainer(method='deepshap'", "shap: GradientExplainer"),
          ("ours: SaliencyExplainer(method='deepshap'", "captum: GradientShap"),
          ("ours: SaliencyExplainer(method='ism')", "tangermeme: saturation_mutagenesis"),
+         ("ours: saturation_mutagenesis, 101 bp", "whole forward passes: saturation_mutagenesis, 101"),
+         ("ours: saturation_mutagenesis, 1000 bp",
+          "whole forward passes: saturation_mutagenesis, 1000"),
          ("ours: TemporalScorer (batched)", "naive loop: TemporalScorer"),
          ("ours: optimize_jointly", "one after another: ClassOptimizer")]
 

@@ -19,6 +19,7 @@ from sklearn_demo import (
     TemporalScorer, first_layer_pwms,
 )
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.explain.methods import saturation_mutagenesis
 
 SMALL = {
     CNNClassifier: dict(n_filters=8),
@@ -109,6 +110,42 @@ def test_ism_equals_the_brute_force_loop(model, motif_data):
                 mutant[:, j] = np.eye(4)[b]
                 expected[i, b, j] = log_p_positive(model, mutant[None])[0] - reference[i]
     np.testing.assert_allclose(ism, expected, atol=2e-5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(widths=st.lists(st.integers(1, 9), min_size=1, max_size=4), pool=st.integers(1, 4),
+       length=st.integers(1, 60), batch_size=st.integers(1, 40))
+def test_local_mutagenesis_equals_a_forward_pass_of_every_mutant(widths, pool, length,
+                                                                 batch_size):
+    """fastISM's shortcut against whole forward passes, for any DeMoCNN shape
+    (odd and even widths, pooling by 1-4, sequences shorter than the
+    receptive field) and batches that cut across the cached sequences."""
+    from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
+    from sklearn_demo.modules import DeMoCNN
+
+    torch.manual_seed(0)
+    module = DeMoCNN(n_filters=6, filter_widths=widths, pool_size=pool).eval()
+    X = np.eye(4, dtype=np.float32)[np.random.default_rng(length).integers(4, size=(5, length))]
+    X = np.ascontiguousarray(X.transpose(0, 2, 1))
+    score = lambda x: torch.nn.functional.logsigmoid(module(x))  # noqa: E731
+    local = LocalMutagenesis(module, link=torch.nn.functional.logsigmoid)
+    np.testing.assert_allclose(
+        saturation_mutagenesis(score, X, batch_size=batch_size, local=local),
+        saturation_mutagenesis(score, X, batch_size=batch_size), atol=1e-6)
+
+
+def test_local_mutagenesis_is_used_for_the_cnn_only(model):
+    from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
+    from sklearn_demo.modules import DeMoCNN
+
+    explainer = SaliencyExplainer(FrozenEstimator(model), method="ism").fit(["ACGT"])
+    assert (explainer._local_mutagenesis() is not None) == isinstance(model, CNNClassifier)
+    assert not LocalMutagenesis.supports(torch.nn.Sequential(DeMoCNN()))
+    strided = DeMoCNN(filter_widths=(5, 3))
+    strided.features[0].padding = (2,)
+    assert not LocalMutagenesis.supports(strided)
+    with pytest.raises(ValueError, match="LocalMutagenesis takes a DeMoCNN"):
+        LocalMutagenesis(strided, link=torch.sigmoid)
 
 
 def test_deepshap_is_complete_over_its_references(model, motif_data):

@@ -131,7 +131,10 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
     def _class_score(self, x: torch.Tensor) -> torch.Tensor:
         """The explained score for a batch, shape (n,): the target class's
         logit with ``class_score="logit"``, else log p(target_class | x)."""
-        logit = self._logit(x)
+        return self._score_of_logit(self._logit(x))
+
+    def _score_of_logit(self, logit: torch.Tensor) -> torch.Tensor:
+        """The explained score of a batch of the target class's logits."""
         return logit if self.class_score == "logit" else torch.nn.functional.logsigmoid(logit)
 
     def _target_sign(self) -> float:

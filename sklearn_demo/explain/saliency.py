@@ -7,8 +7,10 @@ from numbers import Integral
 import numpy as np
 
 from .._validation import Interval, Options
+from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 from .methods import expected_gradients, gradient, saturation_mutagenesis
+from .methods.local_ism import LocalMutagenesis
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
 
@@ -109,6 +111,15 @@ class SaliencyExplainer(ModelExplainer):
         self._fit_estimator(X, y)
         return self
 
+    def _local_mutagenesis(self) -> LocalMutagenesis | None:
+        """fastISM's shortcut where the network allows it (the CNN), else None."""
+        module, clf = self.classifier_.module_, self.classifier_
+        if not LocalMutagenesis.supports(module):
+            return None
+        sign = self._target_sign()
+        return LocalMutagenesis(module, link=lambda logit: self._score_of_logit(sign * logit),
+                                context=lambda: mixed_precision(clf.device, clf.precision))
+
     def transform(self, X: object) -> np.ndarray:
         """Attributions of shape (n, 4, L), float32, for DNA strings or one-hot X."""
         X_enc = self._encode(X)
@@ -122,7 +133,8 @@ class SaliencyExplainer(ModelExplainer):
                     random_state=self.random_state, device=device)
             if self.method == "ism":
                 return saturation_mutagenesis(self._class_score, X_enc,
-                                              batch_size=self.batch_size, device=device)
+                                              batch_size=self.batch_size, device=device,
+                                              local=self._local_mutagenesis())
             grad = gradient(self._class_score, X_enc, batch_size=self.batch_size, device=device)
         if self.method == "gradient":
             return grad

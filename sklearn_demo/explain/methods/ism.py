@@ -6,11 +6,12 @@ import torch
 
 from ..._progress import progress
 from ._batched import ScoreFunction, batched
+from .local_ism import LocalMutagenesis
 
 
 def saturation_mutagenesis(
     score: ScoreFunction, X: np.ndarray, *, batch_size: int = 256,
-    device: str | torch.device = "cpu",
+    device: str | torch.device = "cpu", local: LocalMutagenesis | None = None,
 ) -> np.ndarray:
     """``score(x with base b at position j) - score(x)`` for every sequence,
     position and base of one-hot ``X`` (n, 4, L); 0 where the base is
@@ -18,6 +19,11 @@ def saturation_mutagenesis(
 
     The substitutions of all sequences form one stream of mutants, scored
     ``batch_size`` at a time, so short sequences fill whole batches.
+
+    With ``local`` (a :class:`~.local_ism.LocalMutagenesis` of the model
+    ``score`` runs), each mutant's score is recomputed from the reference's
+    activations at the positions the substitution reaches only, ``batch_size``
+    sequences' activations at a time; ``score`` still gives the reference.
 
     Examples
     --------
@@ -33,12 +39,25 @@ def saturation_mutagenesis(
     reference = batched(score, X, batch_size=batch_size, device=device)
     sequence, base, position = np.nonzero(X != 1)
     eye = np.eye(X.shape[1], dtype=X.dtype)
+    cache, cached = None, range(0)
     for start in progress(range(0, len(sequence), batch_size), desc="mutagenesis",
                           unit="batch"):
         i = sequence[start:start + batch_size]
         b = base[start:start + batch_size]
         j = position[start:start + batch_size]
-        mutants = X[i].copy()
-        mutants[np.arange(len(i)), :, j] = eye[b]
-        out[i, b, j] = batched(score, mutants, batch_size=batch_size, device=device) - reference[i]
+        if local is None:
+            mutants = X[i].copy()
+            mutants[np.arange(len(i)), :, j] = eye[b]
+            scores = batched(score, mutants, batch_size=batch_size, device=device)
+        else:
+            scores = np.empty(len(i), dtype=np.float32)
+            for part in np.split(np.arange(len(i)), np.flatnonzero(np.diff(i // batch_size)) + 1):
+                if i[part[0]] not in cached:
+                    first = i[part[0]] // batch_size * batch_size
+                    cached = range(first, min(first + batch_size, len(X)))
+                    cache = local.prepare(torch.as_tensor(X[cached.start:cached.stop],
+                                                          device=device))
+                scores[part] = local.scores(cache, *(torch.as_tensor(v[part], device=device)
+                                                     for v in (i - cached.start, b, j))).cpu().numpy()
+        out[i, b, j] = scores - reference[i]
     return out

@@ -1,0 +1,185 @@
+"""Saturation mutagenesis of a convolutional network that recomputes only the
+positions a substitution reaches (the idea of fastISM, Nair et al. 2022,
+Bioinformatics 38:2397)."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ...modules import DeMoCNN
+
+#: Maps a batch of the module's logits (n,) to the explained score (n,).
+Link = Callable[[torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """One step of the feature stack: a 'same' convolution followed by ReLU
+    (``conv``), or a max-pooling by ``size`` (``conv`` is None)."""
+
+    conv: nn.Conv1d | None
+    size: int
+
+    def changed(self, width: int) -> int:
+        """Most positions of the output a run of ``width`` changed inputs reaches."""
+        if self.conv is not None:
+            return width + self.size - 1
+        return (width + self.size - 2) // self.size + 1
+
+
+class LocalMutagenesis:
+    """Mutant scores of a :class:`~sklearn_demo.modules.DeMoCNN` from the
+    reference's activations: each layer recomputes only the positions whose
+    inputs a substitution changed, and the global maximum over positions
+    takes the reference's maximum outside them.
+
+    A substitution at one base changes 9 positions of the first layer's
+    output, 6 after pooling, 10 of the second layer's and 8 of the last
+    (DeMo's widths 9, 5, 3 and pooling 2), against 101, 51 and 26 for the
+    whole 101-bp sequence; the saving grows with the sequence's length. The
+    scores equal a forward pass of each mutant to float32 rounding (test:
+    ``test_explainers.py``).
+
+    Parameters
+    ----------
+    module : DeMoCNN
+        In evaluation mode (dropout off); see :meth:`supports`.
+    link : callable
+        The explained score of a batch of the module's logits.
+    context : callable, optional
+        Returns the context the forward passes run in (mixed precision).
+
+    Examples
+    --------
+    >>> module = DeMoCNN(n_filters=4).eval()
+    >>> local = LocalMutagenesis(module, link=lambda logit: logit)
+    >>> X = torch.eye(4)[torch.randint(4, (2, 30))].transpose(1, 2)
+    >>> cache = local.prepare(X)
+    >>> mutant = X[1].clone(); mutant[:, 7] = torch.tensor([0., 0., 1., 0.])
+    >>> local_score = local.scores(cache, torch.tensor([1]), torch.tensor([2]), torch.tensor([7]))
+    >>> torch.allclose(local_score, module(mutant[None]), atol=1e-6)
+    True
+    """
+
+    def __init__(self, module: DeMoCNN, link: Link,
+                 context: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext):
+        if not self.supports(module):
+            raise ValueError("LocalMutagenesis takes a DeMoCNN of 'same' convolutions, ReLUs "
+                             "and non-overlapping max-pooling.")
+        self.module = module
+        self.link = link
+        self.context = context
+        self.stages = [_Stage(layer, layer.kernel_size[0]) if isinstance(layer, nn.Conv1d)
+                       else _Stage(None, int(layer.kernel_size))
+                       for layer in module.features if not isinstance(layer, nn.ReLU)]
+        widths = [1]
+        for stage in self.stages:
+            widths.append(stage.changed(widths[-1]))
+        # Padding of every stored activation: room for the widest window
+        # that starts before position 0 or ends after the last position.
+        self.padding = 2 * sum(widths) + 2 * sum(stage.size for stage in self.stages)
+
+    @staticmethod
+    def supports(module: nn.Module) -> bool:
+        """True for a DeMoCNN whose feature stack is Conv1d ('same', stride 1,
+        no dilation) and ReLU, with MaxPool1d (kernel = stride, no padding)
+        between them, and no module subclassing it."""
+        if type(module) is not DeMoCNN:
+            return False
+        layers = list(module.features)
+        for index, layer in enumerate(layers):
+            if type(layer) is nn.Conv1d:
+                ok = (layer.padding == "same" and layer.stride == (1,) and layer.dilation == (1,)
+                      and layer.groups == 1 and index + 1 < len(layers)
+                      and type(layers[index + 1]) is nn.ReLU)
+            elif type(layer) is nn.MaxPool1d:
+                ok = (layer.stride == layer.kernel_size and layer.padding == 0
+                      and layer.dilation == 1 and index > 0 and type(layers[index - 1]) is nn.ReLU)
+            else:
+                ok = type(layer) is nn.ReLU
+            if not ok:
+                return False
+        return bool(layers) and type(layers[0]) is nn.Conv1d
+
+    @torch.no_grad()
+    def prepare(self, X: torch.Tensor) -> dict:
+        """The reference activations of one-hot ``X`` (n, 4, L) that
+        :meth:`scores` reads: each stage's input, padded with zeros, and the
+        running maxima of the last features from either end."""
+        inputs, x = [], X
+        with self.context():
+            for stage in self.stages:
+                inputs.append(nn.functional.pad(x.float(), (self.padding, self.padding)))
+                x = torch.relu(stage.conv(x)) if stage.conv is not None else nn.functional.max_pool1d(
+                    x, stage.size, ceil_mode=True)
+        features = x.float()
+        lowest = torch.full_like(features[..., :1], -torch.inf)
+        before = torch.cat([lowest, features.cummax(dim=2).values], dim=2)
+        after = torch.cat([features.flip(2).cummax(dim=2).values.flip(2), lowest], dim=2)
+        return {"inputs": inputs, "lengths": [t.shape[2] - 2 * self.padding for t in inputs],
+                "before": before, "after": after}
+
+    @torch.no_grad()
+    def scores(self, cache: dict, sequence: torch.Tensor, base: torch.Tensor,
+               position: torch.Tensor) -> torch.Tensor:
+        """Scores of the mutants "sequence ``sequence[r]`` of the prepared
+        batch with base ``base[r]`` at ``position[r]``", shape (R,)."""
+        first = cache["inputs"][0]
+        start, width = position.to(first.device), 1
+        new = nn.functional.one_hot(base.to(first.device), first.shape[1]).float()[:, :, None]
+        rows = sequence.to(first.device)
+        with self.context():
+            for stage, stored, length in zip(self.stages, cache["inputs"], cache["lengths"]):
+                if stage.conv is not None:
+                    reach = stage.size - 1
+                    window_start, out_start = start - reach, start - (reach - (reach // 2))
+                    window = self._splice(stored, rows, window_start, width + 2 * reach,
+                                          new, start)
+                    new = torch.relu(nn.functional.conv1d(
+                        window.to(stage.conv.weight.dtype), stage.conv.weight, stage.conv.bias))
+                    out_length = length
+                else:
+                    out_start = torch.div(start, stage.size, rounding_mode="floor")
+                    out_width = stage.changed(width)
+                    window = self._splice(stored, rows, out_start * stage.size,
+                                          out_width * stage.size, new, start)
+                    new = window.unflatten(2, (out_width, stage.size)).amax(dim=3)
+                    out_length = -(-length // stage.size)
+                start, width = out_start, new.shape[2]
+                outside = self._outside(start, width, out_length)
+                new = new.float().masked_fill(outside[:, None, :], 0.0)
+            features_length = cache["before"].shape[2] - 1
+            new = new.masked_fill(self._outside(start, width, features_length)[:, None, :],
+                                  -torch.inf)
+            low = start.clamp(0, features_length)
+            high = (start + width).clamp(0, features_length)
+            channels = torch.arange(new.shape[1], device=new.device)
+            kept = torch.maximum(cache["before"][rows[:, None], channels, low[:, None]],
+                                 cache["after"][rows[:, None], channels, high[:, None]])
+            pooled = torch.maximum(kept, new.amax(dim=2))
+            logit = self.module.output(pooled.to(self.module.output.weight.dtype)).squeeze(-1)
+        return self.link(logit.float())
+
+    def _splice(self, stored: torch.Tensor, rows: torch.Tensor, window_start: torch.Tensor,
+                window_width: int, new: torch.Tensor, new_start: torch.Tensor) -> torch.Tensor:
+        """Each row's window of the stored (padded) reference activations,
+        with its recomputed positions ``new`` written over from ``new_start``."""
+        offsets = torch.arange(window_width, device=stored.device)
+        index = window_start[:, None] + offsets + self.padding          # (R, window)
+        window = stored[rows[:, None], :, index].transpose(1, 2)        # (R, C, window)
+        relative = offsets - (new_start - window_start)[:, None]         # (R, window)
+        inside = (relative >= 0) & (relative < new.shape[2])
+        spliced = new.gather(2, relative.clamp(0, new.shape[2] - 1)[:, None, :].expand(
+            -1, new.shape[1], -1))
+        return torch.where(inside[:, None, :], spliced, window)
+
+    @staticmethod
+    def _outside(start: torch.Tensor, width: int, length: int) -> torch.Tensor:
+        """(R, width) True where a recomputed position lies off the sequence."""
+        positions = start[:, None] + torch.arange(width, device=start.device)
+        return (positions < 0) | (positions >= length)
+

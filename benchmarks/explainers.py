@@ -191,7 +191,7 @@ def _timed(fn) -> float:
 def throughput(args) -> list[dict]:
     import shap
     from captum.attr import GradientShap, Saliency
-    from tangermeme.saturation_mutagenesis import saturation_mutagenesis
+    from tangermeme.saturation_mutagenesis import saturation_mutagenesis as tangermeme_ism
 
     data = make_motif_dataset(1000, random_state=0)
     rows = []
@@ -236,8 +236,8 @@ def throughput(args) -> list[dict]:
             ("captum: Saliency", lambda: Saliency(LogProb()).attribute(tensor(X), target=0), 256),
             ("ours: SaliencyExplainer(method='ism')", explain("ism", 8), 8),
             ("tangermeme: saturation_mutagenesis (raw outputs, fastISM when it pays)",
-             lambda: saturation_mutagenesis(Logit(), torch.as_tensor(X[:8]), raw_outputs=True,
-                                            batch_size=256, device=device, verbose=False), 8),
+             lambda: tangermeme_ism(Logit(), torch.as_tensor(X[:8]), raw_outputs=True,
+                                    batch_size=256, device=device, verbose=False), 8),
             (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples})",
              explain("deepshap", 8, n_samples=n_samples), 8),
             (f"shap: GradientExplainer(nsamples={n_samples}), one shared background",

@@ -30,7 +30,12 @@ class SaliencyExplainer(ModelExplainer):
     * ``"gradient_x_input"``: ``d score / d x * x``, signed.
     * ``"ism"``: in-silico saturation mutagenesis, ``score(x with base b at
       position j) - score(x)`` for every position and base; 0 at the base
-      already present (that no-op is never evaluated). Batched.
+      already present (that no-op is never evaluated). Batched across
+      sequences and substitutions; on DeMo's CNN each substitution recomputes
+      only the positions it reaches in every layer, from the reference's
+      activations
+      (:class:`~sklearn_demo.explain.methods.local_ism.LocalMutagenesis`,
+      the idea of fastISM), which gives the same scores.
     * ``"deepshap"``: SHAP values of the target class's logit by expected
       gradients (the algorithm of ``shap``'s ``GradientExplainer``, run
       batched here, :func:`~sklearn_demo.explain.methods.expected_gradients`),

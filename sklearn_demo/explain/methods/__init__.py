@@ -7,7 +7,10 @@ these; use them directly to explain any torch model:
 * :func:`gradient` (:mod:`.gradient`): d score / dx, the basis of DeMo's
   saliency map and of gradient x input;
 * :func:`saturation_mutagenesis` (:mod:`.ism`): every single-base
-  substitution's change of the score;
+  substitution's change of the score; with a
+  :class:`~.local_ism.LocalMutagenesis` (:mod:`.local_ism`) a CNN's mutants
+  are scored from the reference's activations at the positions each
+  substitution reaches (fastISM's idea);
 * :func:`expected_gradients` (:mod:`.deepshap`): SHAP values by expected
   gradients against dinucleotide-shuffled references.
 

@@ -35,10 +35,8 @@ browser:
 	      --no-install-recommends chromium >/dev/null; \
 	  else echo "chromium is not installed (needs root and apt-get): browser test skipped"; fi; }
 
-# One pytest-xdist worker per core, each file's tests on one worker (tests/conftest.py
-# groups them and hands out the longest first).
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest
 
 # The documentation site (docs/_build/html): API reference, README, and the
 # example gallery with every example executed; warnings are errors.

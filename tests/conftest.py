@@ -11,16 +11,7 @@ import pytest
 import torch
 
 matplotlib.use("Agg")
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # ``make test`` runs one worker per core (pytest-xdist): each keeps to one
-    # thread, or torch's, BLAS's and numba's pools would contend for the cores.
-    from threadpoolctl import threadpool_limits
-
-    torch.set_num_threads(1)
-    threadpool_limits(1)
-    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
-else:
-    torch.set_num_threads(min(2, torch.get_num_threads()))
+torch.set_num_threads(min(2, torch.get_num_threads()))
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,18 +60,3 @@ def dashboard_report(tmp_path_factory) -> Path:
     assert main(["dashboard", "--n-samples", "300", "--epochs", "2", "--baselines",
                  "--class-iterations", "30", "--quiet", "--out", str(out)]) == 0
     return out
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """For pytest-xdist's ``--dist loadgroup`` (``make test``): each file's
-    tests run on one worker, so its module fixtures are built once, and so do
-    all tests of the session's dashboard run. The integration tests and the
-    dashboard's (the longest groups) are handed out first, so the workers
-    finish together."""
-    for item in items:
-        group = ("dashboard_report" if "dashboard_report" in getattr(item, "fixturenames", ())
-                 else item.nodeid.split("::")[0])
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: (item.get_closest_marker("integration") is None,
-                                 "dashboard_report" not in getattr(item, "fixturenames", ())))

@@ -31,6 +31,15 @@ def main(path: str, key: str, command: str, where: str | None = None) -> None:
         stats = bench["stats"]
         lines.append(f"| {bench['group']} | `{bench['name']}` | {stats['min']:.4f} | "
                      f"{stats['mean']:.4f} | {stats['rounds']} | {extra} |")
+    lines += ["", "Within each group, the fastest over each other row (ratio of min times, same run):",
+              ""]
+    groups: dict[str, list[dict]] = {}
+    for bench in data["benchmarks"]:
+        groups.setdefault(bench["group"] or "", []).append(bench)
+    for group, benches in sorted(groups.items()):
+        fastest, *others = sorted(benches, key=lambda b: b["stats"]["min"])
+        lines += [f"- {group}: `{fastest['name']}` {other['stats']['min'] / fastest['stats']['min']:.2f}x "
+                  f"`{other['name']}`" for other in others]
     write_section(f"pytest-benchmark-{key}", "\n".join(lines) + "\n")
 
 

@@ -137,8 +137,8 @@ class LocalMutagenesis:
                 if stage.conv is not None:
                     reach = stage.size - 1
                     window_start, out_start = start - reach, start - (reach - (reach // 2))
-                    window = self._splice(stored, rows, window_start, width + 2 * reach,
-                                          new, start)
+                    window = self._window(stored, rows, window_start, width + 2 * reach)
+                    window[:, :, reach:reach + width] = new
                     new = torch.relu(nn.functional.conv1d(
                         window.to(stage.conv.weight.dtype), stage.conv.weight, stage.conv.bias))
                     out_length = length
@@ -150,11 +150,9 @@ class LocalMutagenesis:
                     new = window.unflatten(2, (out_width, stage.size)).amax(dim=3)
                     out_length = -(-length // stage.size)
                 start, width = out_start, new.shape[2]
-                outside = self._outside(start, width, out_length)
-                new = new.float().masked_fill(outside[:, None, :], 0.0)
+                new = self._off_sequence(new.float(), start, out_length, 0.0)
             features_length = cache["before"].shape[2] - 1
-            new = new.masked_fill(self._outside(start, width, features_length)[:, None, :],
-                                  -torch.inf)
+            new = self._off_sequence(new, start, features_length, -torch.inf)
             low = start.clamp(0, features_length)
             high = (start + width).clamp(0, features_length)
             channels = torch.arange(new.shape[1], device=new.device)
@@ -164,13 +162,19 @@ class LocalMutagenesis:
             logit = self.module.output(pooled.to(self.module.output.weight.dtype)).squeeze(-1)
         return self.link(logit.float())
 
+    def _window(self, stored: torch.Tensor, rows: torch.Tensor, window_start: torch.Tensor,
+                window_width: int) -> torch.Tensor:
+        """Each row's window of the stored (padded) reference activations,
+        shape (R, C, window_width), a new tensor."""
+        index = window_start[:, None] + torch.arange(window_width, device=stored.device)
+        return stored[rows[:, None], :, index + self.padding].transpose(1, 2)
+
     def _splice(self, stored: torch.Tensor, rows: torch.Tensor, window_start: torch.Tensor,
                 window_width: int, new: torch.Tensor, new_start: torch.Tensor) -> torch.Tensor:
-        """Each row's window of the stored (padded) reference activations,
-        with its recomputed positions ``new`` written over from ``new_start``."""
+        """:meth:`_window` with each row's recomputed positions ``new``
+        written over from ``new_start`` (an offset that differs by row)."""
+        window = self._window(stored, rows, window_start, window_width)
         offsets = torch.arange(window_width, device=stored.device)
-        index = window_start[:, None] + offsets + self.padding          # (R, window)
-        window = stored[rows[:, None], :, index].transpose(1, 2)        # (R, C, window)
         relative = offsets - (new_start - window_start)[:, None]         # (R, window)
         inside = (relative >= 0) & (relative < new.shape[2])
         spliced = new.gather(2, relative.clamp(0, new.shape[2] - 1)[:, None, :].expand(
@@ -178,8 +182,12 @@ class LocalMutagenesis:
         return torch.where(inside[:, None, :], spliced, window)
 
     @staticmethod
-    def _outside(start: torch.Tensor, width: int, length: int) -> torch.Tensor:
-        """(R, width) True where a recomputed position lies off the sequence."""
-        positions = start[:, None] + torch.arange(width, device=start.device)
-        return (positions < 0) | (positions >= length)
+    def _off_sequence(new: torch.Tensor, start: torch.Tensor, length: int,
+                      value: float) -> torch.Tensor:
+        """``new`` (R, C, width) from ``start`` with ``value`` at the positions
+        off the sequence (padding, or -inf before the global maximum)."""
+        if bool((start >= 0).all()) and bool((start + new.shape[2] <= length).all()):
+            return new
+        positions = start[:, None] + torch.arange(new.shape[2], device=start.device)
+        return new.masked_fill(((positions < 0) | (positions >= length))[:, None, :], value)
 

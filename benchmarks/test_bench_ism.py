@@ -1,7 +1,9 @@
 """pytest-benchmark: in-silico saturation mutagenesis of DeMo's CNN from the
 receptive field of each substitution only
 (:class:`~sklearn_demo.explain.methods.local_ism.LocalMutagenesis`, fastISM's
-idea) vs a whole forward pass of every mutant, at L=101 and L=1000.
+idea) vs a whole forward pass of every mutant, and vs tangermeme's own
+fastISM (``saturation_mutagenesis(fast=True)``, which captures the model with
+``torch.export``), at L=101 and L=1000 (``pip install -e .[bench]``).
 
 Run (on a GPU with ``--bench-device cuda``)::
 
@@ -10,6 +12,7 @@ Run (on a GPU with ``--bench-device cuda``)::
 """
 import numpy as np
 import pytest
+import torch
 from sklearn.frozen import FrozenEstimator
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
@@ -25,14 +28,27 @@ def explainer(device):
 
 
 @pytest.mark.parametrize("length, n", [(101, 32), (1000, 2)])
-@pytest.mark.parametrize("algorithm", ["receptive field", "whole passes"])
+@pytest.mark.parametrize("algorithm", ["receptive field", "whole passes", "tangermeme fast"])
 def test_cnn_mutagenesis(benchmark, explainer, length, n, algorithm):
     X = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(4, size=(n, length))]
     X = np.ascontiguousarray(X.transpose(0, 2, 1))
-    local = explainer._local_mutagenesis() if algorithm == "receptive field" else None
     benchmark.group = f"CNNClassifier L={length} n={n}"
+    device = explainer.classifier_.device
+    if algorithm == "tangermeme fast":
+        tangermeme = pytest.importorskip("tangermeme.saturation_mutagenesis")
+        # tangermeme tries its fast path only on jobs it expects to take 30 s
+        # or more; here it always tries (and checks it against whole passes).
+        tangermeme._FAST_MIN_SECONDS = 0.0
+        module = explainer.classifier_.module_.eval()
+        logit = torch.nn.Sequential(module, torch.nn.Unflatten(0, (-1, 1)))
+        scores = benchmark.pedantic(
+            lambda: tangermeme.saturation_mutagenesis(
+                logit, torch.as_tensor(X), raw_outputs=True, batch_size=256, device=device,
+                fast=True), rounds=3, iterations=1, warmup_rounds=1)
+        assert scores is not None
+        return
+    local = explainer._local_mutagenesis() if algorithm == "receptive field" else None
     scores = benchmark.pedantic(
         saturation_mutagenesis, args=(explainer._class_score, X),
-        kwargs=dict(device=explainer.classifier_.device, local=local),
-        rounds=3, iterations=1, warmup_rounds=1)
+        kwargs=dict(device=device, local=local), rounds=3, iterations=1, warmup_rounds=1)
     assert scores.shape == X.shape

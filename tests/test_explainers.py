@@ -141,11 +141,14 @@ def test_local_mutagenesis_is_used_for_the_cnn_only(model):
     explainer = SaliencyExplainer(FrozenEstimator(model), method="ism").fit(["ACGT"])
     assert (explainer._local_mutagenesis() is not None) == isinstance(model, CNNClassifier)
     assert not LocalMutagenesis.supports(torch.nn.Sequential(DeMoCNN()))
-    strided = DeMoCNN(filter_widths=(5, 3))
-    strided.features[0].padding = (2,)
-    assert not LocalMutagenesis.supports(strided)
+    explicitly_padded = DeMoCNN(filter_widths=(5, 3))
+    explicitly_padded.features[0].padding = (2,)
+    assert not LocalMutagenesis.supports(explicitly_padded)
+    floor_pooled = DeMoCNN(filter_widths=(5, 3))
+    floor_pooled.features[2].ceil_mode = False
+    assert not LocalMutagenesis.supports(floor_pooled)
     with pytest.raises(ValueError, match="LocalMutagenesis takes a DeMoCNN"):
-        LocalMutagenesis(strided, link=torch.sigmoid)
+        LocalMutagenesis(explicitly_padded, link=torch.sigmoid)
 
 
 def test_deepshap_is_complete_over_its_references(model, motif_data):

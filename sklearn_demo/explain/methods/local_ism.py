@@ -85,20 +85,23 @@ class LocalMutagenesis:
 
     @staticmethod
     def supports(module: nn.Module) -> bool:
-        """True for a DeMoCNN whose feature stack is Conv1d ('same', stride 1,
-        no dilation) and ReLU, with MaxPool1d (kernel = stride, no padding)
-        between them, and no module subclassing it."""
+        """True for a DeMoCNN whose feature stack is Conv1d ('same' zero
+        padding, stride 1, no dilation) and ReLU, with MaxPool1d (kernel =
+        stride, no padding, ``ceil_mode``) between them, and no module
+        subclassing it."""
         if type(module) is not DeMoCNN:
             return False
         layers = list(module.features)
         for index, layer in enumerate(layers):
             if type(layer) is nn.Conv1d:
-                ok = (layer.padding == "same" and layer.stride == (1,) and layer.dilation == (1,)
+                ok = (layer.padding == "same" and layer.padding_mode == "zeros"
+                      and layer.stride == (1,) and layer.dilation == (1,)
                       and layer.groups == 1 and index + 1 < len(layers)
                       and type(layers[index + 1]) is nn.ReLU)
             elif type(layer) is nn.MaxPool1d:
                 ok = (layer.stride == layer.kernel_size and layer.padding == 0
-                      and layer.dilation == 1 and index > 0 and type(layers[index - 1]) is nn.ReLU)
+                      and layer.dilation == 1 and layer.ceil_mode
+                      and index > 0 and type(layers[index - 1]) is nn.ReLU)
             else:
                 ok = type(layer) is nn.ReLU
             if not ok:

@@ -197,7 +197,8 @@ def test_a_model_trained_from_peaks_on_a_genome_matches_one_from_deepbind_files(
     assert data.report.kept == 1800
     np.testing.assert_array_equal(data.X[(data.y == 1) & (data.chrom == "chr1")], peaks_train)
     (train, test), = ChromosomeHoldout(["chr8"]).split(data.X, data.y, groups=data.chrom)
-    params = dict(max_epochs=15, random_state=0, verbose=0)
+    # 6 epochs: test AUC 0.998 from either (1.000 at 10), in a third of the time of 15.
+    params = dict(max_epochs=6, random_state=0, verbose=0)
     from_genome = CNNClassifier(**params).fit(data.X[train], data.y[train])
     from_files = CNNClassifier(**params).fit(
         np.r_[peaks_train, dinucleotide_shuffle(peaks_train, random_state=0)],

@@ -17,17 +17,20 @@ def rest(mirror, data_home):
 # (peaks vs their own dinucleotide shuffles); DeMo's RNN recipe stays there.
 # Each network as a new user builds it (its defaults, at most 20 epochs) on a
 # random 3,000 of REST's training sequences, the check; measured: see
-# the README ("Benchmarks and results"). Sized for a busy machine: about a
-# minute each here, and a generous timeout.
+# the README ("Benchmarks and results"). The RNN needs the 20: it leaves the
+# loss plateau at epoch 9-10 and its test AUC passes 0.85 at 15 (0.984 at 20).
+# Early stopping restores the epoch of least validation loss, which was 10 for
+# the CNN and 8 for the CNN-RNN (test AUC 0.991 / 0.996), so 12 epochs train
+# the same models as 20. Sized for a busy machine: a generous timeout.
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize("cls, bound", [
-    (CNNClassifier, 0.9),
-    (RNNClassifier, 0.85),
-    (CNNRNNClassifier, 0.9),
+@pytest.mark.parametrize("cls, epochs, bound", [
+    (CNNClassifier, 12, 0.9),
+    (RNNClassifier, 20, 0.85),
+    (CNNRNNClassifier, 12, 0.9),
 ])
-def test_each_architecture_learns_rest_with_its_defaults(rest, cls, bound):
+def test_each_architecture_learns_rest_with_its_defaults(rest, cls, epochs, bound):
     keep = np.random.RandomState(0).choice(len(rest.X_train), 3000, replace=False)
-    clf = cls(max_epochs=20, random_state=0, verbose=0)
+    clf = cls(max_epochs=epochs, random_state=0, verbose=0)
     clf.fit(rest.X_train[keep], rest.y_train[keep])
     auc = roc_auc_score(rest.y_test, clf.predict_proba(rest.X_test)[:, 1])
     assert auc > bound

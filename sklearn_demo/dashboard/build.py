@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 
 from .._validation import Interval, check_parameter, parameter_constraints
+from ..estimators import RNNClassifier
 from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
 from .explain import ModelExplanation, explain_model
 from .page import write_dashboard
 from .score import TestScores, score_models
-from ..estimators import RNNClassifier
 from .train import NETWORKS, RECURRENT, Log, train_models
 
 

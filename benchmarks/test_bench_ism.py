@@ -10,45 +10,41 @@ Run (on a GPU with ``--bench-device cuda``)::
     python -m pytest benchmarks/test_bench_ism.py --benchmark-only \
         --benchmark-json=benchmarks/results/ism.json
 """
-import numpy as np
 import pytest
 import torch
 from sklearn.frozen import FrozenEstimator
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
-from sklearn_demo.explain.methods import saturation_mutagenesis
+from sklearn_demo.encoding import one_hot_encode
 
 
 @pytest.fixture(scope="module")
-def explainer(device):
+def model(device):
     data = make_motif_dataset(300, random_state=0)
-    model = CNNClassifier(max_epochs=1, random_state=0, verbose=0, device=device).fit(
+    return CNNClassifier(max_epochs=1, random_state=0, verbose=0, device=device).fit(
         data.X, data.y)
-    return SaliencyExplainer(FrozenEstimator(model), method="ism").fit(data.X[:2])
 
 
 @pytest.mark.parametrize("length, n", [(101, 32), (1000, 2)])
 @pytest.mark.parametrize("algorithm", ["receptive field", "whole passes", "tangermeme fast"])
-def test_cnn_mutagenesis(benchmark, explainer, length, n, algorithm):
-    X = np.eye(4, dtype=np.float32)[np.random.default_rng(0).integers(4, size=(n, length))]
-    X = np.ascontiguousarray(X.transpose(0, 2, 1))
+def test_cnn_mutagenesis(benchmark, model, random_dna, length, n, algorithm):
+    X = one_hot_encode(random_dna(length, n))
     benchmark.group = f"CNNClassifier L={length} n={n}"
-    device = explainer.classifier_.device
     if algorithm == "tangermeme fast":
         tangermeme = pytest.importorskip("tangermeme.saturation_mutagenesis")
         # tangermeme tries its fast path only on jobs it expects to take 30 s
         # or more; here it always tries (and checks it against whole passes).
         tangermeme._FAST_MIN_SECONDS = 0.0
-        module = explainer.classifier_.module_.eval()
-        logit = torch.nn.Sequential(module, torch.nn.Unflatten(0, (-1, 1)))
+        logit = torch.nn.Sequential(model.module_.eval(), torch.nn.Unflatten(0, (-1, 1)))
         scores = benchmark.pedantic(
             lambda: tangermeme.saturation_mutagenesis(
-                logit, torch.as_tensor(X), raw_outputs=True, batch_size=256, device=device,
-                fast=True), rounds=3, iterations=1, warmup_rounds=1)
+                logit, torch.as_tensor(X), raw_outputs=True, batch_size=256,
+                device=model.device, fast=True), rounds=3, iterations=1, warmup_rounds=1)
         assert scores is not None
         return
-    local = explainer._local_mutagenesis() if algorithm == "receptive field" else None
-    scores = benchmark.pedantic(
-        saturation_mutagenesis, args=(explainer._class_score, X),
-        kwargs=dict(device=device, local=local), rounds=3, iterations=1, warmup_rounds=1)
+    explainer = SaliencyExplainer(
+        FrozenEstimator(model), method="ism", class_score="logit",
+        ism_algorithm="auto" if algorithm == "receptive field" else "whole_passes").fit(X[:1])
+    scores = benchmark.pedantic(explainer.transform, args=(X,), rounds=3, iterations=1,
+                                warmup_rounds=1)
     assert scores.shape == X.shape

@@ -6,7 +6,6 @@ Run (on a GPU with ``--bench-device cuda``)::
     python -m pytest benchmarks/test_bench_temporal.py --benchmark-only \
         --benchmark-json=benchmarks/results/temporal.json
 """
-import numpy as np
 import pytest
 from sklearn.frozen import FrozenEstimator
 
@@ -21,16 +20,11 @@ def models(device):
             for cls in (RNNClassifier, CNNRNNClassifier)}
 
 
-def sequences(length, n):
-    rng = np.random.RandomState(0)
-    return ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
-
-
 @pytest.mark.parametrize("model", ["RNNClassifier", "CNNRNNClassifier"])
 @pytest.mark.parametrize("length, n", [(101, 16), (1000, 1)])
 @pytest.mark.parametrize("algorithm", ["batched", "loop"])
-def test_temporal_scores(benchmark, models, model, length, n, algorithm):
-    X = sequences(length, n)
+def test_temporal_scores(benchmark, models, random_dna, model, length, n, algorithm):
+    X = random_dna(length, n)
     scorer = TemporalScorer(FrozenEstimator(models[model]), algorithm=algorithm).fit(X)
     benchmark.group = f"{model} L={length} n={n}"
     scores = benchmark.pedantic(scorer.transform, args=(X,), rounds=2, iterations=1,

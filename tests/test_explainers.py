@@ -151,6 +151,17 @@ def test_local_mutagenesis_is_used_for_the_cnn_only(model):
         LocalMutagenesis(explicitly_padded, link=torch.sigmoid)
 
 
+def test_ism_can_be_forced_to_whole_passes_with_the_same_scores(model, motif_data):
+    X = motif_data.X[:3]
+    whole = SaliencyExplainer(FrozenEstimator(model), method="ism",
+                              ism_algorithm="whole_passes").fit(X)
+    assert whole._local_mutagenesis() is None
+    auto = SaliencyExplainer(FrozenEstimator(model), method="ism").fit(X)
+    np.testing.assert_allclose(auto.transform(X), whole.transform(X), atol=1e-5)
+    with pytest.raises(ValueError, match="ism_algorithm"):
+        SaliencyExplainer(FrozenEstimator(model), method="ism", ism_algorithm="fast").fit(X)
+
+
 def test_deepshap_is_complete_over_its_references(model, motif_data):
     """Expected gradients sum to f(x) - mean f(reference) up to sampling error."""
     X = one_hot_encode(motif_data.X[:2])

@@ -13,6 +13,7 @@ from .methods import expected_gradients, gradient, saturation_mutagenesis
 from .methods.local_ism import LocalMutagenesis
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
+ISM_ALGORITHMS = ("auto", "whole_passes")
 
 
 class SaliencyExplainer(ModelExplainer):
@@ -66,6 +67,14 @@ class SaliencyExplainer(ModelExplainer):
         Gradient samples per sequence for ``"deepshap"``.
     random_state : int or None, default=0
         Seed of the references and samples of ``"deepshap"``.
+    ism_algorithm : {"auto", "whole_passes"}, default="auto"
+        How ``"ism"`` scores its mutants: ``"auto"`` from the positions each
+        substitution reaches where the network allows it
+        (:meth:`~sklearn_demo.explain.methods.local_ism.LocalMutagenesis.supports`:
+        DeMo's CNN), by a whole forward pass of every mutant otherwise;
+        ``"whole_passes"`` always by whole forward passes, e.g. to time the
+        shortcut against them (``benchmarks/test_bench_ism.py``). Both give
+        the same scores.
 
     Attributes
     ----------
@@ -88,6 +97,7 @@ class SaliencyExplainer(ModelExplainer):
         "class_score": [Options(CLASS_SCORES)],
         "n_references": [Interval(Integral, 1, None)],
         "n_samples": [Interval(Integral, 1, None)],
+        "ism_algorithm": [Options(ISM_ALGORITHMS)],
     }
 
     def __init__(
@@ -101,6 +111,7 @@ class SaliencyExplainer(ModelExplainer):
         n_references: int = 10,
         n_samples: int = 200,
         random_state: int | None = 0,
+        ism_algorithm: str = "auto",
     ):
         self.estimator = estimator
         self.method = method
@@ -110,6 +121,7 @@ class SaliencyExplainer(ModelExplainer):
         self.n_references = n_references
         self.n_samples = n_samples
         self.random_state = random_state
+        self.ism_algorithm = ism_algorithm
 
     def fit(self, X: object, y: object = None) -> "SaliencyExplainer":
         """Check parameters and fit (or take) the classifier; returns ``self``."""
@@ -117,9 +129,10 @@ class SaliencyExplainer(ModelExplainer):
         return self
 
     def _local_mutagenesis(self) -> LocalMutagenesis | None:
-        """fastISM's shortcut where the network allows it (the CNN), else None."""
+        """fastISM's shortcut where the network allows it (the CNN) and
+        ``ism_algorithm`` is "auto", else None."""
         module, clf = self.classifier_.module_, self.classifier_
-        if not LocalMutagenesis.supports(module):
+        if self.ism_algorithm != "auto" or not LocalMutagenesis.supports(module):
             return None
         sign = self._target_sign()
         return LocalMutagenesis(module, link=lambda logit: self._score_of_logit(sign * logit),

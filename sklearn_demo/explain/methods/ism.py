@@ -37,27 +37,25 @@ def saturation_mutagenesis(
     """
     out = np.zeros_like(X, dtype=np.float32)
     reference = batched(score, X, batch_size=batch_size, device=device)
-    sequence, base, position = np.nonzero(X != 1)
     eye = np.eye(X.shape[1], dtype=X.dtype)
-    cache, cached = None, range(0)
-    for start in progress(range(0, len(sequence), batch_size), desc="mutagenesis",
-                          unit="batch"):
-        i = sequence[start:start + batch_size]
-        b = base[start:start + batch_size]
-        j = position[start:start + batch_size]
-        if local is None:
-            mutants = X[i].copy()
-            mutants[np.arange(len(i)), :, j] = eye[b]
-            scores = batched(score, mutants, batch_size=batch_size, device=device)
-        else:
-            scores = np.empty(len(i), dtype=np.float32)
-            for part in np.split(np.arange(len(i)), np.flatnonzero(np.diff(i // batch_size)) + 1):
-                if i[part[0]] not in cached:
-                    first = i[part[0]] // batch_size * batch_size
-                    cached = range(first, min(first + batch_size, len(X)))
-                    cache = local.prepare(torch.as_tensor(X[cached.start:cached.stop],
-                                                          device=device))
-                scores[part] = local.scores(cache, *(torch.as_tensor(v[part], device=device)
-                                                     for v in (i - cached.start, b, j))).cpu().numpy()
-        out[i, b, j] = scores - reference[i]
+    # ``local`` holds the activations of ``batch_size`` sequences at a time, so
+    # it takes their mutants together; whole passes stream every sequence's.
+    chunk = batch_size if local is not None else max(len(X), 1)
+    bar = progress(total=int(np.count_nonzero(X != 1)), desc="mutagenesis", unit="mutant")
+    for first in range(0, len(X), chunk):
+        block = X[first:first + chunk]
+        cache = None if local is None else local.prepare(torch.as_tensor(block, device=device))
+        sequence, base, position = np.nonzero(block != 1)
+        for start in range(0, len(sequence), batch_size):
+            i, b, j = (v[start:start + batch_size] for v in (sequence, base, position))
+            if local is None:
+                mutants = block[i].copy()
+                mutants[np.arange(len(i)), :, j] = eye[b]
+                scores = batched(score, mutants, batch_size=batch_size, device=device)
+            else:
+                scores = local.scores(cache, *(torch.as_tensor(v, device=device)
+                                               for v in (i, b, j))).cpu().numpy()
+            out[first + i, b, j] = scores - reference[first + i]
+            bar.update(len(i))
+    bar.close()
     return out

@@ -267,18 +267,23 @@ def scan_motifs(
 
 
 def compile_motif_tools() -> None:
-    """Compile memelite's TOMTOM and FIMO now rather than at their first use.
+    """Compile memelite's TOMTOM and FIMO, and modisco-lite's TF-MoDISco
+    kernels, now rather than at their first use.
 
     numba compiles them on first call and caches the machine code beside the
     installed package, once per installation; on a 2-core machine the first
-    TOMTOM call took 97 s, later ones 0.01 s. ``make demo`` and ``make test``
-    call this right after installing, so the first dashboard does not pause
-    for it.
+    TOMTOM call took 97 s, later ones 0.01 s, and TF-MoDISco's kernels about
+    30 s. ``make demo`` and ``make test`` call this right after installing,
+    so the first dashboard does not pause for it (and the example below is
+    not run by the test suite: the install step already ran it, 15 s warm).
 
     Examples
     --------
-    >>> compile_motif_tools()  # seconds once the cache exists
+    >>> compile_motif_tools()  # doctest: +SKIP
     """
+    from .explain.discovery import _compile_modisco_kernels
+
     ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
     match_motifs([ctcf], n_matches=1)
     scan_motifs({"CTCF": ctcf}, ["ACGT" * 10])
+    _compile_modisco_kernels()

@@ -137,25 +137,25 @@ def _cache_modisco_kernels() -> int:
 
 
 def _compile_modisco_kernels() -> None:
-    """Compile modisco-lite's kernels into numba's cache now, with a TF-MoDISco
-    run on attributions of planted CTCF and GABPA sites (1 at the sites' bases,
-    noise elsewhere), so that the first
-    :func:`discover_motifs` of an installation does not wait for them (about
-    30 s on 2 cores). :func:`~sklearn_demo.motifs.compile_motif_tools` calls
-    it."""
+    """Compile modisco-lite's kernels into numba's cache now, so that the
+    first :func:`discover_motifs` of an installation does not wait for them
+    (about 30 s on 2 cores): a TF-MoDISco run on attributions of planted CTCF
+    and GABPA sites (1 at the sites' present bases, plus Gaussian noise
+    everywhere), then the one kernel that run does not reach.
+    :func:`~sklearn_demo.motifs.compile_motif_tools` calls it."""
     from modiscolite.affinitymat import pairwise_jaccard
     from modiscolite.tfmodisco import TFMoDISco
 
     from ..datasets import make_motif_dataset
 
-    data = make_motif_dataset(400, random_state=0)  # CTCF and GABPA: two patterns to merge
+    data = make_motif_dataset(400, random_state=0)
     one_hot = check_dna(data.X[data.y == 1]).transpose(0, 2, 1).astype(np.float32)
     noise = np.random.RandomState(0).normal(0, 0.1, one_hot.shape).astype(np.float32)
     attributions = one_hot * data.mask[data.y == 1][:, :, None] + noise
     _cache_modisco_kernels()
     TFMoDISco(one_hot, attributions, verbose=False)
-    # Reached only when patterns are checked for spurious merging, which
-    # this run does not need: the similarity kernel of that step.
+    # The similarity kernel of the check for spuriously merged patterns: the
+    # test's run on a trained CNN reached it, this small run does not.
     pairwise_jaccard(noise.reshape(len(noise), -1)[:, :40].copy(), 3)
 
 

@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 import torch
 
+from sklearn_demo import make_motif_dataset
+
 
 def pytest_addoption(parser):
     parser.addoption("--bench-device", default="cpu",
@@ -26,3 +28,19 @@ def random_dna():
         rng = np.random.RandomState(0)
         return ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
     return sequences
+
+
+@pytest.fixture(scope="session")
+def one_epoch_model(device):
+    """``one_epoch_model(cls)``: a ``cls`` network trained one epoch on 300
+    planted-motif sequences on the benchmark's device, once per class and
+    session (the explanation benchmarks time the passes, not what was learned)."""
+    data = make_motif_dataset(300, random_state=0)
+    models = {}
+
+    def fitted(cls):
+        if cls not in models:
+            models[cls] = cls(max_epochs=1, random_state=0, verbose=0, device=device).fit(
+                data.X, data.y)
+        return models[cls]
+    return fitted

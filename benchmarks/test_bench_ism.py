@@ -14,15 +14,13 @@ import pytest
 import torch
 from sklearn.frozen import FrozenEstimator
 
-from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
+from sklearn_demo import CNNClassifier, SaliencyExplainer
 from sklearn_demo.encoding import one_hot_encode
 
 
 @pytest.fixture(scope="module")
-def model(device):
-    data = make_motif_dataset(300, random_state=0)
-    return CNNClassifier(max_epochs=1, random_state=0, verbose=0, device=device).fit(
-        data.X, data.y)
+def model(one_epoch_model):
+    return one_epoch_model(CNNClassifier)
 
 
 @pytest.mark.parametrize("length, n", [(101, 32), (1000, 2)])

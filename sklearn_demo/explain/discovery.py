@@ -2,6 +2,7 @@
 and matched to JASPAR."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -104,9 +105,10 @@ def discover_motifs(
             for (name, pwm, contribution, n), m in zip(found, matches)]
 
 
-def _cache_modisco_kernels() -> int:
+@functools.cache
+def _cache_modisco_kernels() -> None:
     """Keep modisco-lite's numba kernels, once compiled, in numba's on-disk
-    cache; returns how many kernels it covers.
+    cache (once per process).
 
     modisco-lite turns that cache on only where it can fork children to
     compile its kernels (``modiscolite.precompile.start``): not in a process
@@ -126,14 +128,11 @@ def _cache_modisco_kernels() -> int:
     kernels = {id(value): value for name, module in list(sys.modules.items())
                if name.startswith("modiscolite.") for value in vars(module).values()
                if isinstance(value, Dispatcher)}
-    cached = 0
     for kernel in kernels.values():
         try:
             kernel.enable_caching()
         except RuntimeError:  # numba's "cannot cache ... no locator available"
             continue
-        cached += 1
-    return cached
 
 
 def _compile_modisco_kernels() -> None:

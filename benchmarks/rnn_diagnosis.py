@@ -13,6 +13,7 @@ Usage::
     python benchmarks/rnn_diagnosis.py [--dataset REST] [--n-train 3000] [--epochs 30]
     python benchmarks/rnn_diagnosis.py --base batch64 --dataset SP1 --n-train 20000 --epochs 8
     python benchmarks/rnn_diagnosis.py --base default --epochs 20
+    python benchmarks/rnn_diagnosis.py --base input --epochs 8 [--dataset MYC]
 
 Writes ``benchmarks/results/rnn_diagnosis.json`` and a section of
 ``benchmarks/RESULTS.md``.
@@ -36,7 +37,8 @@ from sklearn_demo.modules import DeMoRNN
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
-DEMO = {"hidden_size": 32, "lstm_pool": "mean", "lr": 0.01, "batch_size": 256}
+DEMO = {"hidden_size": 32, "lstm_pool": "mean", "lr": 0.01, "batch_size": 256,
+        "lstm_input_std": None}
 
 
 class ForgetBiasRNN(DeMoRNN):
@@ -68,7 +70,8 @@ VARIANTS = [
 
 #: ``--base batch64``: one change at a time from the recipe with batches of
 #: 64, where it stayed on the plateau (SP1, 20,000 sequences).
-BATCH64 = {"lstm_pool": "max", "hidden_size": 128, "lr": 3e-3, "batch_size": 64}
+BATCH64 = {"lstm_pool": "max", "hidden_size": 128, "lr": 3e-3, "batch_size": 64,
+           "lstm_input_std": None}
 BATCH64_VARIANTS = [
     ("max, 128 units, lr 3e-3, batch 64", {}),
     ("dropout 0", {"dropout": 0.0}),
@@ -88,12 +91,25 @@ DEFAULT_VARIANTS = [
     ("lstm_timescale=5", {"lstm_timescale": 5}),
 ]
 
+#: ``--base input``: the package's default RNN but for the scale of the LSTM's
+#: input weights at initialisation (``lstm_input_std``; None: torch's,
+#: +-1/sqrt(128), standard deviation 0.05), the default until 2026-11-28.
+INPUT_VARIANTS = [
+    ("torch's input weights (lstm_input_std=None)", {"lstm_input_std": None}),
+    ("lstm_input_std=0.25", {"lstm_input_std": 0.25}),
+    ("lstm_input_std=0.5", {"lstm_input_std": 0.5}),
+    ("lstm_input_std=1 (the default)", {}),
+    ("lstm_input_std=2", {"lstm_input_std": 2.0}),
+]
+
 #: --base: (the recipe each row changes, its variants, RESULTS title, early stopping)
 BASES = {
     "demo": (DEMO, VARIANTS, "Why DeMo's RNN does not learn", {}),
     "batch64": (BATCH64, BATCH64_VARIANTS, "The RNN's plateau on SP1: batches of 32",
                 {"patience": None}),
-    "default": ({}, DEFAULT_VARIANTS, "The default RNN with chrono-initialised gates", {}),
+    "default": ({"lstm_input_std": None}, DEFAULT_VARIANTS,
+                "The default RNN with chrono-initialised gates", {}),
+    "input": ({}, INPUT_VARIANTS, "The RNN's input weights at initialisation", {}),
 }
 
 
@@ -105,7 +121,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--base", choices=list(BASES), default="demo",
                         help="the recipe each row changes: DeMo's, the max-pooled 128-unit "
                              "one with batches of 64 (then all epochs run, no early stopping), "
-                             "or the package's defaults (rows: chrono-initialised gates)")
+                             "the package's defaults with torch's input weights (rows: "
+                             "chrono-initialised gates) or the package's defaults (rows: the "
+                             "input weights' scale)")
     parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)

@@ -130,6 +130,7 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
     return build_dashboard(
         data, models, out=args.out, epochs=getattr(args, "epochs", 20), device=args.device,
         seed=args.seed, class_iterations=args.class_iterations,
+        site_auroc_sequences=args.site_auroc_sequences or None,
         max_train_gkm=getattr(args, "max_train_gkm", 0) or None,
         lstm_timescale=getattr(args, "lstm_timescale", None), command=_command(args),
         discover_motifs=args.discover_motifs,
@@ -280,6 +281,10 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
                              "have one); adds the motif-dependencies panel")
     parser.add_argument("--class-iterations", type=int, default=1000,
                         help="gradient steps of class optimisation (default 1000)")
+    parser.add_argument("--site-auroc-sequences", type=int, default=200, metavar="N",
+                        help="planted data: score every attribution method's AUROC for the "
+                             "planted sites on a random N of the test positives (0: all; "
+                             "default 200)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of data splits, training and explanations (default 0)")
@@ -429,9 +434,10 @@ def main(argv: list[str] | None = None) -> int:
         _refuse_to_overwrite_inputs(args)
         if len(getattr(args, "data", None) or ()) > 2:
             raise UsageError(f"--data takes one or two files, got {len(args.data)}")
-        if getattr(args, "max_train_gkm", 0) < 0:
-            raise UsageError(f"--max-train-gkm must be 0 (all) or positive, "
-                             f"got {args.max_train_gkm}")
+        for option in ("max_train_gkm", "site_auroc_sequences"):
+            if getattr(args, option, 0) < 0:
+                raise UsageError(f"--{option.replace('_', '-')} must be 0 (all) or positive, "
+                                 f"got {getattr(args, option)}")
         {"dashboard": run_dashboard, "explain": run_explain, "train": run_train,
          "predict": run_predict, "variants": run_variants}[args.command](args)
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:

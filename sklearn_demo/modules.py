@@ -136,6 +136,35 @@ def chrono_initialize_(lstm: nn.LSTM, timescale: float) -> nn.LSTM:
     return lstm
 
 
+def init_input_weights_(lstm: nn.LSTM, std: float) -> nn.LSTM:
+    """Draw ``lstm``'s input-to-hidden weights (both directions) from a
+    uniform distribution of standard deviation ``std``, in place (torch's
+    global random state); recurrent weights and biases are left as they are.
+
+    For one-hot DNA, where each position sets one of the four inputs, a base
+    adds one input weight to each gate's pre-activation. torch draws those
+    weights like the recurrent ones, uniform in +-1/sqrt(hidden_size)
+    (standard deviation 0.05 at 128 units), so a base barely moves a gate
+    that the 128 recurrent weights drive; ``std=1`` gives each base a
+    unit-variance push, LeCun's initialisation for the one input that is
+    non-zero.
+
+    Examples
+    --------
+    >>> lstm = init_input_weights_(nn.LSTM(4, 128), std=1.0)
+    >>> round(float(lstm.weight_ih_l0.std()), 1), float(lstm.weight_hh_l0.abs().max()) < 0.09
+    (1.0, True)
+    """
+    if not std > 0:
+        raise ValueError(f"the input weights' standard deviation must be positive, got {std!r}.")
+    bound = 3 ** 0.5 * std
+    with torch.no_grad():
+        for name, weight in lstm.named_parameters():
+            if name.startswith("weight_ih"):
+                weight.uniform_(-bound, bound)
+    return lstm
+
+
 class BiLSTMHead(nn.Module):
     """One-layer bidirectional LSTM; each direction's outputs are pooled over
     time (max or mean), concatenated, passed through dropout and a linear
@@ -155,6 +184,9 @@ class BiLSTMHead(nn.Module):
     lstm_timescale : float or None, default=None
         None: torch's initialisation. A number: :func:`chrono_initialize_`
         with that many steps, for dependencies across many steps.
+    lstm_input_std : float or None, default=None
+        None: torch's initialisation. A number: the input weights' standard
+        deviation (:func:`init_input_weights_`).
 
     Examples
     --------
@@ -163,13 +195,16 @@ class BiLSTMHead(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5,
-                 lstm_pool: str = "mean", lstm_timescale: float | None = None):
+                 lstm_pool: str = "mean", lstm_timescale: float | None = None,
+                 lstm_input_std: float | None = None):
         super().__init__()
         if lstm_pool not in POOLS:
             raise ValueError(f"lstm_pool must be one of {POOLS}, got {lstm_pool!r}.")
         self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, bidirectional=True)
         if lstm_timescale is not None:
             chrono_initialize_(self.lstm, lstm_timescale)
+        if lstm_input_std is not None:
+            init_input_weights_(self.lstm, lstm_input_std)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(2 * hidden_size, 1)
         self.lstm_pool = lstm_pool
@@ -212,6 +247,8 @@ class DeMoRNN(nn.Module):
         See :class:`BiLSTMHead`.
     lstm_timescale : float or None, default=None
         See :class:`BiLSTMHead`.
+    lstm_input_std : float or None, default=None
+        See :class:`BiLSTMHead`.
 
     Examples
     --------
@@ -223,10 +260,11 @@ class DeMoRNN(nn.Module):
     positions_per_step = 1
 
     def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5,
-                 lstm_pool: str = "mean", lstm_timescale: float | None = None):
+                 lstm_pool: str = "mean", lstm_timescale: float | None = None,
+                 lstm_input_std: float | None = None):
         super().__init__()
         self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout,
-                                    lstm_pool, lstm_timescale)
+                                    lstm_pool, lstm_timescale, lstm_input_std)
 
     def embedding_size(self, in_channels: int) -> int:
         """Width of what :meth:`embed` feeds the recurrent head."""

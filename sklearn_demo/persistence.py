@@ -24,6 +24,10 @@ from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier, _DeMoCla
 
 FORMAT_VERSION = 1
 _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNClassifier)}
+# Parameters added within a format version, with the value that a model file
+# saved before they existed was trained with (the package's behaviour then):
+# a loaded model reports, and a clone refits with, what the file's model had.
+_ADDED_PARAMETERS = {"RNNClassifier": {"lstm_input_std": None}}
 # Parameters that are code or run-time objects, not hyper-parameters: the
 # loaded estimator takes its class defaults for them.
 _NOT_SAVED = {"module", "criterion", "optimizer", "iterator_train", "iterator_valid", "dataset",
@@ -176,6 +180,7 @@ def _check_payload(path: Path, payload: object) -> dict:
                          f"{str(payload['params'])[:80]!r}.") from None
     if not isinstance(params, dict):
         raise ValueError(f"{path}: params must be a JSON object, got {params!r}.")
+    params = {**_ADDED_PARAMETERS.get(payload["class"], {}), **params}
     known = set(_CLASSES[payload["class"]]().get_params(deep=False))
     unknown = sorted(set(params) - known)
     if unknown:

@@ -53,10 +53,13 @@ def motif_data():
 
 @pytest.fixture(scope="session")
 def dashboard_report(tmp_path_factory) -> Path:
-    """One small dashboard run (all three networks and both baselines)."""
+    """One small dashboard run (all three networks and both baselines); the
+    attribution methods' planted-site AUROCs on 8 test positives (they are
+    checked at full size in test_ground_truth.py)."""
     from sklearn_demo.cli import main
 
     out = tmp_path_factory.mktemp("dashboard")
     assert main(["dashboard", "--n-samples", "300", "--epochs", "2", "--baselines",
-                 "--class-iterations", "30", "--quiet", "--out", str(out)]) == 0
+                 "--class-iterations", "30", "--site-auroc-sequences", "8", "--quiet",
+                 "--out", str(out)]) == 0
     return out

@@ -6,6 +6,7 @@ import pytest
 
 from sklearn_demo import load_model
 from sklearn_demo.cli import main
+from sklearn_demo.dashboard import ATTRIBUTION_METHODS
 
 
 def test_dashboard_writes_the_report_models_and_data(dashboard_report):
@@ -25,6 +26,9 @@ def test_dashboard_writes_the_report_models_and_data(dashboard_report):
     assert sorted(p.name for p in (dashboard_report / "models").iterdir()) == [
         "CNNClassifier.pt", "CNNRNNClassifier.pt", "RNNClassifier.pt"]
     assert not [p for p in dashboard_report.rglob(".*")]  # no partial files
+    planted = json.loads((dashboard_report / "data" / "planted_vs_recovered.json").read_text())
+    assert len(planted["attribution_site_auroc"]) == 3 * len(ATTRIBUTION_METHODS)
+    assert provenance["arguments"]["site_auroc_sequences"] == 8
 
 
 def test_dashboard_on_an_order_grammar_shows_motif_dependencies(tmp_path):
@@ -65,6 +69,8 @@ def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
     (["dashboard", "--models", "cnn,svm"], "unknown model name(s) svm"),
     (["dashboard", "--epochs", "0"], "--epochs must be at least 1"),
     (["dashboard", "--max-train-gkm", "-5"], "--max-train-gkm must be 0 (all) or positive"),
+    (["dashboard", "--site-auroc-sequences", "-1"],
+     "--site-auroc-sequences must be 0 (all) or positive, got -1"),
     (["dashboard", "--baselines", "--n-samples", "60", "--max-train-gkm", "1"],
      "max_train_gkm must be an integer of at least 2"),
     (["dashboard", "--dataset", "NOPE"], "Unknown or ambiguous DeepBind ENCODE dataset 'NOPE'"),

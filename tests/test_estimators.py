@@ -169,6 +169,8 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     demo = {"lstm_pool": "mean", "lr": 0.01, "batch_size": 256}
     if cls is RNNClassifier:
         assert clf.hidden_size == 128  # DeMo's 32 is set like any parameter
+        assert clf.lstm_input_std == 1.0  # DeMo's (torch's) input weights: None
+        demo.update(lstm_input_std=None)
     else:
         assert (clf.hidden_size, clf.pool_size, clf.filter_strands) == (32, 4, "auto")
         demo.update(pool_size=1, filter_strands="forward")
@@ -180,6 +182,15 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
         default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
         assert isinstance(default.module_.conv, StrandPairedConv1d)  # "auto" on DNA
     assert head.lstm.hidden_size == TINY[cls]["hidden_size"]
+    if cls is RNNClassifier:  # torch's bound, 1/sqrt(hidden_size) (+ one Adam step of 0.01),
+        # against a standard deviation of 1 by default
+        bound = 1 / TINY[cls]["hidden_size"] ** 0.5 + 0.01
+        assert float(head.lstm.weight_ih_l0.abs().max()) <= bound
+        default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
+        assert float(default.module_.recurrent.lstm.weight_ih_l0.abs().max()) > 1
+        with pytest.raises(ValueError,
+                           match=r"'lstm_input_std' must be a number in \(0, inf\) or None, got 0.0"):
+            tiny(cls, lstm_input_std=0.0).fit(motif_data.X[:64], motif_data.y[:64])
     with pytest.raises(ValueError, match="'lstm_pool' must be one of"):
         tiny(cls, lstm_pool="sum").fit(motif_data.X[:64], motif_data.y[:64])
 

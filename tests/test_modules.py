@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from sklearn_demo.modules import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d,
-                                  chrono_initialize_)
+                                  chrono_initialize_, init_input_weights_)
 
 
 @pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN(),
@@ -106,6 +106,33 @@ def test_chrono_initialisation_gives_each_unit_a_memory_of_up_to_the_timescale()
         assert u.min() >= 1 and u.max() <= 49 and u.max() > 40 and u.min() < 3
         torch.testing.assert_close(input_gate, -forget_gate)
         assert not candidate.any() and not output_gate.any()
+
+
+def test_input_weights_are_drawn_uniform_with_the_standard_deviation_asked_for():
+    """Both directions' input weights, U(-sqrt(3) std, sqrt(3) std); the
+    recurrent weights and the biases keep torch's draw."""
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(4, 256, bidirectional=True)
+    before = {name: p.detach().clone() for name, p in lstm.named_parameters()}
+    init_input_weights_(lstm, std=0.5)
+    for name, param in lstm.named_parameters():
+        if name.startswith("weight_ih"):
+            values = param.detach()
+            assert abs(float(values.std()) - 0.5) < 0.02
+            assert float(values.abs().max()) <= 3 ** 0.5 * 0.5
+            assert float(values.abs().max()) > 0.8  # the whole interval is used
+        else:
+            torch.testing.assert_close(param.detach(), before[name])
+    with pytest.raises(ValueError, match="must be positive, got 0"):
+        init_input_weights_(lstm, std=0)
+
+
+def test_input_weight_scale_reaches_the_rnn_and_keeps_torchs_otherwise():
+    torch.manual_seed(0)
+    assert abs(float(DeMoRNN(hidden_size=64, lstm_input_std=1.0).recurrent.lstm
+                     .weight_ih_l0_reverse.std()) - 1.0) < 0.05
+    default = DeMoRNN(hidden_size=64).recurrent.lstm.weight_ih_l0
+    assert float(default.abs().max()) <= 1 / 64 ** 0.5  # torch's uniform initialisation
 
 
 def test_chrono_timescale_reaches_the_lstm_of_both_recurrent_networks():

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -97,3 +99,21 @@ def test_loading_leaves_the_callers_random_stream_alone(motif_data, tmp_path):
     torch.manual_seed(0)
     load_model(path)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_a_file_saved_before_a_parameter_existed_loads_with_what_its_model_had(
+        motif_data, tmp_path):
+    """RNN files of 0.3 before ``lstm_input_std`` were trained with torch's
+    input weights: loaded, they say so (None), not the new default (1.0)."""
+    clf = RNNClassifier(hidden_size=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    path = save_model(clf, tmp_path / "m.pt")
+    assert load_model(path).lstm_input_std == 1.0
+    payload = torch.load(path, weights_only=True)
+    params = json.loads(payload["params"])
+    del params["lstm_input_std"]
+    payload["params"] = json.dumps(params)
+    torch.save(payload, path)
+    loaded = load_model(path)
+    assert loaded.lstm_input_std is None
+    np.testing.assert_array_equal(loaded.predict_proba(motif_data.X[:20]),
+                                  clf.predict_proba(motif_data.X[:20]))

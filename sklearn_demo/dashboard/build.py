@@ -47,6 +47,7 @@ def build_dashboard(
     device: str = "cpu",
     seed: int = 0,
     class_iterations: int = 1000,
+    site_auroc_sequences: int | None = 200,
     max_train_gkm: int | None = 4000,
     lstm_timescale: float | None = None,
     save_models: bool = True,
@@ -73,6 +74,11 @@ def build_dashboard(
         optimisation and the order-effect erasures.
     class_iterations : int, default=1000
         Gradient steps of class optimisation; checked before any training.
+    site_auroc_sequences : int or None, default=200
+        On planted data, the test positives (a random sample of at most this
+        many; None: all) on which every attribution method's AUROC for the
+        planted sites is scored (:func:`attribution_site_aurocs`); checked
+        before any training.
     max_train_gkm : int or None, default=4000
         See :func:`~sklearn_demo.dashboard.train_models`.
     lstm_timescale : float or None, default=None
@@ -108,6 +114,8 @@ def build_dashboard(
     """
     for name, value in (("class_iterations", class_iterations), ("epochs", epochs)):
         check_parameter("build_dashboard", name, value, [Interval(Integral, 1, None)])
+    check_parameter("build_dashboard", "site_auroc_sequences", site_auroc_sequences,
+                    [Interval(Integral, 1, None), None])
     check_parameter("build_dashboard", "lstm_timescale", lstm_timescale,
                     parameter_constraints(RNNClassifier)["lstm_timescale"])
     if lstm_timescale is not None and (isinstance(models, Mapping)
@@ -139,7 +147,8 @@ def build_dashboard(
         start = time.perf_counter()
         explanations.append(explain_model(model, data, n_iter=class_iterations, seed=seed,
                                           test_scores=scores.curves[name].score,
-                                          discover=discover_motifs))
+                                          discover=discover_motifs,
+                                          site_auroc_sequences=site_auroc_sequences))
         log(f"  done in {time.perf_counter() - start:.0f} s")
     meme = Path(out) / "motifs.meme"
     meme.parent.mkdir(parents=True, exist_ok=True)

@@ -108,6 +108,7 @@ def explain_model(
     test_scores: np.ndarray | None = None,
     discover: bool = False,
     n_discovery: int = 1000,
+    site_auroc_sequences: int | None = 200,
 ) -> ModelExplanation:
     """Run saliency, temporal scores, class optimisation and first-layer
     filter motifs on a fitted network, on the test set.
@@ -115,7 +116,9 @@ def explain_model(
     ``test_scores`` (p of the positive class for ``data.X_test``, e.g. from
     :func:`score_models`) saves predicting the test set again. ``discover``
     runs TF-MoDISco on the attributions of up to ``n_discovery`` training
-    positives (a minute or more per network).
+    positives (a minute or more per network). On planted data, every
+    attribution method is scored against the planted sites on at most
+    ``site_auroc_sequences`` test positives (:func:`attribution_site_aurocs`).
 
     Examples
     --------
@@ -158,7 +161,8 @@ def explain_model(
         result.discovered = discover_motifs(model, data.X_train[bound][:n_discovery],
                                             n_matches=n_matches)
     if data.sites_test:
-        result.site_aurocs = attribution_site_aurocs(model, data, random_state=seed)
+        result.site_aurocs = attribution_site_aurocs(model, data, random_state=seed,
+                                                     max_sequences=site_auroc_sequences)
     if data.grammar:
         pairs = [i for i in np.flatnonzero(positive) if len(data.sites_test[i]) == 2]
         result.order = order_effect(TemporalScorer(frozen).fit(examples), data.X_test[pairs],

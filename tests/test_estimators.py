@@ -188,8 +188,8 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
         assert float(head.lstm.weight_ih_l0.abs().max()) <= bound
         default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
         assert float(default.module_.recurrent.lstm.weight_ih_l0.abs().max()) > 1
-        with pytest.raises(ValueError,
-                           match=r"'lstm_input_std' must be a number in \(0, inf\) or None, got 0.0"):
+        message = r"'lstm_input_std' must be a number in \(0, inf\) or None, got 0.0"
+        with pytest.raises(ValueError, match=message):
             tiny(cls, lstm_input_std=0.0).fit(motif_data.X[:64], motif_data.y[:64])
     with pytest.raises(ValueError, match="'lstm_pool' must be one of"):
         tiny(cls, lstm_pool="sum").fit(motif_data.X[:64], motif_data.y[:64])

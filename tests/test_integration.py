@@ -23,7 +23,7 @@ def rest(mirror, data_home):
 # The RNN, with its input weights drawn at standard deviation 1 (the default),
 # scores 0.957 after 8 epochs (python benchmarks/rnn_diagnosis.py --base input
 # --epochs 8; 0.671 with torch's); with torch's it sat on the loss plateau until
-# epoch 9-10 and needed 20 (0.984). 10 epochs: 76-89 s here, against 138-161 s
+# epoch 9-10 and needed 20 (0.984). 10 epochs: 62-89 s here, against 138-161 s
 # for 20. Sized for a busy machine: a generous timeout.
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize("cls, epochs, bound", [

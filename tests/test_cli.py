@@ -33,8 +33,8 @@ def test_dashboard_writes_the_report_models_and_data(dashboard_report):
 
 def test_dashboard_on_an_order_grammar_shows_motif_dependencies(tmp_path):
     assert main(["dashboard", "--grammar", "mixed", "--models", "cnn,cnnrnn",
-                 "--n-samples", "200", "--epochs", "1", "--class-iterations", "10", "--quiet",
-                 "--out", str(tmp_path)]) == 0
+                 "--n-samples", "200", "--epochs", "1", "--class-iterations", "10",
+                 "--site-auroc-sequences", "8", "--quiet", "--out", str(tmp_path)]) == 0
     page = (tmp_path / "index.html").read_text()
     assert ">Motif dependencies</h2>" in page and "mixed order grammar" in page
     rows = (tmp_path / "data" / "motif_dependencies.csv").read_text().splitlines()

@@ -52,11 +52,13 @@ def test_the_dashboard_shows_and_exports_discovered_motifs(tmp_path, ctcf_model)
 
     model, motif_data = ctcf_model
     # 700 training sequences (about 350 positives for TF-MoDISco): the
-    # panel and the export are what this checks, not discovery's power.
+    # panel and the export are what this checks, not discovery's power (nor the
+    # attribution methods' site AUROCs: 8 positives, not 200).
     data = DashboardData("planted CTCF", motif_data.X[:700], motif_data.y[:700],
                          motif_data.X[1500:1800], motif_data.y[1500:1800])
     run = build_dashboard(data, {"CNNClassifier": model}, out=tmp_path, class_iterations=20,
-                          discover_motifs=True, verbose=0, log=lambda _: None)
+                          discover_motifs=True, site_auroc_sequences=8, verbose=0,
+                          log=lambda _: None)
     discovered = run.explanations[0].discovered
     assert discovered and discovered[0].matches
     page = run.page.read_text()

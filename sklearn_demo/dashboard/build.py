@@ -14,7 +14,7 @@ from ..estimators import RNNClassifier
 from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
-from .explain import ModelExplanation, explain_model
+from .explain import MAX_SEQUENCES_CONSTRAINTS, ModelExplanation, explain_model
 from .page import write_dashboard
 from .score import TestScores, score_models
 from .train import NETWORKS, RECURRENT, Log, train_models
@@ -115,7 +115,7 @@ def build_dashboard(
     for name, value in (("class_iterations", class_iterations), ("epochs", epochs)):
         check_parameter("build_dashboard", name, value, [Interval(Integral, 1, None)])
     check_parameter("build_dashboard", "site_auroc_sequences", site_auroc_sequences,
-                    [Interval(Integral, 1, None), None])
+                    MAX_SEQUENCES_CONSTRAINTS)
     check_parameter("build_dashboard", "lstm_timescale", lstm_timescale,
                     parameter_constraints(RNNClassifier)["lstm_timescale"])
     if lstm_timescale is not None and (isinstance(models, Mapping)

@@ -37,6 +37,9 @@ ATTRIBUTION_METHODS = {
 
 ATTRIBUTION = "expected gradients / DeepSHAP (logit)"
 
+#: What ``max_sequences`` (``site_auroc_sequences`` in ``build_dashboard``) accepts:
+#: a number of test positives, or None for all of them.
+MAX_SEQUENCES_CONSTRAINTS = [Interval(Integral, 1, None), None]
 
 
 @dataclass
@@ -206,7 +209,7 @@ def attribution_site_aurocs(
     ['all planted sites', 'CTCF sites', 'GABPA sites']
     """
     check_parameter("attribution_site_aurocs", "max_sequences", max_sequences,
-                    [Interval(Integral, 1, None), None])
+                    MAX_SEQUENCES_CONSTRAINTS)
     positives = np.flatnonzero(np.asarray(data.y_test) == model.classes_[1])
     if max_sequences is not None and len(positives) > max_sequences:
         positives = np.sort(np.random.RandomState(random_state).choice(

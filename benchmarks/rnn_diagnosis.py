@@ -14,6 +14,8 @@ Usage::
     python benchmarks/rnn_diagnosis.py --base batch64 --dataset SP1 --n-train 20000 --epochs 8
     python benchmarks/rnn_diagnosis.py --base default --epochs 20
     python benchmarks/rnn_diagnosis.py --base input --epochs 8 [--dataset MYC]
+    python benchmarks/rnn_diagnosis.py --base input --dataset SP1 --n-train 20000 --epochs 15 --rows 0 3
+    python benchmarks/rnn_diagnosis.py --base chrono --epochs 20 [--rows 0 1]
 
 Writes ``benchmarks/results/rnn_diagnosis.json`` and a section of
 ``benchmarks/RESULTS.md``.
@@ -102,6 +104,10 @@ INPUT_VARIANTS = [
     ("lstm_input_std=2", {"lstm_input_std": 2.0}),
 ]
 
+#: ``--base chrono``: chrono-initialised gates again, from today's default input
+#: weights (standard deviation 1) instead of torch's (``--base default``).
+CHRONO_VARIANTS = [("the defaults", {})] + DEFAULT_VARIANTS[1:]
+
 #: --base: (the recipe each row changes, its variants, RESULTS title, early stopping)
 BASES = {
     "demo": (DEMO, VARIANTS, "Why DeMo's RNN does not learn", {}),
@@ -110,6 +116,8 @@ BASES = {
     "default": ({"lstm_input_std": None}, DEFAULT_VARIANTS,
                 "The default RNN with chrono-initialised gates", {}),
     "input": ({}, INPUT_VARIANTS, "The RNN's input weights at initialisation", {}),
+    "chrono": ({}, CHRONO_VARIANTS,
+               "Chrono-initialised gates with the default input weights", {}),
 }
 
 
@@ -122,14 +130,22 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         help="the recipe each row changes: DeMo's, the max-pooled 128-unit "
                              "one with batches of 64 (then all epochs run, no early stopping), "
                              "the package's defaults with torch's input weights (rows: "
-                             "chrono-initialised gates) or the package's defaults (rows: the "
-                             "input weights' scale)")
+                             "chrono-initialised gates), the package's defaults (rows: the "
+                             "input weights' scale) or the package's defaults (rows: "
+                             "chrono-initialised gates)")
+    parser.add_argument("--rows", type=int, nargs="+", metavar="I",
+                        help="train only these rows of the base's table (0 is the first)")
     parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
     parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
     data = fetch_deepbind_encode(args.dataset, mirror=args.mirror)
     keep = np.random.RandomState(0).choice(len(data.X_train), args.n_train, replace=False)
     base, variants, title, stopping = BASES[args.base]
+    if args.rows:
+        unknown = sorted(set(args.rows) - set(range(len(variants))))
+        if unknown:
+            parser.error(f"--rows {unknown}: --base {args.base} has rows 0-{len(variants) - 1}")
+        variants = [variants[i] for i in args.rows]
     rows = []
     for label, change in variants:
         clf = RNNClassifier(**{**base, **change, **stopping, "max_epochs": args.epochs,

@@ -572,7 +572,9 @@ class RNNClassifier(_DeMoClassifier):
     On the ten DeepBind ENCODE sets (at most 15 epochs on at most 20,000
     training sequences) the mean test AUC rose from 0.930 to 0.944 and every
     set is at least 0.80: MYC, the smallest, 0.773 -> 0.918, ZBTB7A 0.867 ->
-    0.903; SP1 lost, 0.901 -> 0.841 (``benchmarks/RESULTS.md``). Standard
+    0.903; SP1 lost, 0.901 -> 0.841, with the same validation AUC as torch's
+    weights but a closer fit of its training peaks that does not carry to its
+    test peaks (``benchmarks/RESULTS.md``). Standard
     deviation 2 scored about the same on REST (0.964); 1 is the default
     because it has a reason (a unit-variance push per base) and is the
     scale that was run on the ten sets. DeMo's recipe stays one call away:

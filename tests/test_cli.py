@@ -29,6 +29,8 @@ def test_dashboard_writes_the_report_models_and_data(dashboard_report):
     planted = json.loads((dashboard_report / "data" / "planted_vs_recovered.json").read_text())
     assert len(planted["attribution_site_auroc"]) == 3 * len(ATTRIBUTION_METHODS)
     assert provenance["arguments"]["site_auroc_sequences"] == 8
+    # the table says how many test positives its AUROCs were scored on
+    assert {row["test positives"] for row in planted["attribution_site_auroc"]} == {8}
 
 
 def test_dashboard_on_an_order_grammar_shows_motif_dependencies(tmp_path):

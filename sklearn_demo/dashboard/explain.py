@@ -78,6 +78,8 @@ class ModelExplanation:
     """With planted data: per attribution method (``ATTRIBUTION_METHODS``), the
     AUROC of per-position importance for planted vs other positions, over all
     sites and per planted motif (:func:`attribution_site_aurocs`)."""
+    site_auroc_positives: int = 0
+    """How many test positives ``site_aurocs`` was scored on."""
 
     def firing_filters(self) -> list[int]:
         """Filters that fire on the training positives: a filter that never
@@ -166,6 +168,8 @@ def explain_model(
     if data.sites_test:
         result.site_aurocs = attribution_site_aurocs(model, data, random_state=seed,
                                                      max_sequences=site_auroc_sequences)
+        result.site_auroc_positives = len(_sampled_test_positives(
+            model, data, site_auroc_sequences, seed))
     if data.grammar:
         pairs = [i for i in np.flatnonzero(positive) if len(data.sites_test[i]) == 2]
         result.order = order_effect(TemporalScorer(frozen).fit(examples), data.X_test[pairs],
@@ -210,10 +214,7 @@ def attribution_site_aurocs(
     """
     check_parameter("attribution_site_aurocs", "max_sequences", max_sequences,
                     MAX_SEQUENCES_CONSTRAINTS)
-    positives = np.flatnonzero(np.asarray(data.y_test) == model.classes_[1])
-    if max_sequences is not None and len(positives) > max_sequences:
-        positives = np.sort(np.random.RandomState(random_state).choice(
-            positives, max_sequences, replace=False))
+    positives = _sampled_test_positives(model, data, max_sequences, random_state)
     X = data.X_test[positives]
     sites = [data.sites_test[i] for i in positives]
     frozen = FrozenEstimator(model)
@@ -225,6 +226,17 @@ def attribution_site_aurocs(
             f"{data.planted[mid][0]} sites": by_motif[mid] for mid in data.planted
             if mid in by_motif}}
     return aurocs
+
+
+def _sampled_test_positives(model: object, data: DashboardData, max_sequences: int | None,
+                            random_state: int | None) -> np.ndarray:
+    """Indices of the test positives the site AUROCs are scored on: all of them,
+    or a seeded sample of ``max_sequences``."""
+    positives = np.flatnonzero(np.asarray(data.y_test) == model.classes_[1])
+    if max_sequences is not None and len(positives) > max_sequences:
+        positives = np.sort(np.random.RandomState(random_state).choice(
+            positives, max_sequences, replace=False))
+    return positives
 
 
 def recovered_motif(

@@ -189,6 +189,7 @@ def _planted_section(writer: ReportWriter, data: DashboardData,
         rows.append(row)
     auroc_rows = [{"model": r.name,
                    "attribution": f"{label}{' (shown)' if label == ATTRIBUTION else ''}",
+                   "test positives": r.site_auroc_positives,
                    **aurocs} for r in results for label, aurocs in r.site_aurocs.items()]
     data_file = writer.write_json("planted_vs_recovered.json", {
         "recovered": rows, "attribution_site_auroc": auroc_rows,

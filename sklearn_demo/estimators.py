@@ -605,7 +605,13 @@ class RNNClassifier(_DeMoClassifier):
     Even a 5-base memory costs as much, so it is the gates' starting biases,
     not the memory's length, that keep the network on its first plateau
     longer. These grammar and chrono figures were measured with torch's
-    input weights; they have not been rerun with ``lstm_input_std=1``.
+    input weights. With today's (``lstm_input_std=1``) the chrono RNN reads
+    the order far better, test AUC 0.952 on seed 0 (forward jump at the
+    second motif +0.21 with the first before it, +0.02 without), while the
+    plain defaults stay at 0.527; and on REST ``lstm_timescale=100`` costs
+    less (0.915 against the defaults' 0.978; ``--base chrono``). Seeds 1
+    and 2 and the ten-set accuracy with chrono gates have not been run, so
+    it stays a parameter.
 
     Parameters
     ----------

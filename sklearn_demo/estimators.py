@@ -606,12 +606,12 @@ class RNNClassifier(_DeMoClassifier):
     not the memory's length, that keep the network on its first plateau
     longer. These grammar and chrono figures were measured with torch's
     input weights. With today's (``lstm_input_std=1``) the chrono RNN reads
-    the order far better, test AUC 0.952 on seed 0 (forward jump at the
-    second motif +0.21 with the first before it, +0.02 without), while the
-    plain defaults stay at 0.527; and on REST ``lstm_timescale=100`` costs
-    less (0.915 against the defaults' 0.978; ``--base chrono``). Seeds 1
-    and 2 and the ten-set accuracy with chrono gates have not been run, so
-    it stays a parameter.
+    the order far better, test AUC 0.952 / 0.961 / 0.960 (seeds 0-2; forward
+    jump at the second motif +0.11 to +0.21 with the first before it, +0.01
+    to +0.02 without), while the plain defaults stay at 0.527 (seed 0); and
+    on REST ``lstm_timescale=100`` costs less (0.915 against the defaults'
+    0.978; ``--base chrono``). The ten-set accuracy with chrono gates has
+    not been run, so it stays a parameter.
 
     Parameters
     ----------

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# The GPU rows of benchmarks/RESULTS.md in one run, on one CUDA device:
-# explainer throughput beside the peers in bfloat16 and float32, and the
-# temporal scorer's batched passes vs the loop at 101 and 1,000 bp.
+# The GPU rows of benchmarks/RESULTS.md in one run, on one CUDA device, the
+# most wanted first: explainer throughput beside the peers in bfloat16; the
+# temporal scorer's batched passes vs the loop at 101 and 1,000 bp; ISM from
+# the receptive field vs whole passes vs tangermeme's fastISM; the
+# throughput again in float32 without the class-optimisation rows (minutes of
+# sequential steps, measured in bfloat16); training and prediction speed.
 #
 #   bash benchmarks/run_on_gpu.sh OUTDIR
 #
-# OUTDIR receives the JSON, one RESULTS-<part>.md per part (sections to copy
-# into benchmarks/RESULTS.md) and the log. The speed benchmark
-# (test_bench_speed.py --bench-device cuda) is separate: it trains.
-set -euo pipefail
+# OUTDIR receives the JSON, one RESULTS-<part>.md per explainers.py run
+# (sections to copy into benchmarks/RESULTS.md) and the pytest-benchmark JSON
+# (benchmarks/report_pytest_benchmark.py makes their sections). A step that
+# fails is reported and the next one runs.
+set -uo pipefail
 out=${1:?usage: bash benchmarks/run_on_gpu.sh OUTDIR}
 mkdir -p "$out"
 export PYTHONUNBUFFERED=1
 cd "$(dirname "$0")/.."
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
-for precision in bfloat16 float32; do
-  python benchmarks/explainers.py --parts throughput --device cuda --precision "$precision" \
-    --out "$out" --results "$out/RESULTS-throughput-$precision.md"
-  if [ "$precision" = bfloat16 ]; then  # the temporal rows between the two: the most wanted first
-    python -m pytest benchmarks/test_bench_temporal.py --benchmark-only --bench-device cuda \
-      -p no:cacheprovider -q --benchmark-json="$out/temporal-cuda.json"
-  fi
-done
+step() {  # step NAME COMMAND...: run, time and report one part
+  local name=$1 start=$SECONDS; shift
+  echo "== $name"
+  "$@" || echo "== $name FAILED (exit $?)"
+  echo "== $name took $((SECONDS - start)) s"
+}
+bench() {  # bench NAME: one pytest-benchmark file on the GPU
+  python -m pytest "benchmarks/test_bench_$1.py" --benchmark-only --bench-device cuda \
+    -p no:cacheprovider -q --benchmark-json="$out/$1-cuda.json"
+}
+step "throughput bfloat16" python benchmarks/explainers.py --parts throughput --device cuda \
+  --precision bfloat16 --out "$out" --results "$out/RESULTS-throughput-bfloat16.md"
+step temporal bench temporal
+step ism bench ism
+step "throughput float32" python benchmarks/explainers.py --parts throughput --device cuda \
+  --precision float32 --no-class-optimisation --out "$out" \
+  --results "$out/RESULTS-throughput-float32.md"
+step speed bench speed

@@ -216,12 +216,16 @@ def test_logit_score_is_the_log_proba_gradient_without_its_saturating_factor(mod
         SaliencyExplainer(frozen, class_score="prob").fit(X)
 
 
-@pytest.mark.parametrize("method", ["saliency", "ism"])
-def test_batches_do_not_change_results(models, motif_data, method):
-    clf = models[CNNRNNClassifier]
+@pytest.mark.parametrize("method, params", [("saliency", {}), ("ism", {}),
+                                            ("deepshap", {"n_samples": 20})])
+@pytest.mark.parametrize("cls", [CNNClassifier, CNNRNNClassifier])
+def test_batches_do_not_change_results(models, motif_data, method, params, cls):
+    """Batches of 2 rows (expected gradients: one sequence per chunk, ten
+    passes each; ISM of the CNN: 8 mutants per receptive-field call) against
+    500 (all five sequences' samples in one pass)."""
     X = motif_data.X[:5]
-    a = SaliencyExplainer(FrozenEstimator(clf), method=method, batch_size=2).fit(X).transform(X)
-    b = SaliencyExplainer(FrozenEstimator(clf), method=method, batch_size=500).fit(X).transform(X)
+    a, b = (SaliencyExplainer(FrozenEstimator(models[cls]), method=method, batch_size=size,
+                              **params).fit(X).transform(X) for size in (2, 500))
     np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 

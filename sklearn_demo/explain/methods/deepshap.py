@@ -12,6 +12,12 @@ from ...shuffle import dinucleotide_shuffle_one_hot
 from ._batched import batched
 
 
+#: Forward-and-backward passes of ``batch_size`` samples per chunk of
+#: sequences (the samples a chunk holds on the device: its interpolated
+#: inputs and their differences from the references).
+PASSES_PER_CHUNK = 8
+
+
 def expected_gradients(
     model: Callable[[torch.Tensor], torch.Tensor],
     X: np.ndarray,
@@ -29,10 +35,10 @@ def expected_gradients(
     The algorithm of shap's ``GradientExplainer`` (and captum's
     ``GradientShap`` without noise): for each sample, a random reference
     ``r`` and ``t ~ U(0, 1)``, the gradient at ``r + t (x - r)`` times
-    ``x - r``, averaged. Run here in batches across sequences and samples
-    (shap builds one explainer per background, so per sequence), each
-    sequence seeded with ``random_state + i`` (its shuffles and samples), so
-    its values do not depend on the others in ``X``. Works on CNNs and LSTMs
+    ``x - r``, averaged. Run here in full batches of ``batch_size`` samples
+    across sequences (shap builds one explainer per background, so per
+    sequence), each sequence seeded with ``random_state + i`` (its shuffles
+    and samples), so its values do not depend on the others in ``X``. Works on CNNs and LSTMs
     alike: it needs only gradients.
 
     ``model`` maps (n, 4, L) to (n,) or (n, 1).
@@ -47,23 +53,29 @@ def expected_gradients(
     """
     X = np.asarray(X, dtype=np.float32)
     n, channels, length = X.shape
-    per_batch = max(1, batch_size // n_samples)  # sequences whose samples fill a batch
-    out = np.empty_like(X)
-    for first in progress(range(0, n, per_batch), desc="expected gradients", unit="batch"):
-        chunk = range(first, min(first + per_batch, n))
-        points, deltas = [], []
-        for i in chunk:
+    # Sequences whose samples fill PASSES_PER_CHUNK passes: the passes run
+    # over the chunk's samples end to end, so each is full but the last.
+    per_chunk = max(1, PASSES_PER_CHUNK * batch_size // n_samples)
+    out = torch.empty(X.shape, device=device)
+    for first in progress(range(0, n, per_chunk), desc="expected gradients", unit="chunk"):
+        chunk = range(first, min(first + per_chunk, n))
+        # Only the references and the draws are made on the host; the
+        # interpolation, the gradients and their mean stay on the device, and
+        # the host draws the next chunk while the device works on this one.
+        references, picks, t = [], [], []
+        for k, i in enumerate(chunk):
             rng = np.random.default_rng(None if random_state is None else int(random_state) + i)
-            references = dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=n_references,
-                                                      random_state=rng)
-            chosen = references[rng.integers(n_references, size=n_samples)]
-            t = rng.random((n_samples, 1, 1), dtype=np.float32)
-            points.append(chosen + t * (X[i] - chosen))
-            deltas.append(X[i] - chosen)
-        points = np.concatenate(points)
+            references.append(dinucleotide_shuffle_one_hot(X[i:i + 1], n_shuffles=n_references,
+                                                           random_state=rng))
+            picks.append(k * n_references + rng.integers(n_references, size=n_samples))
+            t.append(rng.random((n_samples, 1, 1), dtype=np.float32))
+        x = torch.as_tensor(X[first:chunk.stop], device=device).repeat_interleave(n_samples, 0)
+        chosen = torch.as_tensor(np.concatenate(references), device=device)[
+            torch.as_tensor(np.concatenate(picks), device=device)]
+        deltas = x - chosen
+        points = chosen + torch.as_tensor(np.concatenate(t), device=device) * deltas
         gradients = batched(lambda x: model(x).reshape(len(x)), points,
-                            batch_size=batch_size, device=device, gradients=True)
-        values = (gradients * np.concatenate(deltas)).reshape(len(chunk), n_samples,
-                                                             channels, length)
-        out[chunk.start:chunk.stop] = values.mean(axis=1)
-    return out
+                            batch_size=batch_size, gradients=True)
+        out[first:chunk.stop] = (gradients * deltas).reshape(
+            len(chunk), n_samples, channels, length).mean(dim=1)
+    return out.cpu().numpy()

@@ -188,8 +188,13 @@ class LocalMutagenesis:
     def _off_sequence(new: torch.Tensor, start: torch.Tensor, length: int,
                       value: float) -> torch.Tensor:
         """``new`` (R, C, width) from ``start`` with ``value`` at the positions
-        off the sequence (padding, or -inf before the global maximum)."""
-        if bool((start >= 0).all()) and bool((start + new.shape[2] <= length).all()):
+        off the sequence (padding, or -inf before the global maximum).
+
+        On the CPU the mask is skipped where no window leaves the sequence;
+        elsewhere it is always applied, since asking would wait for the
+        device (a synchronisation per layer)."""
+        if (start.device.type == "cpu" and bool((start >= 0).all())
+                and bool((start + new.shape[2] <= length).all())):
             return new
         positions = start[:, None] + torch.arange(new.shape[2], device=start.device)
         return new.masked_fill(((positions < 0) | (positions >= length))[:, None, :], value)

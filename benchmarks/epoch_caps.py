@@ -62,6 +62,11 @@ def _probe_fit(cls: type, epochs: int, X, y, score) -> tuple[list[dict], float]:
     return probe.rows, time.perf_counter() - start
 
 
+#: Each part's label in the rows, which a partial run matches to keep the others.
+PART_LABELS = {"rest": "REST, 3,000 training sequences",
+               "grammar": "mixed order grammar, 6,000 training sequences"}
+
+
 def rest_rows(mirror: Path, data_home: str | None) -> list[dict]:
     """The integration tests' three networks on 3,000 REST training sequences."""
     rest = fetch_deepbind_encode("REST", mirror=mirror, data_home=data_home, random_state=0)
@@ -73,7 +78,7 @@ def rest_rows(mirror: Path, data_home: str | None) -> list[dict]:
             lambda net: {"test_auc": roc_auc_score(rest.y_test,
                                                    net.predict_proba(rest.X_test)[:, 1])})
         print(f"REST {cls.__name__}: {seconds:.0f} s with the probes", flush=True)
-        out.append({"part": "REST, 3,000 training sequences", "model": cls.__name__,
+        out.append({"part": PART_LABELS["rest"], "model": cls.__name__,
                     "rows": rows})
     return out
 
@@ -96,7 +101,7 @@ def grammar_rows() -> list[dict]:
 
     rows, seconds = _probe_fit(CNNRNNClassifier, 12, grammar.X[:6000], grammar.y[:6000], score)
     print(f"grammar CNNRNNClassifier: {seconds:.0f} s with the probes", flush=True)
-    return [{"part": "mixed order grammar, 6,000 training sequences",
+    return [{"part": PART_LABELS["grammar"],
              "model": "CNNRNNClassifier", "rows": rows}]
 
 
@@ -131,13 +136,20 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         default=Path(os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR)))
     parser.add_argument("--data-home", default=None)
     args = parser.parse_args(argv)
-    runs = (rest_rows(args.mirror, args.data_home) if "rest" in args.parts else []) + \
-        (grammar_rows() if "grammar" in args.parts else [])
     out = HERE / "results" / "epoch_caps.json"
+    earlier = json.loads(out.read_text()) if out.exists() else []
+    makers = {"rest": lambda: rest_rows(args.mirror, args.data_home), "grammar": grammar_rows}
+    runs = []
+    for part, make in makers.items():  # a part not run keeps its earlier rows
+        runs += make() if part in args.parts else [
+            run for run in earlier if run["part"] == PART_LABELS[part]]
     out.write_text(json.dumps(runs, indent=1))
-    command = "python benchmarks/epoch_caps.py " + " ".join(argv if argv is not None
-                                                             else sys.argv[1:])
-    write_section("epoch-caps", markdown(runs, command.strip()))
+    command = ("python benchmarks/epoch_caps.py " + " ".join(
+        argv if argv is not None else sys.argv[1:])).strip()
+    kept = [part for part in makers if part not in args.parts]
+    if kept:
+        command += f" (the {' and '.join(kept)} rows kept from an earlier run)"
+    write_section("epoch-caps", markdown(runs, command))
     return runs
 
 

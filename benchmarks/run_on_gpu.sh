@@ -11,7 +11,13 @@
 # OUTDIR receives the JSON, one RESULTS-<part>.md per explainers.py run
 # (sections to copy into benchmarks/RESULTS.md) and the pytest-benchmark JSON
 # (benchmarks/report_pytest_benchmark.py makes their sections). A step that
-# fails is reported and the next one runs.
+# fails is reported and the next one runs. About 5.5 minutes on an H200.
+#
+# Needs sklearn_demo's dependencies and the bench extra (captum, tangermeme)
+# importable: `pip install -e .[bench]`. Where the GPU machine reaches no
+# package registry, carry their wheels and install them with --no-deps, and
+# carry pyjaspar with its JASPAR2024.sqlite unpacked (the synthetic data
+# plants JASPAR matrices).
 set -uo pipefail
 out=${1:?usage: bash benchmarks/run_on_gpu.sh OUTDIR}
 mkdir -p "$out"

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The GPU rows of benchmarks/RESULTS.md in one run, on one CUDA device, the
-# most wanted first: explainer throughput beside the peers in bfloat16; the
-# temporal scorer's batched passes vs the loop at 101 and 1,000 bp; ISM from
-# the receptive field vs whole passes vs tangermeme's fastISM; the
-# throughput again in float32 without the class-optimisation rows (minutes of
-# sequential steps, measured in bfloat16); training and prediction speed.
+# The GPU rows of benchmarks/RESULTS.md in one run, on one CUDA device: first
+# the explanations against the same model's on the CPU (device_agreement.py,
+# half a minute), then the most wanted: explainer throughput beside the peers
+# in bfloat16; the temporal scorer's batched passes vs the loop at 101 and
+# 1,000 bp; ISM from the receptive field vs whole passes vs tangermeme's
+# fastISM; the throughput again in float32 without the class-optimisation
+# rows (minutes of sequential steps, measured in bfloat16); training and
+# prediction speed.
 #
 #   bash benchmarks/run_on_gpu.sh OUTDIR
 #
 # OUTDIR receives the JSON, one RESULTS-<part>.md per explainers.py run
 # (sections to copy into benchmarks/RESULTS.md) and the pytest-benchmark JSON
 # (benchmarks/report_pytest_benchmark.py makes their sections). A step that
-# fails is reported and the next one runs. About 5.5 minutes on an H200.
+# fails is reported and the next one runs. About 6 minutes on an H200.
 #
 # Needs sklearn_demo's dependencies and the bench extra (captum, tangermeme)
 # importable: `pip install -e .[bench]`. Where the GPU machine reaches no
@@ -34,6 +36,7 @@ bench() {  # bench NAME: one pytest-benchmark file on the GPU
   python -m pytest "benchmarks/test_bench_$1.py" --benchmark-only --bench-device cuda \
     -p no:cacheprovider -q --benchmark-json="$out/$1-cuda.json"
 }
+step agreement python benchmarks/device_agreement.py --device cuda --out "$out"
 step "throughput bfloat16" python benchmarks/explainers.py --parts throughput --device cuda \
   --precision bfloat16 --out "$out" --results "$out/RESULTS-throughput-bfloat16.md"
 step temporal bench temporal

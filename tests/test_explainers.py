@@ -482,6 +482,15 @@ def test_output_shapes_on_random_valid_input(models, seqs):
         assert ((temporal >= 0) & (temporal <= 1)).all()
 
 
+def test_class_optimizer_leaves_the_models_gradients_alone(model, motif_data):
+    """The ascent asks for the input's gradient only: no weight gradient is
+    computed or left on the (frozen) classifier's parameters."""
+    for parameter in model.module_.parameters():
+        parameter.grad = None
+    ClassOptimizer(FrozenEstimator(model), n_restarts=2, n_iter=5).fit(motif_data.X)
+    assert all(parameter.grad is None for parameter in model.module_.parameters())
+
+
 def test_class_optimizer_names_its_features_for_set_output(model, motif_data):
     opt = ClassOptimizer(FrozenEstimator(model), n_restarts=2, n_iter=5).set_output(
         transform="pandas").fit(motif_data.X)

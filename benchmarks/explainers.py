@@ -264,8 +264,8 @@ def throughput(args) -> list[dict]:
             optimizers = [ClassOptimizer(FrozenEstimator(
                 clf if seed == 0 else clone(clf).set_params(random_state=seed).fit(data.X, data.y)),
                 n_iter=1000, n_restarts=8) for seed in range(4)]
-            cases += [("ours: optimize_jointly, 4 models x 8 restarts x 1000 steps (optimised inputs/s)",
-                       lambda: optimize_jointly(optimizers, X), 32),
+            cases += [("ours: optimize_jointly, 4 models x 8 restarts x 1000 steps "
+                       "(optimised inputs/s)", lambda: optimize_jointly(optimizers, X), 32),
                       ("one after another: ClassOptimizer.fit on each of the 4 models",
                        lambda: [o.fit(X) for o in optimizers], 32)]
         if cls is CNNClassifier:

@@ -38,8 +38,8 @@ def expected_gradients(
     ``x - r``, averaged. Run here in full batches of ``batch_size`` samples
     across sequences (shap builds one explainer per background, so per
     sequence), each sequence seeded with ``random_state + i`` (its shuffles
-    and samples), so its values do not depend on the others in ``X``. Works on CNNs and LSTMs
-    alike: it needs only gradients.
+    and samples), so its values do not depend on the others in ``X``. Works
+    on CNNs and LSTMs alike: it needs only gradients.
 
     ``model`` maps (n, 4, L) to (n,) or (n, 1).
 

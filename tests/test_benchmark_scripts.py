@@ -43,7 +43,7 @@ def test_throughput_ratios_pair_every_matching_row_of_the_same_model():
 def test_device_agreement_on_the_cpu_is_exact_between_devices():
     """Run with --device cpu: the two 'devices' agree exactly; the fast
     algorithms agree with their references to float32 rounding."""
-    results, sensitivity = device_agreement.agreement("cpu")
+    results, sensitivity = device_agreement.agreement("cpu", n_train=400, epochs=1)
     across = {key: value for key, value in results.items() if "cpu vs cpu" in key}
     assert len(across) == 11 and not any(across.values())
     assert all(value < 1e-4 for value in results.values())

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU rows of benchmarks/RESULTS.md in one run, on one CUDA device: first
 # the explanations against the same model's on the CPU (device_agreement.py,
-# half a minute), then the most wanted: explainer throughput beside the peers
+# about a minute), then the most wanted: explainer throughput beside the peers
 # in bfloat16; the temporal scorer's batched passes vs the loop at 101 and
 # 1,000 bp; ISM from the receptive field vs whole passes vs tangermeme's
 # fastISM; the throughput again in float32 without the class-optimisation

@@ -170,7 +170,7 @@ def test_the_dashboard_writes_every_motif_it_found_as_meme(dashboard_report):
 
 def test_attribution_site_aurocs_score_a_seeded_sample_of_the_test_positives():
     from sklearn_demo import CNNClassifier
-    from sklearn_demo.dashboard import attribution_site_aurocs
+    from sklearn_demo.dashboard import attribution_site_aurocs, explain_model
 
     data = load_dashboard_data(n_samples=80, seed=0)
     clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X_train, data.y_train)
@@ -179,3 +179,9 @@ def test_attribution_site_aurocs_score_a_seeded_sample_of_the_test_positives():
     assert sample != attribution_site_aurocs(clf, data, max_sequences=None)
     with pytest.raises(ValueError, match="'max_sequences' must be an integer in \\[1, inf\\]"):
         attribution_site_aurocs(clf, data, max_sequences=0)
+    with pytest.raises(ValueError, match="explain_model: parameter 'site_auroc_sequences'"):
+        explain_model(clf, data, site_auroc_sequences=0)  # before any explaining
+    # the dashboard's explanation scores the same sample, and says how many
+    result = explain_model(clf, data, n_examples=2, n_restarts=2, n_iter=5,
+                           site_auroc_sequences=5)
+    assert result.site_aurocs == sample and result.site_auroc_positives == 5

@@ -135,6 +135,8 @@ def explain_model(
     >>> result.saliency.shape, result.temporal.shape
     ((2, 4, 101), (2, 2, 101))
     """
+    check_parameter("explain_model", "site_auroc_sequences", site_auroc_sequences,
+                    MAX_SEQUENCES_CONSTRAINTS)
     frozen = FrozenEstimator(model)
     positive = np.asarray(data.y_test) == model.classes_[1]
     if not positive.any():
@@ -166,10 +168,9 @@ def explain_model(
         result.discovered = discover_motifs(model, data.X_train[bound][:n_discovery],
                                             n_matches=n_matches)
     if data.sites_test:
-        result.site_aurocs = attribution_site_aurocs(model, data, random_state=seed,
-                                                     max_sequences=site_auroc_sequences)
-        result.site_auroc_positives = len(_sampled_test_positives(
-            model, data, site_auroc_sequences, seed))
+        positives = _sampled_test_positives(model, data, site_auroc_sequences, seed)
+        result.site_aurocs = _site_aurocs(model, data, positives)
+        result.site_auroc_positives = len(positives)
     if data.grammar:
         pairs = [i for i in np.flatnonzero(positive) if len(data.sites_test[i]) == 2]
         result.order = order_effect(TemporalScorer(frozen).fit(examples), data.X_test[pairs],
@@ -214,7 +215,13 @@ def attribution_site_aurocs(
     """
     check_parameter("attribution_site_aurocs", "max_sequences", max_sequences,
                     MAX_SEQUENCES_CONSTRAINTS)
-    positives = _sampled_test_positives(model, data, max_sequences, random_state)
+    return _site_aurocs(model, data,
+                        _sampled_test_positives(model, data, max_sequences, random_state))
+
+
+def _site_aurocs(model: object, data: DashboardData,
+                 positives: np.ndarray) -> dict[str, dict[str, float]]:
+    """:func:`attribution_site_aurocs` on the test sequences ``positives``."""
     X = data.X_test[positives]
     sites = [data.sites_test[i] for i in positives]
     frozen = FrozenEstimator(model)

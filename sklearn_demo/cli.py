@@ -8,6 +8,8 @@
 * ``sklearn-demo explain`` writes the same report for networks saved earlier.
 * ``sklearn-demo train`` fits one architecture and saves it.
 * ``sklearn-demo predict`` streams a FASTA file through a saved model.
+* ``sklearn-demo serve`` opens a report folder or saved models in the
+  interactive app (any sequence, every model, live in the browser).
 
 Every command that writes results also writes the command, seed and
 package versions that made them.
@@ -21,6 +23,7 @@ import platform
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +76,8 @@ def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
         inputs = [args.model, args.vcf, args.genome]
     elif args.command == "explain":
         inputs = [*args.model, *(args.data or ())]
+    elif args.command == "serve":
+        return
     else:  # train, dashboard
         inputs = [*(args.data or ()), *filter(None, (args.bed, args.genome))]
     outputs = [Path(args.out)]
@@ -383,7 +388,58 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_parser(sub)
     _add_predict_parser(sub)
     _add_variants_parser(sub)
+    _add_serve_parser(sub)
     return parser
+
+
+def _add_serve_parser(sub) -> None:
+    serve = sub.add_parser("serve", help="explore any sequence with saved models in the "
+                                         "browser (the interactive dashboard)")
+    serve.add_argument("folder", nargs="?", metavar="OUT",
+                       help="a folder written by `sklearn-demo dashboard --out OUT`: its "
+                            "saved models, test sequences and motifs")
+    serve.add_argument("--model", action="append", metavar="FILE",
+                       help="a saved model (repeat for several); named by the file's stem")
+    serve.add_argument("--data", metavar="FILE",
+                       help="sequences to list: FASTA, DeepBind .seq(.gz) or "
+                            "sequence<TAB>label TSV")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=5006,
+                       help="port (default 5006; 0 picks a free one)")
+    serve.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+
+
+def run_serve(args: argparse.Namespace) -> None:
+    """Serve the interactive dashboard until Ctrl-C or SIGTERM."""
+    from .dashboard.app import Explorer
+    from .dashboard.explorer import SequenceExplorer, load_sequences, open_report
+
+    if bool(args.folder) == bool(args.model):
+        raise UsageError("serve takes a report folder (OUT) or --model files, one of the two")
+    if args.port < 0 or args.port > 65535:
+        raise UsageError(f"--port must be 0 (a free port) to 65535, got {args.port}")
+    if args.folder:
+        if args.data:
+            raise UsageError("--data goes with --model; a report folder brings its test set")
+        engine = open_report(args.folder, device=args.device)
+        title = f"sklearn-demo explorer: {Path(args.folder).name}"
+    else:
+        stems = [Path(path).stem for path in args.model]
+        if len(set(stems)) != len(stems):
+            raise UsageError(f"two --model files share a name ({', '.join(stems)}); the app "
+                             "names each model by its file's stem")
+        models = {Path(path).stem: load_model(path, device=args.device) for path in args.model}
+        engine = SequenceExplorer(models, load_sequences(args.data) if args.data else None)
+        title = "sklearn-demo explorer"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"sklearn-demo: warning: serving on {args.host}: anyone who can reach this "
+              "machine on the network can use the app", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        Explorer(engine, title).serve(args.host, args.port,
+                                      announce=lambda line: print(line, flush=True))
+    print("sklearn-demo: stopped", file=sys.stderr, flush=True)
 
 
 def _add_variants_parser(sub) -> None:
@@ -439,7 +495,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError(f"--{option.replace('_', '-')} must be 0 (all) or positive, "
                                  f"got {getattr(args, option)}")
         {"dashboard": run_dashboard, "explain": run_explain, "train": run_train,
-         "predict": run_predict, "variants": run_variants}[args.command](args)
+         "predict": run_predict, "variants": run_variants,
+         "serve": run_serve}[args.command](args)
     except (UsageError, ValueError, TypeError, FileNotFoundError, OSError) as exc:
         if args.debug:
             raise

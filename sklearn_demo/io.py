@@ -10,7 +10,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
@@ -178,18 +178,32 @@ def iter_fasta(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
     [('a', 'ACGTAC'), ('b', 'GG')]
     """
     with open_text(path) as handle:
-        first = handle.readline()
-        if not first:
-            return
-        if not first.startswith(">"):
-            raise ValueError(f"{path} is not FASTA: it does not start with '>'.")
-        # Biopython's parser reads any iterable of lines, so a stream is fine.
-        for number, (title, sequence) in enumerate(SimpleFastaParser(chain([first], handle)),
-                                                   start=1):
-            name = title.split(None, 1)[0] if title.strip() else ""
-            if not sequence:
-                raise ValueError(f"{path}, record {number} ({name!r}) has an empty sequence.")
-            yield name, sequence
+        yield from parse_fasta(handle, source=str(path))
+
+
+def parse_fasta(lines: Iterable[str], *, source: str) -> Iterator[tuple[str, str]]:
+    """``(name, sequence)`` of every FASTA record in ``lines`` (an open file,
+    or text split into lines, such as an upload), with :func:`iter_fasta`'s
+    policy; errors name ``source``.
+
+    Examples
+    --------
+    >>> list(parse_fasta([">a desc", "AC", "GT"], source="pasted text"))
+    [('a', 'ACGT')]
+    """
+    lines = iter(lines)
+    first = next(lines, "")
+    if not first:
+        return
+    if not first.startswith(">"):
+        raise ValueError(f"{source} is not FASTA: it does not start with '>'.")
+    # Biopython's parser reads any iterable of lines, so a stream is fine.
+    for number, (title, sequence) in enumerate(
+            SimpleFastaParser(chain([first], lines)), start=1):
+        name = title.split(None, 1)[0] if title.strip() else ""
+        if not sequence:
+            raise ValueError(f"{source}, record {number} ({name!r}) has an empty sequence.")
+        yield name, sequence
 
 
 def iter_fasta_batches(

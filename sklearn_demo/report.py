@@ -149,11 +149,13 @@ class ReportWriter:
     def add(self, section: Section) -> None:
         self.sections.append(section)
 
-    def write_csv(self, name: str, rows: Iterable[Mapping[str, object]]) -> str:
+    def write_csv(self, name: str, rows: Iterable[Mapping[str, object]], *,
+                  delimiter: str = ",") -> str:
         """Write rows to ``data/name``; returns the path relative to the report."""
         rows = list(rows)
         with atomic_path(self.data_dir / name) as tmp, open(tmp, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [])
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else [],
+                                    delimiter=delimiter, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         return f"data/{name}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -63,3 +64,24 @@ def dashboard_report(tmp_path_factory) -> Path:
                  "--class-iterations", "30", "--site-auroc-sequences", "8", "--quiet",
                  "--out", str(out)]) == 0
     return out
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright (``make test`` installs
+    it; missing on CI is a failure, elsewhere a skip)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing on CI: `make test` installs it with apt-get")
+        pytest.skip("no chromium on PATH (make test installs Debian's chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -5,30 +5,9 @@ The screenshot is kept as a test artefact in ``test-artifacts/`` (or
 ``$SKLEARN_DEMO_ARTIFACTS``).
 """
 import os
-import shutil
 from pathlib import Path
 
-import pytest
-
 from conftest import REPO
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing on CI: `make test` installs it with apt-get")
-        pytest.skip("no chromium on PATH (make test installs Debian's chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def test_report_renders_every_image_without_console_errors(browser, dashboard_report):

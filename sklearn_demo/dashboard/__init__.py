@@ -19,6 +19,11 @@ The package's rooms follow the data through a run:
 :func:`build_dashboard` runs the five in order and returns what each made
 (:class:`DashboardRun`); the ``sklearn-demo dashboard`` and ``explain``
 commands only parse their arguments and call it.
+
+The interactive app (``sklearn-demo serve``, :func:`explore` in Jupyter)
+reads any sequence live: :mod:`~sklearn_demo.dashboard.explorer` computes
+(:class:`SequenceExplorer`), :mod:`~sklearn_demo.dashboard.app` draws it with
+Panel, imported only when the app is used.
 """
 from .build import DashboardRun, build_dashboard
 from .data import DashboardData, load_dashboard_data
@@ -26,6 +31,7 @@ from .explain import (
     ATTRIBUTION, ATTRIBUTION_METHODS, ModelExplanation, attribution_site_aurocs, explain_model,
     recovered_motif,
 )
+from .explorer import SequenceExplorer, open_report
 from .page import match_label, write_dashboard
 from .score import Curve, TestScores, score_models
 from .train import BASELINES, NETWORKS, RECURRENT, make_estimator, train_models
@@ -33,7 +39,16 @@ from .train import BASELINES, NETWORKS, RECURRENT, make_estimator, train_models
 __all__ = [
     "ATTRIBUTION", "ATTRIBUTION_METHODS", "BASELINES", "NETWORKS", "RECURRENT", "Curve",
     "DashboardData",
-    "DashboardRun", "ModelExplanation", "TestScores", "attribution_site_aurocs",
-    "build_dashboard", "explain_model", "load_dashboard_data", "make_estimator", "match_label",
+    "DashboardRun", "ModelExplanation", "SequenceExplorer", "TestScores",
+    "attribution_site_aurocs", "build_dashboard", "explain_model", "explore", "Explorer", "open_report", "load_dashboard_data", "make_estimator", "match_label",
     "recovered_motif", "score_models", "train_models", "write_dashboard",
 ]
+
+
+def __getattr__(name: str):
+    # The app's names import Panel (a second or two) only when first used.
+    if name in ("explore", "Explorer"):
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

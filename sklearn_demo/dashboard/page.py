@@ -261,6 +261,10 @@ def write_dashboard(
         writer.add(_dependency_section(writer, data, results))
     for result in results:
         writer.add(_model_section(writer, result, data.planted))
+    # The app (``sklearn-demo serve OUT``) lists these beside the saved models.
+    writer.write_csv("test_sequences.tsv", [{"sequence": seq, "label": label}
+                                            for seq, label in zip(data.X_test, data.y_test)],
+                     delimiter="\t")
     provenance_file = writer.write_json("provenance.json", {"command": command, **provenance})
     footer = (f'<h2 id="provenance">How this report was made</h2><div class="panel"><pre>'
               f"{html.escape(command)}</pre>{table_html([{'item': k, 'value': v} for k, v in _flat(provenance)])}"

@@ -1,0 +1,688 @@
+"""The interactive dashboard: any sequence, every model, live in the browser.
+
+Built on Panel (HoloViz) over a Bokeh server: widgets and Bokeh figures
+bound to :class:`~sklearn_demo.dashboard.explorer.SequenceExplorer`, no
+hand-written HTTP or JavaScript. :func:`explore` returns an :class:`Explorer`,
+which displays inline in Jupyter and serves from a script or from
+``sklearn-demo serve``; every browser tab gets its own :class:`_Session`
+(widgets, history) over the one shared, cached explorer.
+"""
+from __future__ import annotations
+
+import html
+import os
+import signal
+import socket
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..motifs import information_content
+from .explain import ATTRIBUTION_METHODS
+from .explorer import (
+    DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, parse_fasta_upload,
+    parse_sequence_text, substitute,
+)
+from .tracks import BASES, LETTER_HEX, heatmap_cells, logo_glyphs, symmetric_limit
+
+#: Sequences longer than this open with the attribution map only: temporal
+#: scores and ISM take seconds there (2 x L and 3 x L forward passes per model).
+LONG_SEQUENCE = 300
+
+#: Labels of the map views, by key of ``VIEWS``.
+VIEW_LABELS = {"attribution": "attribution map", "temporal": "temporal scores",
+               "mutations": "mutation map (ISM)"}
+
+_TOOLS = "xpan,xwheel_zoom,reset,save"
+
+
+def _pn():
+    import panel as pn
+
+    pn.extension("tabulator", notifications=False)
+    return pn
+
+
+class _Tracks:
+    """One model's four figures (logo, heat map, temporal scores, mutation
+    map) and the data sources the session swaps on every update."""
+
+    def __init__(self, name: str, x_range, hit_source, on_mutation_click: Callable):
+        from bokeh.models import (
+            ColumnDataSource, DataRange1d, HoverTool, LinearColorMapper, TapTool,
+        )
+        from bokeh.palettes import RdBu11
+        from bokeh.plotting import figure
+
+        palette = list(RdBu11)  # blue below zero, red above
+        self.name = name
+        self.logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))))
+        self.heat = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""))
+        self.temporal = ColumnDataSource({"x": [], "forward": [], "backward": []})
+        self.ism = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""))
+        self.heat_colors = LinearColorMapper(palette=palette, low=-1, high=1)
+        self.ism_colors = LinearColorMapper(palette=palette, low=-1, high=1)
+
+        def track(title: str, height: int, **kwargs):
+            fig = figure(title=title, height=height, x_range=x_range, tools=_TOOLS,
+                         sizing_mode="stretch_width", toolbar_location="right",
+                         min_border_left=60, **kwargs)
+            fig.xaxis.visible = False
+            fig.grid.visible = False
+            return fig
+
+        self.logo_fig = track(f"{name}: attribution", 130)
+        letters = self.logo_fig.multi_polygons("xs", "ys", source=self.logo, fill_color="color",
+                                               line_color=None)
+        self.logo_fig.y_range = DataRange1d(renderers=[letters])
+        self.logo_fig.quad(left="left", right="right", bottom=-1e6, top=1e6, source=hit_source,
+                           fill_color="gold", fill_alpha=0.25, line_color=None, level="underlay")
+        self.logo_fig.add_tools(HoverTool(renderers=[letters], tooltips=[
+            ("position", "@position"), ("base", "@base"), ("value", "@value{0.000}")]))
+
+        self.heat_fig = track(f"{name}: attribution heat map", 95, y_range=list(reversed(BASES)))
+        self.heat_fig.rect("x", "y", 1, 1, source=self.heat, line_color=None,
+                           fill_color={"field": "value", "transform": self.heat_colors})
+        self.heat_fig.add_tools(HoverTool(tooltips=[
+            ("position", "@x (@present)"), ("base", "@y"), ("value", "@value{0.000}")]))
+
+        self.temporal_fig = track(f"{name}: temporal scores", 110, y_range=(0, 1))
+        self.temporal_fig.quad(left="left", right="right", bottom=0, top=1, source=hit_source,
+                               fill_color="gold", fill_alpha=0.25, line_color=None)
+        self.temporal_fig.line("x", "forward", source=self.temporal, color="#1f77b4",
+                               line_width=2, legend_label="forward (prefix 1..i)")
+        self.temporal_fig.line("x", "backward", source=self.temporal, color="#d62728",
+                               line_width=2, legend_label="backward (suffix i..L)")
+        self.temporal_fig.legend.location = "bottom_left"
+        self.temporal_fig.legend.orientation = "horizontal"
+        self.temporal_fig.legend.background_fill_alpha = 0.6
+        self.temporal_fig.legend.label_text_font_size = "8pt"
+        self.temporal_fig.legend.padding = self.temporal_fig.legend.spacing = 2
+        self.temporal_fig.yaxis.axis_label = "p(bound)"
+
+        self.ism_fig = track(f"{name}: mutation map (Δ log-odds; click a cell to apply it)", 95,
+                             y_range=list(reversed(BASES)))
+        cells = self.ism_fig.rect("x", "y", 1, 1, source=self.ism, line_color=None,
+                                  fill_color={"field": "value", "transform": self.ism_colors},
+                                  nonselection_fill_alpha=1.0)
+        self.ism_fig.add_tools(TapTool(renderers=[cells]), HoverTool(tooltips=[
+            ("position", "@x (@present)"), ("to", "@y"), ("Δ log-odds", "@value{0.000}")]))
+        self.ism.selected.on_change("indices", lambda attr, old, new: on_mutation_click(
+            self, new))
+
+    @property
+    def figures(self) -> list:
+        return [self.logo_fig, self.heat_fig, self.temporal_fig, self.ism_fig]
+
+    def update(self, reading, sequence: str, method: str, views: Sequence[str]) -> None:
+        """Show ``reading`` (a :class:`~.explorer.ModelReading`) of ``sequence``."""
+        self.logo_fig.visible = self.heat_fig.visible = "attribution" in views
+        self.temporal_fig.visible = "temporal" in views
+        self.ism_fig.visible = "mutations" in views
+        if reading.attribution is not None:
+            self.logo.data = logo_glyphs(reading.attribution)
+            self.heat.data = heatmap_cells(reading.attribution, sequence)
+            limit = symmetric_limit(reading.attribution)
+            self.heat_colors.update(low=-limit, high=limit)
+            self.logo_fig.title.text = f"{self.name}: {method}"
+            self.heat_fig.title.text = f"{self.name}: {method}, heat map"
+        if reading.temporal is not None:
+            self.temporal.data = {"x": list(range(1, len(sequence) + 1)),
+                                  "forward": reading.temporal[0].tolist(),
+                                  "backward": reading.temporal[1].tolist()}
+        if reading.mutations is not None:
+            self.ism.data = heatmap_cells(reading.mutations, sequence)
+            limit = symmetric_limit(reading.mutations)
+            self.ism_colors.update(low=-limit, high=limit)
+
+
+class _Session:
+    """One browser tab (or notebook cell): its widgets, open sequence and
+    history, over the shared explorer."""
+
+    def __init__(self, engine: SequenceExplorer, title: str):
+        pn = _pn()
+        from bokeh.layouts import column
+        from bokeh.models import ColumnDataSource, Range1d
+        from bokeh.plotting import figure
+
+        self.engine = engine
+        self.history: list[tuple[str, str, dict]] = []
+        self.current: tuple[str, str, dict] | None = None
+        self._syncing = False
+        self._views_chosen = False
+
+        self.sequence_box = pn.widgets.TextAreaInput(
+            label="Sequence", height=130, sizing_mode="stretch_width",
+            placeholder="Paste a DNA sequence or one FASTA record, then click outside the box")
+        self.upload = pn.widgets.FileInput(accept=".fa,.fasta,.fna,.fas,.txt", multiple=False)
+        self.records = pn.widgets.Select(label="Uploaded records", options={}, visible=False)
+        self.method = pn.widgets.Select(label="Attribution method",
+                                        options=list(ATTRIBUTION_METHODS), value=DEFAULT_METHOD)
+        self.views = pn.widgets.CheckBoxGroup(
+            label="Views", options={label: key for key, label in VIEW_LABELS.items()},
+            value=list(VIEWS))
+        self.undo = pn.widgets.Button(label="Undo", disabled=True)
+        self.position = pn.widgets.IntInput(label="Variant position (1-based)", value=1, start=1)
+        self.alt = pn.widgets.Select(label="Alternative base", options=list(BASES))
+        self.compare_variant = pn.widgets.Button(label="Ref vs alt", color="primary")
+        self.apply_variant = pn.widgets.Button(label="Apply to the sequence")
+        self.variant_out = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.message = pn.pane.Alert("", alert_type="danger", visible=False,
+                                     sizing_mode="stretch_width", css_classes=["app-error"])
+        self.note = pn.pane.HTML("", sizing_mode="stretch_width")
+        self.p_lines = pn.pane.HTML('<p class="empty">No sequence open yet.</p>',
+                                    sizing_mode="stretch_width", css_classes=["p-lines"])
+        motif_options = {"(none)": -1, **{m.label: i for i, m in enumerate(engine.motifs)}}
+        self.motif_select = pn.widgets.Select(label="Highlight motif (FIMO)",
+                                              options=motif_options, value=-1)
+        self.hits_text = pn.pane.HTML("", sizing_mode="stretch_width")
+
+        self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5))
+        self.hits = ColumnDataSource({"left": [], "right": []})
+        self.letters = ColumnDataSource({"x": [], "letter": [], "color": []})
+        letter_fig = figure(height=60, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
+                            sizing_mode="stretch_width", min_border_left=60,
+                            title="sequence (gold: highlighted motif hits)")
+        letter_fig.quad(left="left", right="right", bottom=0, top=1, source=self.hits,
+                        fill_color="gold", fill_alpha=0.4, line_color=None)
+        letter_fig.text("x", 0.5, text="letter", source=self.letters, text_color="color",
+                        text_align="center", text_baseline="middle", text_font_size="11px",
+                        text_font_style="bold")
+        letter_fig.yaxis.visible = False
+        letter_fig.grid.visible = False
+        letter_fig.xaxis.axis_label = "position (1-based)"
+        self.tracks = [_Tracks(name, self.x_range, self.hits, self._mutation_clicked)
+                       for name in engine.models]
+        figures = [letter_fig] + [fig for tracks in self.tracks for fig in tracks.figures]
+        self.track_pane = pn.pane.Bokeh(column(*figures, sizing_mode="stretch_width"),
+                                        sizing_mode="stretch_width")
+
+        self.sequence_box.param.watch(self._text_changed, "value")
+        self.upload.param.watch(self._uploaded, "value")
+        self.records.param.watch(self._record_chosen, "value")
+        self.method.param.watch(lambda event: self._refresh(), "value")
+        self.views.param.watch(self._views_changed, "value")
+        self.undo.on_click(self._undo)
+        self.compare_variant.on_click(self._show_variant)
+        self.apply_variant.on_click(self._apply_variant)
+        self.motif_select.param.watch(lambda event: self._highlight(), "value")
+
+        sidebar = pn.Column(
+            self.sequence_box, pn.pane.HTML("<b>or upload a FASTA file</b> (up to 5 MB)"),
+            self.upload, self.records, self.undo, self.method, self.views,
+            pn.pane.HTML("<b>Variant</b>"), self.position, self.alt,
+            pn.Row(self.compare_variant, self.apply_variant), self.variant_out,
+            self.motif_select, self.hits_text, width=340)
+        explore_tab = pn.Column(self.message, self.p_lines, self.note, self.track_pane,
+                                sizing_mode="stretch_width")
+        tabs = [("Sequence", explore_tab)]
+        self.tabs = pn.Tabs(*tabs, sizing_mode="stretch_width")
+        if engine.data is not None:
+            self.tabs.append(("Test set", self._table_tab(pn)))
+            if len(engine.models) >= 1:
+                self.tabs.append(("Model comparison", self._comparison_tab(pn)))
+        self.tabs.append(("Motifs", self._motif_tab(pn)))
+        self.layout = pn.Column(
+            pn.pane.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
+                         f"<div>{len(engine.models)} model(s): "
+                         f"{html.escape(', '.join(engine.models))}</div>"),
+            pn.Row(sidebar, self.tabs, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width")
+        if engine.data is not None and len(engine.data.sequences):
+            self.open(str(engine.data.names[0]), str(engine.data.sequences[0]))
+
+    # -- the open sequence -------------------------------------------------
+    def open(self, name: str, sequence: str, *, remember: bool = True) -> None:
+        """Put a checked sequence in the box and show it."""
+        self._syncing = True
+        try:
+            self.sequence_box.value = f">{name}\n{sequence}"
+        finally:
+            self._syncing = False
+        self._show(name, sequence, remember=remember)
+
+    def _text_changed(self, event) -> None:
+        if self._syncing:
+            return
+        try:
+            name, sequence = parse_sequence_text(event.new)
+        except ValueError as exc:
+            self._error(exc)
+            return
+        self._show(name, sequence)
+
+    def _error(self, exc: Exception) -> None:
+        self.message.object = str(exc).splitlines()[0]
+        self.message.visible = True
+
+    def _views_for(self, sequence: str) -> list[str]:
+        views = list(self.views.value)
+        if len(sequence) > LONG_SEQUENCE and not self._views_chosen:
+            views = [view for view in views if view == "attribution"]
+        return views
+
+    def _show(self, name: str, sequence: str, *, remember: bool = True) -> None:
+        views = self._views_for(sequence)
+        try:
+            readings = self.engine.read(sequence, method=self.method.value, views=views)
+        except ValueError as exc:
+            self._error(exc)
+            return
+        self.message.visible = False
+        previous = self.current
+        if remember and previous is not None and previous[1] != sequence:
+            self.history.append(previous)
+        self.current = (name, sequence, readings)
+        self.undo.disabled = not self.history
+        self.position.end = len(sequence)
+        self.note.object = (
+            f"<p>Temporal scores and the mutation map are off for sequences over "
+            f"{LONG_SEQUENCE} bases (they take seconds there): tick them under Views to "
+            f"compute them.</p>" if views != list(self.views.value) else "")
+        self.p_lines.object = self._p_html(name, sequence, readings, previous)
+        self.x_range.update(start=0.5, end=len(sequence) + 0.5, bounds=(0.5, len(sequence) + 0.5))
+        self.letters.data = {"x": list(range(1, len(sequence) + 1)), "letter": list(sequence),
+                             "color": [LETTER_HEX.get(base, "#777777") for base in sequence]}
+        for tracks in self.tracks:
+            tracks.update(readings[tracks.name], sequence, self.method.value, views)
+        self._highlight()
+
+    def _p_html(self, name: str, sequence: str, readings: dict, previous) -> str:
+        lines = [f'<div class="seq-name">{html.escape(name)} ({len(sequence)} bases)</div>']
+        for model, reading in readings.items():
+            delta = ""
+            if previous is not None and previous[1] != sequence:
+                change = reading.p_bound - previous[2][model].p_bound
+                delta = (f' <span class="delta">(Δ {change:+.3f} against the previous '
+                         f'sequence)</span>')
+            lines.append(f'<div class="p-bound"><span class="p-line">{html.escape(model)}: '
+                         f'p(bound) = {reading.p_bound:.3f}</span>{delta}</div>')
+        return "".join(lines)
+
+    def _refresh(self) -> None:
+        if self.current is not None:
+            self._show(self.current[0], self.current[1], remember=False)
+
+    def _views_changed(self, event) -> None:
+        self._views_chosen = True
+        self._refresh()
+
+    def _undo(self, event) -> None:
+        if self.history:
+            name, sequence, _ = self.history.pop()
+            self.open(name, sequence, remember=False)
+
+    def _mutation_clicked(self, tracks: _Tracks, indices: list[int]) -> None:
+        if not indices or self.current is None:
+            return
+        cell = indices[0]
+        tracks.ism.selected.indices = []
+        name, sequence, _ = self.current
+        position, base = cell // 4 + 1, BASES[cell % 4]
+        if sequence[position - 1] != base:
+            self.open(f"{name} {sequence[position - 1]}{position}{base}",
+                      substitute(sequence, position, base))
+
+    # -- variants, uploads, motifs ----------------------------------------
+    def _show_variant(self, event) -> None:
+        if self.current is None:
+            return
+        sequence = self.current[1]
+        try:
+            effects = self.engine.variant(sequence, int(self.position.value), self.alt.value)
+        except (ValueError, TypeError) as exc:
+            self._error(exc)
+            return
+        ref = sequence[int(self.position.value) - 1]
+        rows = "".join(f"<tr><td>{html.escape(e.name)}</td><td>{e.p_ref:.3f}</td>"
+                       f"<td>{e.p_alt:.3f}</td><td>{e.delta:+.3f}</td></tr>" for e in effects)
+        self.variant_out.object = (
+            f'<table class="variant"><caption>{ref}{self.position.value}{self.alt.value}'
+            f"</caption><tr><th>model</th><th>p ref</th><th>p alt</th><th>Δ p</th></tr>"
+            f"{rows}</table>")
+
+    def _apply_variant(self, event) -> None:
+        if self.current is None:
+            return
+        name, sequence, _ = self.current
+        position = int(self.position.value)
+        if not 1 <= position <= len(sequence):
+            self._error(ValueError(f"position {position} is outside the sequence (1 to "
+                                   f"{len(sequence)})."))
+            return
+        self.open(f"{name} {sequence[position - 1]}{position}{self.alt.value}",
+                  substitute(sequence, position, self.alt.value))
+
+    def _uploaded(self, event) -> None:
+        if not event.new:
+            return
+        try:
+            records = parse_fasta_upload(event.new, self.upload.filename or "the upload")
+        except ValueError as exc:
+            self._error(exc)
+            return
+        self._uploads = dict(enumerate(records))
+        self.records.options = {f"{name} ({len(seq)} bases)": i
+                                for i, (name, seq) in self._uploads.items()}
+        self.records.visible = True
+        self.records.value = 0
+        self.open(*records[0])
+
+    def _record_chosen(self, event) -> None:
+        if event.new is not None and event.new in getattr(self, "_uploads", {}):
+            self.open(*self._uploads[event.new])
+
+    def _highlight(self) -> None:
+        index = self.motif_select.value
+        if index is None or index < 0 or self.current is None:
+            self.hits.data = {"left": [], "right": []}
+            self.hits_text.object = ""
+            return
+        motif = self.engine.motifs[index]
+        hits = self.engine.motif_hits(motif, self.current[1])
+        self.hits.data = {"left": (hits["start"] + 0.5).tolist(),
+                          "right": (hits["end"] + 0.5).tolist()}
+        listed = ", ".join(f"{s + 1}-{e} ({strand}, p = {p:.1e})" for s, e, strand, p in zip(
+            hits["start"], hits["end"], hits["strand"], hits["p_value"]))
+        self.hits_text.object = (f"<p>{len(hits)} hit(s) of {html.escape(motif.label)} at "
+                                 f"p &lt; 1e-3: {listed or 'none'}</p>")
+
+    # -- tabs ---------------------------------------------------------------
+    def _table_tab(self, pn):
+        frame = self.engine.table()
+        self.table_filter = pn.widgets.Select(label="Show", options=[
+            "all", "false positives", "false negatives", "models disagree most"])
+        self.table = pn.widgets.Tabulator(frame, pagination="remote", page_size=15,
+                                          header_filters=True, disabled=True, selectable=False,
+                                          sizing_mode="stretch_width", show_index=False)
+        self.table.on_click(self._row_clicked)
+        self.table_filter.param.watch(self._filter_table, "value")
+        return pn.Column(pn.pane.HTML("<p>Click a row to open its sequence. Sort by a column "
+                                      "header; type in a header's box to filter.</p>"),
+                         self.table_filter, self.table, sizing_mode="stretch_width")
+
+    def _filter_table(self, event) -> None:
+        frame = self.engine.table()
+        if event.new == "false positives" and "false positive of" in frame:
+            frame = frame[frame["false positive of"] != ""]
+        elif event.new == "false negatives" and "false negative of" in frame:
+            frame = frame[frame["false negative of"] != ""]
+        elif event.new == "models disagree most":
+            frame = frame.sort_values("disagreement", ascending=False, kind="stable").head(50)
+        self.table.value = frame
+
+    def _row_clicked(self, event) -> None:
+        index = self.table.value.index[event.row]
+        self._open_loaded(int(index))
+
+    def _open_loaded(self, index: int) -> None:
+        data = self.engine.data
+        self.open(str(data.names[index]), str(data.sequences[index]))
+        self.tabs.active = 0
+
+    def _comparison_tab(self, pn):
+        from bokeh.models import ColumnDataSource, TapTool
+        from bokeh.plotting import figure
+
+        names = list(self.engine.models)
+        frame = self.engine.table()
+        self.compare_x = pn.widgets.Select(label="x: model", options=names, value=names[0])
+        self.compare_y = pn.widgets.Select(label="y: model", options=names,
+                                           value=names[min(1, len(names) - 1)])
+        colors = (["#d62728" if bound else "#1f77b4" for bound in self.engine._bound_mask()]
+                  if self.engine.data.labels is not None else ["#555555"] * len(frame))
+        self.scatter = ColumnDataSource({"x": frame[f"p {names[0]}"].tolist(),
+                                         "y": frame[f"p {self.compare_y.value}"].tolist(),
+                                         "color": colors, "name": frame["name"].tolist(),
+                                         "row": list(range(len(frame)))})
+        scatter = figure(height=420, width=440, tools="tap,box_zoom,reset,save",
+                         x_axis_label=f"p(bound), {names[0]}", title="p(bound) of two models "
+                         "(red: labelled bound; click a point to open it)",
+                         y_axis_label=f"p(bound), {self.compare_y.value}")
+        scatter.scatter("x", "y", source=self.scatter, color="color", size=6, alpha=0.6)
+        scatter.select_one(TapTool).behavior = "select"
+        self.scatter.selected.on_change("indices", self._point_clicked)
+        self.scatter_fig = scatter
+
+        def axes(event) -> None:
+            self.scatter.data.update(x=frame[f"p {self.compare_x.value}"].tolist(),
+                                     y=frame[f"p {self.compare_y.value}"].tolist())
+            self.scatter.data = dict(self.scatter.data)
+            scatter.xaxis.axis_label = f"p(bound), {self.compare_x.value}"
+            scatter.yaxis.axis_label = f"p(bound), {self.compare_y.value}"
+
+        self.compare_x.param.watch(axes, "value")
+        self.compare_y.param.watch(axes, "value")
+        parts = [pn.Row(self.compare_x, self.compare_y), pn.pane.Bokeh(scatter)]
+        curves = self.engine.roc_curves()
+        if curves:
+            roc = figure(height=420, width=440, tools="save", title="ROC on the loaded set",
+                         x_axis_label="false positive rate", y_axis_label="true positive rate")
+            palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
+            for i, (name, (fpr, tpr, auc)) in enumerate(curves.items()):
+                roc.line(fpr, tpr, color=palette[i % len(palette)], line_width=2,
+                         legend_label=f"{name} (AUC {auc:.3f})")
+            roc.legend.location = "bottom_right"
+            parts.append(pn.pane.Bokeh(roc))
+        return pn.Column(parts[0], pn.Row(*parts[1:]))
+
+    def _point_clicked(self, attr, old, new) -> None:
+        if new:
+            self.scatter.selected.indices = []
+            self._open_loaded(int(self.scatter.data["row"][new[0]]))
+
+    def _motif_tab(self, pn):
+        from bokeh.models import ColumnDataSource, DataRange1d
+        from bokeh.plotting import figure
+
+        self.motif_table = pn.widgets.Tabulator(self._motif_frame(), disabled=True,
+                                                selectable=False, show_index=False,
+                                                sizing_mode="stretch_width", page_size=20,
+                                                pagination="local")
+        self.motif_table.on_click(lambda event: setattr(
+            self.motif_select, "value", int(self.motif_table.value["#"].iloc[event.row])))
+        self.motif_logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))))
+        logo = figure(height=160, width=420, tools="save", title="chosen motif (bits)")
+        letters = logo.multi_polygons("xs", "ys", source=self.motif_logo, fill_color="color",
+                                      line_color=None)
+        logo.y_range = DataRange1d(renderers=[letters], start=0)
+        logo.grid.visible = False
+        self.motif_logo_fig = logo
+
+        def show_logo(event) -> None:
+            if event.new is not None and event.new >= 0:
+                motif = self.engine.motifs[event.new]
+                self.motif_logo.data = logo_glyphs(motif.pwm * information_content(motif.pwm))
+                logo.title.text = motif.label
+
+        self.motif_select.param.watch(show_logo, "value")
+        self.compute_motifs = pn.widgets.Button(
+            label="Compute motifs of models without any (class optimisation, filters)",
+            color="primary", visible=set(self.engine.models) != {
+                m.model for m in self.engine.motifs})
+        self.compute_motifs.on_click(self._compute_motifs)
+        return pn.Column(
+            pn.pane.HTML("<p>Each model's class-optimised motifs, first-layer filters and "
+                         "TF-MoDISco patterns with their best JASPAR match (TOMTOM). Click one "
+                         "to highlight its FIMO hits in the open sequence.</p>"),
+            self.compute_motifs, pn.Row(self.motif_table, pn.pane.Bokeh(logo)),
+            sizing_mode="stretch_width")
+
+    def _motif_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame({
+            "#": list(range(len(self.engine.motifs))),
+            "model": [m.model for m in self.engine.motifs],
+            "motif": [m.source for m in self.engine.motifs],
+            "best JASPAR match": [f"{m.matches[0].name} {m.matches[0].matrix_id}"
+                                  if m.matches else "" for m in self.engine.motifs],
+            "p-value": [m.matches[0].p_value if m.matches else np.nan
+                        for m in self.engine.motifs]})
+
+    def _compute_motifs(self, event) -> None:
+        self.compute_motifs.loading = True
+        try:
+            self.engine.compute_motifs()
+        finally:
+            self.compute_motifs.loading = False
+        self.compute_motifs.visible = False
+        self.motif_table.value = self._motif_frame()
+        self.motif_select.options = {"(none)": -1, **{
+            m.label: i for i, m in enumerate(self.engine.motifs)}}
+
+
+class Explorer:
+    """The interactive dashboard over some models: displays inline in Jupyter
+    (it is a Panel viewable) and serves to browsers.
+
+    Made by :func:`explore` or :func:`~sklearn_demo.dashboard.explorer.open_report`
+    and ``Explorer(engine)``; each display or browser tab is a fresh session
+    over the same cached models.
+
+    Parameters
+    ----------
+    engine : SequenceExplorer
+    title : str, default="sklearn-demo explorer"
+    """
+
+    def __init__(self, engine: SequenceExplorer, title: str = "sklearn-demo explorer"):
+        self.engine = engine
+        self.title = title
+
+    def session(self) -> _Session:
+        """A new session (widgets and history) over the shared explorer."""
+        return _Session(self.engine, self.title)
+
+    def __panel__(self):
+        return self.session().layout
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.__panel__()._repr_mimebundle_(include, exclude)
+
+    def servable(self):
+        """Mark a session servable, for ``panel serve script.py``."""
+        return self.__panel__().servable(title=self.title)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *,
+              announce: Callable[[str], None] = print) -> None:
+        """Serve the app until Ctrl-C or SIGTERM.
+
+        ``announce`` receives one line, ``Serving on http://HOST:PORT/``,
+        once the page answers. ``port=0`` picks a free port. A host other
+        than the loopback warns that anyone on the network can use the app.
+        """
+        pn = _pn()
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            warnings.warn(f"serving on {host}: anyone who can reach this machine on the "
+                          f"network can use the app and the models it holds.", stacklevel=2)
+        if port == 0:
+            port = _free_port(host)
+        origins = (["*"] if host in ("0.0.0.0", "::") else
+                   [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"])
+        server = pn.serve({"/": lambda: self.__panel__()}, port=port, address=host,
+                          websocket_origin=origins, show=False, start=False, verbose=False,
+                          title=self.title, websocket_max_message_size=50_000_000)
+        loop = server.io_loop
+
+        def stop(signum, frame) -> None:
+            loop.add_callback_from_signal(loop.stop)
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        url = f"http://{host}:{port}/"
+
+        async def announce_when_answering() -> None:
+            from tornado.httpclient import AsyncHTTPClient
+
+            local = "127.0.0.1" if host in ("0.0.0.0", "localhost") else host
+            response = await AsyncHTTPClient().fetch(f"http://{local}:{port}/",
+                                                     raise_error=False)
+            if response.code == 200:
+                announce(f"Serving on {url}")
+            else:
+                announce(f"The app's page answered {response.code}; see the log above.")
+
+        try:
+            server.start()
+            loop.add_callback(announce_when_answering)
+            loop.start()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            server.stop()
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def explore(
+    models: Mapping[str, object] | Sequence[object],
+    X: Sequence[str] | None = None,
+    *,
+    y: Sequence[object] | None = None,
+    names: Sequence[str] | None = None,
+    device: str = "cpu",
+) -> Explorer:
+    """The interactive dashboard over fitted models, for Jupyter or a script.
+
+    Parameters
+    ----------
+    models : mapping of name -> fitted model, or sequence of fitted models or model files
+        DeMo networks (``CNNClassifier``, ``RNNClassifier``,
+        ``CNNRNNClassifier``), fitted, or files written by
+        :func:`~sklearn_demo.save_model` (named by file stem; fitted models by
+        class name).
+    X : sequence of str, optional
+        Sequences to list in the app's table and to compare the models on.
+    y : sequence, optional
+        Their labels (ROC curves, false positives and negatives).
+    names : sequence of str, optional
+        Names of the sequences (default ``#1``, ``#2``, ...).
+    device : str, default="cpu"
+        Where model files are loaded.
+
+    Returns
+    -------
+    Explorer
+        Displays the app inline in a notebook; ``.serve()`` serves it.
+
+    Examples
+    --------
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> from sklearn_demo.dashboard import explore
+    >>> data = make_motif_dataset(60, random_state=0)
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> app = explore({"cnn": clf}, data.X[:20], y=data.y[:20])
+    >>> app.engine.table().shape[0]
+    20
+    """
+    from ..persistence import load_model
+
+    if isinstance(models, Mapping):
+        named = dict(models)
+    else:
+        named = {}
+        for model in models:
+            if isinstance(model, (str, os.PathLike)):
+                named[Path(model).stem] = load_model(model, device=device)
+            else:
+                named[type(model).__name__] = model
+        if len(named) != len(models):
+            raise ValueError("two models share a name; pass a mapping of name -> model.")
+    data = None
+    if X is not None:
+        X = np.asarray(X, dtype=str)
+        if y is not None and len(y) != len(X):
+            raise ValueError(f"y has {len(y)} labels for {len(X)} sequences.")
+        if names is not None and len(names) != len(X):
+            raise ValueError(f"names has {len(names)} entries for {len(X)} sequences.")
+        data = LoadedSequences(
+            np.asarray(names if names is not None else [f"#{i + 1}" for i in range(len(X))],
+                       dtype=str), X, None if y is None else np.asarray(y))
+    return Explorer(SequenceExplorer(named, data))

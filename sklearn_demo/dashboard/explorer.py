@@ -1,0 +1,474 @@
+"""The app's engine: every loaded model's reading of one sequence, cached.
+
+:class:`SequenceExplorer` holds the models, the loaded test set and the
+motifs, and answers what the app asks: p(bound) and the maps of a sequence
+(:meth:`~SequenceExplorer.read`), a variant's effect, the test-set table, the
+motif hits in a sequence. It knows nothing of the page, so it is tested and
+timed without a browser; :mod:`~sklearn_demo.dashboard.app` draws it.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import roc_curve
+
+from ..encoding import IUPAC_CODES, check_sequences
+from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
+from ..motifs import MotifMatch, scan_motifs
+from ..persistence import load_model
+from .explain import ATTRIBUTION_METHODS
+
+#: The map views the app can show under each model, by key.
+VIEWS = ("attribution", "temporal", "mutations")
+
+#: The attribution the app opens with: signed, one gradient pass per model,
+#: so an edit updates every model at typing speed; expected gradients (the
+#: report's choice) is one click away.
+DEFAULT_METHOD = "gradient x input (logit)"
+
+#: Longest sequence the app explains: a 10 kb map is already wider than a
+#: screen reads, and ISM over it is 30,000 forward passes per model.
+MAX_LENGTH = 10_000
+
+#: Largest FASTA upload, in bytes.
+MAX_UPLOAD_BYTES = 5_000_000
+
+#: Readings kept per explorer (sequence, method and view), most recent first.
+CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class ModelReading:
+    """One model's view of one sequence."""
+
+    name: str
+    p_bound: float
+    """``predict_proba(sequence)[:, 1]``, p of ``classes_[1]``."""
+    attribution: np.ndarray | None
+    """(4, L) attribution of the chosen method, or None when not asked for."""
+    temporal: np.ndarray | None
+    """(2, L) forward and backward temporal scores, or None."""
+    mutations: np.ndarray | None
+    """(4, L) change in log-odds of every substitution (ISM), 0 at the base
+    present, or None."""
+
+
+@dataclass(frozen=True)
+class VariantEffect:
+    """One model's p(bound) for the reference and an alternative base."""
+
+    name: str
+    p_ref: float
+    p_alt: float
+
+    @property
+    def delta(self) -> float:
+        return self.p_alt - self.p_ref
+
+
+@dataclass(frozen=True)
+class FoundMotif:
+    """A motif a model gave, with its JASPAR matches."""
+
+    model: str
+    source: str
+    """``"class-optimised 1"``, ``"filter 12"``, ``"TF-MoDISco pattern_0"``..."""
+    pwm: np.ndarray
+    """(4, w) base probabilities."""
+    matches: tuple[MotifMatch, ...]
+
+    @property
+    def label(self) -> str:
+        best = (f"{self.matches[0].name} {self.matches[0].matrix_id} "
+                f"(p = {self.matches[0].p_value:.1e})" if self.matches else "no JASPAR match")
+        return f"{self.model} · {self.source} · {best}"
+
+
+def parse_sequence_text(text: str, *, source: str = "the Sequence box") -> tuple[str, str]:
+    """``(name, sequence)`` from pasted text: a bare sequence (line breaks
+    and spaces are ignored) or one FASTA record. Raises ``ValueError`` with a
+    one-line message naming the problem (empty text, several records, the
+    first character that is not DNA and its position).
+
+    Examples
+    --------
+    >>> parse_sequence_text(">enh1 my enhancer\\nacgt\\nAC")
+    ('enh1', 'ACGTAC')
+    >>> parse_sequence_text("ACGX")
+    Traceback (most recent call last):
+    ...
+    ValueError: the Sequence box: invalid character 'X' at position 4 (1-based); ...
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError(f"{source} is empty: paste a DNA sequence or one FASTA record.")
+    if text.startswith(">"):
+        records = list(parse_fasta(text.splitlines(), source=source))
+        if len(records) > 1:
+            raise ValueError(f"{source} holds {len(records)} FASTA records; paste one, or "
+                             "upload a FASTA file to list several.")
+        name, sequence = records[0]
+    else:
+        name, sequence = "pasted sequence", "".join(text.split())
+    return name or "pasted sequence", check_sequence(sequence, source=source)
+
+
+def check_sequence(sequence: str, *, source: str) -> str:
+    """The sequence upper-cased, after checking its letters and length;
+    errors name ``source``, the character and its 1-based position.
+
+    Examples
+    --------
+    >>> check_sequence("acgn", source="record 'a'")
+    'ACGN'
+    """
+    if len(sequence) > MAX_LENGTH:
+        raise ValueError(f"{source}: {len(sequence):,} bases; the app explains sequences of "
+                         f"at most {MAX_LENGTH:,} bases.")
+    try:
+        check_sequences([sequence])
+    except ValueError:
+        bad = next(i for i, c in enumerate(sequence) if c.upper() not in IUPAC_CODES)
+        raise ValueError(f"{source}: invalid character {sequence[bad]!r} at position {bad + 1} "
+                         "(1-based); allowed are A, C, G, T and the IUPAC codes.") from None
+    return sequence.upper().replace("U", "T")
+
+
+def parse_fasta_upload(content: bytes, filename: str) -> list[tuple[str, str]]:
+    """``(name, sequence)`` of every record of an uploaded FASTA file, each
+    checked; errors name the file, the record and the character.
+
+    Examples
+    --------
+    >>> parse_fasta_upload(b">a\\nACGT\\n>b\\nGGCC\\n", "two.fa")
+    [('a', 'ACGT'), ('b', 'GGCC')]
+    """
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValueError(f"{filename} is {len(content):,} bytes; uploads are limited to "
+                         f"{MAX_UPLOAD_BYTES:,} bytes (score larger files with "
+                         "`sklearn-demo predict`).")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{filename} is not a text FASTA file (it is not UTF-8).") from None
+    records = list(parse_fasta(text.splitlines(), source=f"upload {filename}"))
+    if not records:
+        raise ValueError(f"{filename} holds no FASTA records.")
+    return [(name, check_sequence(seq, source=f"{filename}, record {i} ({name!r})"))
+            for i, (name, seq) in enumerate(records, start=1)]
+
+
+@dataclass
+class LoadedSequences:
+    """Sequences to list in the app, with their labels when known."""
+
+    names: np.ndarray
+    sequences: np.ndarray
+    labels: np.ndarray | None = None
+
+
+def load_sequences(path: str | os.PathLike) -> LoadedSequences:
+    """Sequences for the app's table from a FASTA file (no labels), a DeepBind
+    ``.seq(.gz)`` file or a ``sequence<TAB>label`` TSV (with labels).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.tsv"
+    >>> _ = path.write_text("ACGT\\t1\\nGGCC\\t0\\n")
+    >>> load_sequences(path).labels
+    array([1, 0])
+    """
+    kind = sniff_format(path)
+    if kind == "fasta":
+        records = read_fasta(path)
+        return LoadedSequences(records.names, records.sequences)
+    records = read_deepbind(path) if kind == "deepbind" else read_labelled_tsv(path)
+    names = np.array([f"#{i + 1}" for i in range(len(records.sequences))])
+    return LoadedSequences(names, records.sequences, records.labels)
+
+
+class SequenceExplorer:
+    """Every loaded model's p(bound) and maps for any sequence, with a test
+    set and motifs to open; results are cached by sequence.
+
+    Parameters
+    ----------
+    models : mapping of name -> fitted CNNClassifier, RNNClassifier or CNNRNNClassifier
+    data : LoadedSequences, optional
+        The sequences listed in the app's table (labels for ROC curves and
+        false positives / negatives).
+    motifs : sequence of FoundMotif, optional
+        Motifs to list (from a report folder); :meth:`compute_motifs` adds
+        the class-optimised motifs and filters of models without any.
+
+    Examples
+    --------
+    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
+    >>> data = make_motif_dataset(60, random_state=0)
+    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
+    >>> explorer = SequenceExplorer({"cnn": clf})
+    >>> reading = explorer.read(data.X[0])["cnn"]
+    >>> reading.attribution.shape, reading.temporal.shape, reading.mutations.shape
+    ((4, 101), (2, 101), (4, 101))
+    """
+
+    def __init__(self, models: Mapping[str, object], data: LoadedSequences | None = None,
+                 motifs: Sequence[FoundMotif] = ()):
+        if not models:
+            raise ValueError("the explorer needs at least one model.")
+        self.models = dict(models)
+        self.data = data
+        self.motifs = list(motifs)
+        self._explainers: dict[tuple[str, str], object] = {}
+        self._cache: OrderedDict = OrderedDict()
+        self._table = None
+
+    def _explainer(self, name: str, kind: str, example: str):
+        """The fitted explainer of model ``name`` for ``kind`` (a method label
+        of ``ATTRIBUTION_METHODS``, or "temporal"), made once."""
+        from ..explain import SaliencyExplainer, TemporalScorer
+
+        key = (name, kind)
+        if key not in self._explainers:
+            frozen = FrozenEstimator(self.models[name])
+            explainer = (TemporalScorer(frozen) if kind == "temporal"
+                         else SaliencyExplainer(frozen, **ATTRIBUTION_METHODS[kind]))
+            self._explainers[key] = explainer.fit([example])
+        return self._explainers[key]
+
+    def _cached(self, key: tuple, compute):
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        value = self._cache[key] = compute()
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return value
+
+    def p_bound(self, sequences: Sequence[str]) -> dict[str, np.ndarray]:
+        """Model name -> p(bound) of each sequence (``predict_proba[:, 1]``)."""
+        return {name: model.predict_proba(np.asarray(sequences, dtype=str))[:, 1]
+                for name, model in self.models.items()}
+
+    def read(self, sequence: str, *, method: str = DEFAULT_METHOD,
+             views: Sequence[str] = VIEWS) -> dict[str, ModelReading]:
+        """Every model's p(bound) and the asked-for maps of ``sequence``.
+
+        Parameters
+        ----------
+        sequence : str
+            Checked DNA (see :func:`check_sequence`).
+        method : str, default=DEFAULT_METHOD
+            A label of ``ATTRIBUTION_METHODS``.
+        views : sequence of str, default=VIEWS
+            Which maps to compute: "attribution", "temporal", "mutations".
+        """
+        if method not in ATTRIBUTION_METHODS:
+            raise ValueError(f"unknown attribution method {method!r}; choose from "
+                             f"{', '.join(ATTRIBUTION_METHODS)}.")
+        unknown = set(views) - set(VIEWS)
+        if unknown:
+            raise ValueError(f"unknown view(s) {sorted(unknown)}; choose from {VIEWS}.")
+        readings = {}
+        for name, model in self.models.items():
+            try:
+                readings[name] = self._read_one(name, sequence, method, views)
+            except (RuntimeError, ValueError) as exc:
+                raise ValueError(f"{name} cannot read this {len(sequence)}-base sequence: "
+                                 f"{str(exc).splitlines()[0]}") from None
+        return readings
+
+    def _read_one(self, name: str, sequence: str, method: str,
+                  views: Sequence[str]) -> ModelReading:
+        model = self.models[name]
+
+        def compute(kind: str):
+            explainer = self._explainer(name, kind, sequence)
+            return explainer.transform([sequence])[0]
+
+        p = self._cached((name, sequence, "p"),
+                         lambda: float(model.predict_proba(np.array([sequence]))[0, 1]))
+        attribution = temporal = mutations = None
+        if "attribution" in views:
+            attribution = self._cached((name, sequence, method), lambda: compute(method))
+        if "temporal" in views:
+            temporal = self._cached((name, sequence, "temporal"), lambda: compute("temporal"))
+        if "mutations" in views:
+            ism = "in-silico mutagenesis (logit)"
+            mutations = self._cached((name, sequence, ism), lambda: compute(ism))
+        return ModelReading(name, p, attribution, temporal, mutations)
+
+    def variant(self, sequence: str, position: int, alt: str) -> list[VariantEffect]:
+        """Every model's p(bound) with the base at 1-based ``position``
+        replaced by ``alt``, beside the reference's."""
+        alt = alt.upper()
+        if alt not in ("A", "C", "G", "T"):
+            raise ValueError(f"the alternative base must be A, C, G or T, got {alt!r}.")
+        if not 1 <= position <= len(sequence):
+            raise ValueError(f"position {position} is outside the sequence (1 to "
+                             f"{len(sequence)}).")
+        mutant = substitute(sequence, position, alt)
+        p = self.p_bound([sequence, mutant])
+        return [VariantEffect(name, float(values[0]), float(values[1]))
+                for name, values in p.items()]
+
+    def table(self):
+        """The loaded sequences with every model's p(bound), label, calls and
+        the largest disagreement between two models (pandas DataFrame,
+        computed once)."""
+        import pandas as pd
+
+        if self._table is None:
+            if self.data is None:
+                self._table = pd.DataFrame(columns=["name", "length"])
+                return self._table
+            p = self.p_bound(self.data.sequences)
+            frame = pd.DataFrame({"name": self.data.names,
+                                  "length": [len(s) for s in self.data.sequences]})
+            if self.data.labels is not None:
+                frame["label"] = [str(label) for label in self.data.labels]
+            for name, values in p.items():
+                frame[f"p {name}"] = np.round(values, 3)
+            matrix = np.column_stack(list(p.values()))
+            frame["disagreement"] = np.round(matrix.max(axis=1) - matrix.min(axis=1), 3)
+            if self.data.labels is not None:
+                bound = self._bound_mask()
+                calls = {name: values > self.models[name].threshold for name, values in p.items()}
+                frame["false positive of"] = [
+                    ", ".join(n for n in calls if calls[n][i] and not bound[i])
+                    for i in range(len(frame))]
+                frame["false negative of"] = [
+                    ", ".join(n for n in calls if not calls[n][i] and bound[i])
+                    for i in range(len(frame))]
+            self._table = frame
+        return self._table
+
+    def _bound_mask(self) -> np.ndarray:
+        positive = next(iter(self.models.values())).classes_[1]
+        return np.array([str(label) == str(positive) for label in self.data.labels])
+
+    def roc_curves(self) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
+        """Model name -> (false positive rate, true positive rate, AUC) on the
+        labelled loaded sequences; empty without labels or with one class."""
+        from sklearn.metrics import auc
+
+        if self.data is None or self.data.labels is None:
+            return {}
+        bound = self._bound_mask()
+        if bound.all() or not bound.any():
+            return {}
+        table = self.table()
+        curves = {}
+        for name in self.models:
+            fpr, tpr, _ = roc_curve(bound, table[f"p {name}"].to_numpy())
+            curves[name] = (fpr, tpr, float(auc(fpr, tpr)))
+        return curves
+
+    def motif_hits(self, motif: FoundMotif, sequence: str, *, threshold: float = 1e-3):
+        """FIMO hits (memelite) of ``motif`` in ``sequence``: a DataFrame with
+        ``start``, ``end`` (0-based, end excluded), ``strand``, ``p_value``."""
+        return self._cached(("hits", motif.label, sequence, threshold), lambda: scan_motifs(
+            {motif.label: motif.pwm}, [sequence], threshold=threshold))
+
+    def compute_motifs(self, *, n_iter: int = 300, n_restarts: int = 4,
+                       random_state: int = 0) -> list[FoundMotif]:
+        """Class-optimised motifs (and first-layer filters of the convolutional
+        models, read on the loaded sequences) of every model that has none,
+        matched to JASPAR; added to :attr:`motifs` and returned."""
+        from ..estimators import RNNClassifier
+        from ..explain import ClassOptimizer, filter_aurocs, first_layer_pwms
+        from ..motifs import match_motifs
+
+        have = {motif.model for motif in self.motifs}
+        example = self.data.sequences[:1] if self.data is not None else ["A" * 101]
+        added = []
+        for name, model in self.models.items():
+            if name in have:
+                continue
+            frozen = FrozenEstimator(model)
+            optimizer = ClassOptimizer(frozen, n_restarts=n_restarts, n_iter=n_iter,
+                                       random_state=random_state).fit(example)
+            for i, (pwm, matches) in enumerate(zip(optimizer.motifs_, optimizer.match())):
+                added.append(FoundMotif(name, f"class-optimised {i + 1}", pwm, tuple(matches)))
+            if isinstance(model, RNNClassifier) or self.data is None:
+                continue
+            sample = self.data.sequences[:2000]
+            pwms, sites = first_layer_pwms(frozen, sample)
+            informative = np.flatnonzero(sites > 0)
+            if self.data.labels is not None and len(set(self._bound_mask()[:2000])) == 2:
+                aurocs = filter_aurocs(frozen, sample, self._bound_mask()[:2000])
+                informative = [i for i in informative if aurocs[i] >= 0.6]
+            chosen = list(informative)[:12]
+            for i, matches in zip(chosen, match_motifs([pwms[i] for i in chosen])):
+                added.append(FoundMotif(name, f"filter {i}", pwms[i], tuple(matches)))
+        self.motifs += added
+        return added
+
+
+def substitute(sequence: str, position: int, base: str) -> str:
+    """``sequence`` with the base at 1-based ``position`` replaced.
+
+    Examples
+    --------
+    >>> substitute("ACGT", 2, "G")
+    'AGGT'
+    """
+    return sequence[:position - 1] + base + sequence[position:]
+
+
+def report_motifs(folder: str | os.PathLike, names: Sequence[str]) -> list[FoundMotif]:
+    """The motifs a dashboard report saved in ``folder/data`` for the models
+    ``names``: class-optimised windows, the filters that separate the classes
+    (AUROC >= 0.6, at most 12) and TF-MoDISco patterns, with their matches."""
+    data = Path(folder) / "data"
+    found = []
+
+    def matches(rows) -> tuple[MotifMatch, ...]:
+        return tuple(MotifMatch(**row) for row in rows)
+
+    for name in names:
+        key = name.lower()
+        class_file = data / f"{key}_class_optimization.json"
+        if class_file.is_file():
+            saved = json.loads(class_file.read_text())
+            for i, (pwm, rows) in enumerate(zip(saved["motif_windows"],
+                                                saved["jaspar_matches"]), start=1):
+                found.append(FoundMotif(name, f"class-optimised {i}", np.array(pwm),
+                                        matches(rows)))
+        filter_file = data / f"{key}_filters.json"
+        if filter_file.is_file():
+            saved = json.loads(filter_file.read_text())
+            aurocs = np.array(saved["auroc_positives_vs_negatives"], dtype=float)
+            firing = [i for i in np.argsort(-aurocs, kind="stable")
+                      if aurocs[i] >= 0.6 and saved["n_sites"][i] > 0][:12]
+            found += [FoundMotif(name, f"filter {i}", np.array(saved["pwms"][i]),
+                                 matches(saved["jaspar_matches"][i])) for i in firing]
+        discovered_file = data / f"{key}_discovered_motifs.json"
+        if discovered_file.is_file():
+            found += [FoundMotif(name, f"TF-MoDISco {m['name']}", np.array(m["pwm"]),
+                                 matches(m["jaspar_matches"]))
+                      for m in json.loads(discovered_file.read_text())]
+    return found
+
+
+def open_report(folder: str | os.PathLike, *, device: str = "cpu") -> SequenceExplorer:
+    """An explorer of what ``sklearn-demo dashboard --out folder`` wrote: its
+    saved networks (``models/*.pt``, named by file stem), its test sequences
+    (``data/test_sequences.tsv``) and the motifs of its report."""
+    folder = Path(folder)
+    files = sorted((folder / "models").glob("*.pt"))
+    if not files:
+        raise FileNotFoundError(f"{folder} holds no saved models (models/*.pt): give a folder "
+                                "written by `sklearn-demo dashboard --out`, or --model files.")
+    models = {path.stem: load_model(path, device=device) for path in files}
+    tests = folder / "data" / "test_sequences.tsv"
+    data = load_sequences(tests) if tests.is_file() else None
+    return SequenceExplorer(models, data, report_motifs(folder, list(models)))

@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "epochs", 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
         _refuse_to_overwrite_inputs(args)
-        if len(getattr(args, "data", None) or ()) > 2:
+        if args.command != "serve" and len(getattr(args, "data", None) or ()) > 2:
             raise UsageError(f"--data takes one or two files, got {len(args.data)}")
         for option in ("max_train_gkm", "site_auroc_sequences"):
             if getattr(args, option, 0) < 0:

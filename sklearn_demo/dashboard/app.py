@@ -58,10 +58,12 @@ class _Tracks:
 
         palette = list(RdBu11)  # blue below zero, red above
         self.name = name
-        self.logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))))
-        self.heat = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""))
-        self.temporal = ColumnDataSource({"x": [], "forward": [], "backward": []})
-        self.ism = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""))
+        # Named, so a browser test can read what the page holds.
+        self.logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))), name=f"{name}-logo")
+        self.heat = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-heat")
+        self.temporal = ColumnDataSource({"x": [], "forward": [], "backward": []},
+                                         name=f"{name}-temporal")
+        self.ism = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-ism")
         self.heat_colors = LinearColorMapper(palette=palette, low=-1, high=1)
         self.ism_colors = LinearColorMapper(palette=palette, low=-1, high=1)
 
@@ -182,7 +184,7 @@ class _Session:
 
         self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5))
         self.hits = ColumnDataSource({"left": [], "right": []})
-        self.letters = ColumnDataSource({"x": [], "letter": [], "color": []})
+        self.letters = ColumnDataSource({"x": [], "letter": [], "color": []}, name="letters")
         letter_fig = figure(height=60, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
                             sizing_mode="stretch_width", min_border_left=60,
                             title="sequence (gold: highlighted motif hits)")
@@ -478,8 +480,12 @@ class _Session:
         from bokeh.models import ColumnDataSource, DataRange1d
         from bokeh.plotting import figure
 
+        from bokeh.models.widgets.tables import ScientificFormatter
+
         self.motif_table = pn.widgets.Tabulator(self._motif_frame(), disabled=True,
                                                 selectable=False, show_index=False,
+                                                formatters={"p-value": ScientificFormatter(
+                                                    precision=1)},
                                                 sizing_mode="stretch_width", page_size=20,
                                                 pagination="local")
         self.motif_table.on_click(lambda event: setattr(

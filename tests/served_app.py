@@ -1,0 +1,93 @@
+"""Start ``sklearn-demo serve`` in a child process and read the page it
+serves; shared by the browser tests and ``benchmarks/app_latency.py``."""
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+
+P_LINE = re.compile(r"^(\S+): p\(bound\) = (\d\.\d{3})$")
+
+
+@contextmanager
+def served(*args: str, timeout: float = 120):
+    """``sklearn-demo serve ARGS --port 0`` until the block ends; yields
+    ``(url, process)``. The child gets SIGTERM at the end and must exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sklearn_demo.cli", "serve", *args, "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")),
+                              daemon=True)
+    reader.start()
+    try:
+        for _ in range(int(timeout * 10)):
+            if lines or process.poll() is not None:
+                break
+            threading.Event().wait(0.1)
+        if not lines:
+            process.kill()
+            raise RuntimeError(f"serve printed nothing (exit {process.poll()}): "
+                               f"{process.stderr.read()[-2000:]}")
+        match = re.fullmatch(r"Serving on (http://\S+/)\n", lines[0])
+        assert match, lines
+        yield match.group(1), process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def p_lines(page) -> dict[str, str]:
+    """Model name -> the p(bound) its line shows, as the three-decimal text."""
+    found = {}
+    for text in page.locator(".p-line").all_inner_texts():
+        match = P_LINE.match(text.strip())
+        assert match, text
+        found[match.group(1)] = match.group(2)
+    return found
+
+
+#: JavaScript: the value of a named Bokeh data source's column at an index,
+#: from whichever document on the page holds it.
+SOURCE_VALUE = """([name, column, index]) => {
+    for (const doc of window.Bokeh.documents) {
+        const source = doc.get_model_by_name(name);
+        if (source) { const values = source.data.get ? source.data.get(column)
+                                                     : source.data[column];
+                      return values === undefined ? null : Number(values[index]); }
+    }
+    return null;
+}"""
+
+
+def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
+                     timeout_ms: float = 60_000) -> None:
+    """Wait until every p(bound) line reads ``expected`` and every named
+    source's value (``"SOURCE:COLUMN:INDEX" -> value``) is within 1e-4."""
+    page.wait_for_function("""([expected, maps, sourceValue]) => {
+        const value = eval(sourceValue);
+        const lines = [];
+        const walk = (root) => {
+            root.querySelectorAll('*').forEach(el => {
+                if (el.classList && el.classList.contains('p-line')) lines.push(el.textContent);
+                if (el.shadowRoot) walk(el.shadowRoot);
+            });
+        };
+        walk(document);
+        const shown = Object.fromEntries(lines.map(t => {
+            const m = t.trim().match(/^(\\S+): p\\(bound\\) = (\\d\\.\\d{3})$/);
+            return m ? [m[1], m[2]] : [t, null];
+        }));
+        for (const [name, p] of Object.entries(expected)) if (shown[name] !== p) return false;
+        for (const [key, want] of Object.entries(maps)) {
+            const [name, column, index] = key.split(':');
+            const got = value([name, column, Number(index)]);
+            if (got === null || Math.abs(got - want) > 1e-4 * Math.max(1, Math.abs(want)))
+                return false;
+        }
+        return true;
+    }""", arg=[expected, maps, SOURCE_VALUE], timeout=timeout_ms, polling=10)

@@ -64,20 +64,47 @@ SOURCE_VALUE = """([name, column, index]) => {
 }"""
 
 
+def expected_page(engine, sequence: str, position: int, *, method: str,
+                  views) -> tuple[dict[str, str], dict[str, float]]:
+    """What the page must show for ``sequence``, from ``engine`` (a
+    :class:`~sklearn_demo.dashboard.SequenceExplorer` over the same model
+    files): every p(bound) line, and each shown map's value at 0-based
+    ``position`` (for the base there, or, in maps that are 0 at the present
+    base, for the next base), keyed for :func:`wait_for_reading`."""
+    readings = engine.read(sequence, method=method, views=views)
+    lines = {name: f"{reading.p_bound:.3f}" for name, reading in readings.items()}
+    present = "ACGT".index(sequence[position])
+    maps = {}
+    for name, reading in readings.items():
+        for source, matrix in (("heat", reading.attribution), ("ism", reading.mutations)):
+            if matrix is not None:
+                base = present if matrix[present, position] != 0 else (present + 1) % 4
+                maps[f"{name}-{source}:value:{4 * position + base}"] = float(
+                    matrix[base, position])
+        if reading.temporal is not None:
+            maps[f"{name}-temporal:forward:{position}"] = float(reading.temporal[0, position])
+    return lines, maps
+
+
 def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
                      timeout_ms: float = 60_000) -> None:
     """Wait until every p(bound) line reads ``expected`` and every named
     source's value (``"SOURCE:COLUMN:INDEX" -> value``) is within 1e-4."""
     page.wait_for_function("""([expected, maps, sourceValue]) => {
         const value = eval(sourceValue);
-        const lines = [];
-        const walk = (root) => {
-            root.querySelectorAll('*').forEach(el => {
-                if (el.classList && el.classList.contains('p-line')) lines.push(el.textContent);
-                if (el.shadowRoot) walk(el.shadowRoot);
-            });
+        // The p(bound) lines live in a shadow root: found once, walked again
+        // only when that root leaves the page (a re-render).
+        const findRoot = (root) => {
+            if (root.querySelector('.p-line')) return root;
+            for (const el of root.querySelectorAll('*'))
+                if (el.shadowRoot) { const found = findRoot(el.shadowRoot); if (found) return found; }
+            return null;
         };
-        walk(document);
+        let root = window.__pLineRoot;
+        if (!root || !root.isConnected && !(root.host && root.host.isConnected)
+                || !root.querySelector('.p-line')) root = window.__pLineRoot = findRoot(document);
+        if (!root) return false;
+        const lines = Array.from(root.querySelectorAll('.p-line'), el => el.textContent);
         const shown = Object.fromEntries(lines.map(t => {
             const m = t.trim().match(/^(\\S+): p\\(bound\\) = (\\d\\.\\d{3})$/);
             return m ? [m[1], m[2]] : [t, null];

@@ -201,7 +201,7 @@ def test_session_variant_upload_table_and_motifs(session, report_explorer):
     assert not session.tracks[0].temporal_fig.visible
     session.motif_select.value = 0
     assert "hit(s) of" in session.hits_text.object
-    assert len(session.motif_logo.data["xs"]) > 0
+    assert sum(len(source.data["x"]) for source in session.motif_logo.values()) > 0
 
 
 def test_explore_takes_models_and_files(dashboard_report):

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from served_app import p_lines, served, wait_for_reading
+from served_app import expected_page, p_lines, served, wait_for_reading
 from sklearn_demo import load_model
 from sklearn_demo.dashboard import SequenceExplorer
+from sklearn_demo.dashboard.explorer import DEFAULT_METHOD, VIEWS
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +31,9 @@ def _watch(page) -> list[str]:
 
 
 def _expected(files, sequence: str) -> tuple[dict[str, str], dict[str, float]]:
-    """p(bound) lines and one attribution value per model, from the files."""
-    models = {f.stem: load_model(f) for f in files}
-    engine = SequenceExplorer(models)
-    readings = engine.read(sequence, views=["attribution"])
-    lines = {name: f"{reading.p_bound:.3f}" for name, reading in readings.items()}
-    j = 40
-    base = "ACGT".index(sequence[j])
-    maps = {f"{name}-heat:value:{4 * j + base}": float(reading.attribution[base, j])
-            for name, reading in readings.items()}
-    return lines, maps
+    """p(bound) lines and every map's value at position 41, from the files."""
+    engine = SequenceExplorer({f.stem: load_model(f) for f in files})
+    return expected_page(engine, sequence, 40, method=DEFAULT_METHOD, views=VIEWS)
 
 
 def _enter(page, text: str) -> None:

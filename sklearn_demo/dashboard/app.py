@@ -25,7 +25,9 @@ from .explorer import (
     DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, parse_fasta_upload,
     parse_sequence_text, substitute,
 )
-from .tracks import BASES, LETTER_HEX, heatmap_cells, logo_glyphs, symmetric_limit
+from .tracks import (
+    BASES, LETTER_HEX, LOGO_LAYERS, heatmap_cells, logo_patches, symmetric_limit,
+)
 
 #: Sequences longer than this open with the attribution map only: temporal
 #: scores and ISM take seconds there (2 x L and 3 x L forward passes per model).
@@ -45,6 +47,28 @@ def _pn():
     return pn
 
 
+def _logo_layers(fig, name: str) -> dict:
+    """A ``patch`` renderer per layer of ``LOGO_LAYERS`` on ``fig``; returns
+    the layers' data sources and the renderers that set the y range."""
+    from bokeh.models import ColumnDataSource
+
+    sources, renderers = {}, []
+    empty = logo_patches(np.zeros((4, 0)))
+    for layer in LOGO_LAYERS:
+        sources[layer] = ColumnDataSource(empty[layer], name=f"{name}-logo-{layer}")
+        renderers.append(fig.patch("x", "y", source=sources[layer], line_color=None,
+                                   fill_color=LETTER_HEX.get(layer, "white")))
+    return {"sources": sources, "renderers": renderers}
+
+
+def _base_rows(fig) -> None:
+    """Rows 3..0 of a heat map labelled A, C, G, T."""
+    from bokeh.models import FixedTicker
+
+    fig.yaxis.ticker = FixedTicker(ticks=[0, 1, 2, 3])
+    fig.yaxis.major_label_overrides = {3 - i: base for i, base in enumerate(BASES)}
+
+
 class _Tracks:
     """One model's four figures (logo, heat map, temporal scores, mutation
     map) and the data sources the session swaps on every update."""
@@ -59,10 +83,9 @@ class _Tracks:
         palette = list(RdBu11)  # blue below zero, red above
         self.name = name
         # Named, so a browser test can read what the page holds.
-        self.logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))), name=f"{name}-logo")
         self.heat = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-heat")
-        self.temporal = ColumnDataSource({"x": [], "forward": [], "backward": []},
-                                         name=f"{name}-temporal")
+        self.temporal = ColumnDataSource({"x": np.zeros(0), "forward": np.zeros(0),
+                                          "backward": np.zeros(0)}, name=f"{name}-temporal")
         self.ism = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-ism")
         self.heat_colors = LinearColorMapper(palette=palette, low=-1, high=1)
         self.ism_colors = LinearColorMapper(palette=palette, low=-1, high=1)
@@ -76,19 +99,18 @@ class _Tracks:
             return fig
 
         self.logo_fig = track(f"{name}: attribution", 130)
-        letters = self.logo_fig.multi_polygons("xs", "ys", source=self.logo, fill_color="color",
-                                               line_color=None)
-        self.logo_fig.y_range = DataRange1d(renderers=[letters])
         self.logo_fig.quad(left="left", right="right", bottom=-1e6, top=1e6, source=hit_source,
                            fill_color="gold", fill_alpha=0.25, line_color=None, level="underlay")
-        self.logo_fig.add_tools(HoverTool(renderers=[letters], tooltips=[
-            ("position", "@position"), ("base", "@base"), ("value", "@value{0.000}")]))
+        logo = _logo_layers(self.logo_fig, name)
+        self.logo = logo["sources"]
+        self.logo_fig.y_range = DataRange1d(renderers=logo["renderers"])
 
-        self.heat_fig = track(f"{name}: attribution heat map", 95, y_range=list(reversed(BASES)))
+        self.heat_fig = track(f"{name}: attribution heat map", 95, y_range=(-0.5, 3.5))
+        _base_rows(self.heat_fig)
         self.heat_fig.rect("x", "y", 1, 1, source=self.heat, line_color=None,
                            fill_color={"field": "value", "transform": self.heat_colors})
         self.heat_fig.add_tools(HoverTool(tooltips=[
-            ("position", "@x (@present)"), ("base", "@y"), ("value", "@value{0.000}")]))
+            ("position", "@x (@present)"), ("base", "@base"), ("value", "@value{0.000}")]))
 
         self.temporal_fig = track(f"{name}: temporal scores", 110, y_range=(0, 1))
         self.temporal_fig.quad(left="left", right="right", bottom=0, top=1, source=hit_source,
@@ -105,12 +127,13 @@ class _Tracks:
         self.temporal_fig.yaxis.axis_label = "p(bound)"
 
         self.ism_fig = track(f"{name}: mutation map (Δ log-odds; click a cell to apply it)", 95,
-                             y_range=list(reversed(BASES)))
+                             y_range=(-0.5, 3.5))
+        _base_rows(self.ism_fig)
         cells = self.ism_fig.rect("x", "y", 1, 1, source=self.ism, line_color=None,
                                   fill_color={"field": "value", "transform": self.ism_colors},
                                   nonselection_fill_alpha=1.0)
         self.ism_fig.add_tools(TapTool(renderers=[cells]), HoverTool(tooltips=[
-            ("position", "@x (@present)"), ("to", "@y"), ("Δ log-odds", "@value{0.000}")]))
+            ("position", "@x (@present)"), ("to", "@base"), ("Δ log-odds", "@value{0.000}")]))
         self.ism.selected.on_change("indices", lambda attr, old, new: on_mutation_click(
             self, new))
 
@@ -124,16 +147,17 @@ class _Tracks:
         self.temporal_fig.visible = "temporal" in views
         self.ism_fig.visible = "mutations" in views
         if reading.attribution is not None:
-            self.logo.data = logo_glyphs(reading.attribution)
+            for layer, columns in logo_patches(reading.attribution).items():
+                self.logo[layer].data = columns
             self.heat.data = heatmap_cells(reading.attribution, sequence)
             limit = symmetric_limit(reading.attribution)
             self.heat_colors.update(low=-limit, high=limit)
             self.logo_fig.title.text = f"{self.name}: {method}"
             self.heat_fig.title.text = f"{self.name}: {method}, heat map"
         if reading.temporal is not None:
-            self.temporal.data = {"x": list(range(1, len(sequence) + 1)),
-                                  "forward": reading.temporal[0].tolist(),
-                                  "backward": reading.temporal[1].tolist()}
+            self.temporal.data = {"x": np.arange(1, len(sequence) + 1),
+                                  "forward": reading.temporal[0].astype(float),
+                                  "backward": reading.temporal[1].astype(float)}
         if reading.mutations is not None:
             self.ism.data = heatmap_cells(reading.mutations, sequence)
             limit = symmetric_limit(reading.mutations)
@@ -184,7 +208,8 @@ class _Session:
 
         self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5))
         self.hits = ColumnDataSource({"left": [], "right": []})
-        self.letters = ColumnDataSource({"x": [], "letter": [], "color": []}, name="letters")
+        self.letters = ColumnDataSource({"x": np.zeros(0), "letter": [], "color": []},
+                                        name="letters")
         letter_fig = figure(height=60, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
                             sizing_mode="stretch_width", min_border_left=60,
                             title="sequence (gold: highlighted motif hits)")
@@ -273,24 +298,28 @@ class _Session:
         except ValueError as exc:
             self._error(exc)
             return
-        self.message.visible = False
+        from panel.io import hold
+
         previous = self.current
         if remember and previous is not None and previous[1] != sequence:
             self.history.append(previous)
         self.current = (name, sequence, readings)
-        self.undo.disabled = not self.history
-        self.position.end = len(sequence)
-        self.note.object = (
-            f"<p>Temporal scores and the mutation map are off for sequences over "
-            f"{LONG_SEQUENCE} bases (they take seconds there): tick them under Views to "
-            f"compute them.</p>" if views != list(self.views.value) else "")
-        self.p_lines.object = self._p_html(name, sequence, readings, previous)
-        self.x_range.update(start=0.5, end=len(sequence) + 0.5, bounds=(0.5, len(sequence) + 0.5))
-        self.letters.data = {"x": list(range(1, len(sequence) + 1)), "letter": list(sequence),
-                             "color": [LETTER_HEX.get(base, "#777777") for base in sequence]}
-        for tracks in self.tracks:
-            tracks.update(readings[tracks.name], sequence, self.method.value, views)
-        self._highlight()
+        with hold():  # one message to the browser for the whole update
+            self.message.visible = False
+            self.undo.disabled = not self.history
+            self.position.end = len(sequence)
+            self.note.object = (
+                f"<p>Temporal scores and the mutation map are off for sequences over "
+                f"{LONG_SEQUENCE} bases (they take seconds there): tick them under Views to "
+                f"compute them.</p>" if views != list(self.views.value) else "")
+            self.x_range.update(start=0.5, end=len(sequence) + 0.5,
+                                bounds=(0.5, len(sequence) + 0.5))
+            self.letters.data = {"x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
+                                 "color": [LETTER_HEX.get(base, "#777777") for base in sequence]}
+            for tracks in self.tracks:
+                tracks.update(readings[tracks.name], sequence, self.method.value, views)
+            self._highlight()
+            self.p_lines.object = self._p_html(name, sequence, readings, previous)
 
     def _p_html(self, name: str, sequence: str, readings: dict, previous) -> str:
         lines = [f'<div class="seq-name">{html.escape(name)} ({len(sequence)} bases)</div>']
@@ -477,7 +506,7 @@ class _Session:
             self._open_loaded(int(self.scatter.data["row"][new[0]]))
 
     def _motif_tab(self, pn):
-        from bokeh.models import ColumnDataSource, DataRange1d
+        from bokeh.models import DataRange1d
         from bokeh.plotting import figure
 
         from bokeh.models.widgets.tables import ScientificFormatter
@@ -490,18 +519,19 @@ class _Session:
                                                 pagination="local")
         self.motif_table.on_click(lambda event: setattr(
             self.motif_select, "value", int(self.motif_table.value["#"].iloc[event.row])))
-        self.motif_logo = ColumnDataSource(logo_glyphs(np.zeros((4, 0))))
         logo = figure(height=160, width=420, tools="save", title="chosen motif (bits)")
-        letters = logo.multi_polygons("xs", "ys", source=self.motif_logo, fill_color="color",
-                                      line_color=None)
-        logo.y_range = DataRange1d(renderers=[letters], start=0)
+        layers = _logo_layers(logo, "motif")
+        self.motif_logo = layers["sources"]
+        logo.y_range = DataRange1d(renderers=layers["renderers"], start=0)
         logo.grid.visible = False
         self.motif_logo_fig = logo
 
         def show_logo(event) -> None:
             if event.new is not None and event.new >= 0:
                 motif = self.engine.motifs[event.new]
-                self.motif_logo.data = logo_glyphs(motif.pwm * information_content(motif.pwm))
+                bits = motif.pwm * information_content(motif.pwm)
+                for layer, columns in logo_patches(bits).items():
+                    self.motif_logo[layer].data = columns
                 logo.title.text = motif.label
 
         self.motif_select.param.watch(show_logo, "value")

@@ -21,9 +21,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -c "from sklearn_demo.motifs import compile_motif_tools; compile_motif_tools()"
 	touch $@
 
-demo: $(BIN)/.installed
+# The main job: the report on the embedded planted-motif data (built once),
+# then the interactive app over it until Ctrl-C.
+results/index.html: $(BIN)/.installed
 	$(BIN)/sklearn-demo dashboard --out results
-	@echo "open results/index.html in a browser"
+
+demo: results/index.html
+	@echo "the static report: results/index.html; the app (Ctrl-C stops it):"
+	$(BIN)/sklearn-demo serve results
 
 # The report's browser test drives Debian's chromium (Playwright's own browser
 # download is not used). Installed here when we are root with apt-get;

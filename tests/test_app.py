@@ -231,3 +231,30 @@ def test_serve_usage_errors(argv, message, capsys):
 def test_serve_refuses_a_folder_without_models(tmp_path, capsys):
     assert main(["serve", str(tmp_path)]) == 2
     assert "holds no saved models" in capsys.readouterr().err
+
+
+def test_report_page_says_how_to_open_the_app(dashboard_report):
+    page = (dashboard_report / "index.html").read_text()
+    assert f"sklearn-demo serve {dashboard_report}" in page
+
+
+def test_motifs_are_computed_for_models_without_a_report(report_explorer):
+    engine = SequenceExplorer(report_explorer.models, report_explorer.data)
+    added = engine.compute_motifs(n_iter=20, n_restarts=2)
+    by_model = {name: [m.source for m in added if m.model == name] for name in engine.models}
+    assert all(sources[:2] == ["class-optimised 1", "class-optimised 2"]
+               for sources in by_model.values())
+    assert not any(s.startswith("filter") for s in by_model["RNNClassifier"])  # no filters
+    assert engine.compute_motifs() == []  # every model has motifs now
+    assert all(m.pwm.shape[0] == 4 for m in added)
+
+
+def test_session_comparison_tab_follows_the_chosen_models(session, report_explorer):
+    table = report_explorer.table()
+    session.compare_x.value, session.compare_y.value = "RNNClassifier", "CNNClassifier"
+    assert session.scatter.data["x"] == table["p RNNClassifier"].tolist()
+    assert session.scatter.data["y"] == table["p CNNClassifier"].tolist()
+    assert session.scatter_fig.xaxis[0].axis_label == "p(bound), RNNClassifier"
+    session._point_clicked("indices", [], [7])
+    assert session.current[1] == report_explorer.data.sequences[7]
+    assert session.tabs.active == 0

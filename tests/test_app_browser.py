@@ -128,3 +128,13 @@ def test_serve_report_folder_lists_tests_and_motifs(browser, dashboard_report):
         page.close()
         assert problems == []
     assert process.returncode == 0
+
+
+def test_serve_on_every_address_warns_and_stops_on_sigterm(two_models):
+    files, _ = two_models
+    with served("--model", str(files[0]), "--host", "0.0.0.0") as (url, process):
+        assert url.startswith("http://0.0.0.0:")
+    assert process.returncode == 0
+    err = process.stderr.read()
+    assert "anyone who can reach this machine on the network can use the app" in err
+    assert "sklearn-demo: stopped" in err

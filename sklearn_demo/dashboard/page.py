@@ -271,7 +271,22 @@ def write_dashboard(
               f'<p class="data">Also in <a href="{provenance_file}">{provenance_file}</a></p></div>')
     return writer.write("sklearn-demo dashboard", [
         f"Data: {data.summary()}",
-        f"Made {time.strftime('%Y-%m-%d %H:%M')} by: {command}"], footer)
+        f"Made {time.strftime('%Y-%m-%d %H:%M')} by: {command}",
+        app_hint(out)], footer)
+
+
+def app_hint(out: str | os.PathLike) -> str:
+    """How to open this report's models in the interactive app, one line.
+
+    Examples
+    --------
+    >>> app_hint("/nowhere")
+    'Explore any sequence with your saved models, live: sklearn-demo serve --model FILE ...'
+    """
+    if any((Path(out) / "models").glob("*.pt")):
+        return (f"Explore any sequence with these models, live (edit bases, variants, motif "
+                f"hits): sklearn-demo serve {Path(out)}")
+    return "Explore any sequence with your saved models, live: sklearn-demo serve --model FILE ..."
 
 
 def _flat(mapping: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:

@@ -258,3 +258,14 @@ def test_session_comparison_tab_follows_the_chosen_models(session, report_explor
     session._point_clicked("indices", [], [7])
     assert session.current[1] == report_explorer.data.sequences[7]
     assert session.tabs.active == 0
+
+
+def test_motif_hits_forgive_a_mismatch_of_a_one_hot_motif(report_explorer):
+    from sklearn_demo.dashboard.explorer import FoundMotif
+
+    site = "CCACCTGCTGGCGGC"
+    one_hot = np.array([[float(base == b) for base in site] for b in "ACGT"])
+    motif = FoundMotif("model", "class-optimised 1", one_hot, ())
+    mismatch = site[:7] + "A" + site[8:]
+    hits = report_explorer.motif_hits(motif, "T" * 40 + mismatch + "T" * 40)
+    assert (hits["start"].iloc[0], hits["strand"].iloc[0]) == (40, "+")

@@ -210,7 +210,7 @@ class _Session:
         self.hits = ColumnDataSource({"left": [], "right": []})
         self.letters = ColumnDataSource({"x": np.zeros(0), "letter": [], "color": []},
                                         name="letters")
-        letter_fig = figure(height=60, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
+        letter_fig = figure(height=75, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
                             sizing_mode="stretch_width", min_border_left=60,
                             title="sequence (gold: highlighted motif hits)")
         letter_fig.quad(left="left", right="right", bottom=0, top=1, source=self.hits,

@@ -372,11 +372,18 @@ class SequenceExplorer:
             curves[name] = (fpr, tpr, float(auc(fpr, tpr)))
         return curves
 
-    def motif_hits(self, motif: FoundMotif, sequence: str, *, threshold: float = 1e-3):
+    def motif_hits(self, motif: FoundMotif, sequence: str, *, threshold: float = 1e-3,
+                   pseudocount: float = 0.1):
         """FIMO hits (memelite) of ``motif`` in ``sequence``: a DataFrame with
-        ``start``, ``end`` (0-based, end excluded), ``strand``, ``p_value``."""
-        return self._cached(("hits", motif.label, sequence, threshold), lambda: scan_motifs(
-            {motif.label: motif.pwm}, [sequence], threshold=threshold))
+        ``start``, ``end`` (0-based, end excluded), ``strand``, ``p_value``.
+
+        The motif is scanned as ``(1 - pseudocount) * pwm + pseudocount / 4``,
+        MEME's motif pseudocount: class-optimised inputs and filters are
+        nearly one-hot, and a zero probability would forbid any mismatch."""
+        smoothed = (1 - pseudocount) * np.asarray(motif.pwm, dtype=float) + pseudocount / 4
+        return self._cached(("hits", motif.label, sequence, threshold, pseudocount),
+                            lambda: scan_motifs({motif.label: smoothed}, [sequence],
+                                                threshold=threshold))
 
     def compute_motifs(self, *, n_iter: int = 300, n_restarts: int = 4,
                        random_state: int = 0) -> list[FoundMotif]:

@@ -224,8 +224,15 @@ def test_batches_do_not_change_results(models, motif_data, method, params, cls):
     passes each; ISM of the CNN: 8 mutants per receptive-field call) against
     500 (all five sequences' samples in one pass)."""
     X = motif_data.X[:5]
-    a, b = (SaliencyExplainer(FrozenEstimator(models[cls]), method=method, batch_size=size,
-                              **params).fit(X).transform(X) for size in (2, 500))
+    # oneDNN picks another float32 convolution for 500 rows than for 2, and
+    # its rounding can flip the strand-paired filters' max where the two
+    # strands nearly tie, moving a saliency by 1e-4 (seen on this machine's
+    # CPU; float64 agrees exactly): the check is of our batching, so it runs
+    # on torch's own kernels, which round alike at any batch size.
+    with torch.backends.mkldnn.flags(enabled=False):
+        a, b = (SaliencyExplainer(FrozenEstimator(models[cls]), method=method,
+                                  batch_size=size, **params).fit(X).transform(X)
+                for size in (2, 500))
     np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 

@@ -47,6 +47,22 @@ def _pn():
     return pn
 
 
+def _set_columns(source, columns: Mapping[str, object]) -> None:
+    """Give ``source`` these columns, sending the browser only those that
+    changed when the length stays the same (an edit of one base keeps the
+    positions, rows and base names of every map)."""
+    current = source.data
+    same_shape = set(current) == set(columns) and all(
+        len(current[key]) == len(value) for key, value in columns.items())
+    if not same_shape:
+        source.data = dict(columns)
+        return
+    changed = {key: value for key, value in columns.items()
+               if not np.array_equal(np.asarray(current[key]), np.asarray(value))}
+    if changed:
+        source.data.update(changed)
+
+
 def _logo_layers(fig, name: str) -> dict:
     """A ``patch`` renderer per layer of ``LOGO_LAYERS`` on ``fig``; returns
     the layers' data sources and the renderers that set the y range."""
@@ -148,18 +164,18 @@ class _Tracks:
         self.ism_fig.visible = "mutations" in views
         if reading.attribution is not None:
             for layer, columns in logo_patches(reading.attribution).items():
-                self.logo[layer].data = columns
-            self.heat.data = heatmap_cells(reading.attribution, sequence)
+                _set_columns(self.logo[layer], columns)
+            _set_columns(self.heat, heatmap_cells(reading.attribution, sequence))
             limit = symmetric_limit(reading.attribution)
             self.heat_colors.update(low=-limit, high=limit)
             self.logo_fig.title.text = f"{self.name}: {method}"
             self.heat_fig.title.text = f"{self.name}: {method}, heat map"
         if reading.temporal is not None:
-            self.temporal.data = {"x": np.arange(1, len(sequence) + 1),
-                                  "forward": reading.temporal[0].astype(float),
-                                  "backward": reading.temporal[1].astype(float)}
+            _set_columns(self.temporal, {"x": np.arange(1, len(sequence) + 1),
+                                         "forward": reading.temporal[0].astype(float),
+                                         "backward": reading.temporal[1].astype(float)})
         if reading.mutations is not None:
-            self.ism.data = heatmap_cells(reading.mutations, sequence)
+            _set_columns(self.ism, heatmap_cells(reading.mutations, sequence))
             limit = symmetric_limit(reading.mutations)
             self.ism_colors.update(low=-limit, high=limit)
 
@@ -314,8 +330,9 @@ class _Session:
                 f"compute them.</p>" if views != list(self.views.value) else "")
             self.x_range.update(start=0.5, end=len(sequence) + 0.5,
                                 bounds=(0.5, len(sequence) + 0.5))
-            self.letters.data = {"x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
-                                 "color": [LETTER_HEX.get(base, "#777777") for base in sequence]}
+            _set_columns(self.letters, {
+                "x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
+                "color": [LETTER_HEX.get(base, "#777777") for base in sequence]})
             for tracks in self.tracks:
                 tracks.update(readings[tracks.name], sequence, self.method.value, views)
             self._highlight()

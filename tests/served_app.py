@@ -97,7 +97,10 @@ def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
         const findRoot = (root) => {
             if (root.querySelector('.p-line')) return root;
             for (const el of root.querySelectorAll('*'))
-                if (el.shadowRoot) { const found = findRoot(el.shadowRoot); if (found) return found; }
+                if (el.shadowRoot) {
+                    const found = findRoot(el.shadowRoot);
+                    if (found) return found;
+                }
             return null;
         };
         let root = window.__pLineRoot;

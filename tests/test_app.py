@@ -8,7 +8,7 @@ from sklearn_demo import SaliencyExplainer, TemporalScorer, load_model
 from sklearn_demo.cli import main
 from sklearn_demo.dashboard import ATTRIBUTION_METHODS, SequenceExplorer, open_report
 from sklearn_demo.dashboard.explorer import (
-    DEFAULT_METHOD, MAX_LENGTH, MAX_UPLOAD_BYTES, load_sequences, parse_fasta_upload,
+    MAX_LENGTH, MAX_UPLOAD_BYTES, VIEWS, load_sequences, parse_fasta_upload,
     parse_sequence_text, report_motifs,
 )
 
@@ -199,6 +199,12 @@ def test_session_variant_upload_table_and_motifs(session, report_explorer):
     session.open("long", long)
     assert "off for sequences over" in session.note.object
     assert not session.tracks[0].temporal_fig.visible
+    session.views.value = ["attribution", "temporal"]  # a tick computes them
+    assert session.tracks[0].temporal_fig.visible and session.note.object == ""
+    session.open("longer", "ACGT" * 600)
+    assert "up to 2,000 bases only" in session.note.object
+    assert not session.tracks[0].temporal_fig.visible
+    session.views.value = list(VIEWS)
     session.motif_select.value = 0
     assert "hit(s) of" in session.hits_text.object
     assert sum(len(source.data["x"]) for source in session.motif_logo.values()) > 0

@@ -13,6 +13,8 @@ from sklearn_demo import load_model
 from sklearn_demo.dashboard import SequenceExplorer
 from sklearn_demo.dashboard.explorer import DEFAULT_METHOD, VIEWS
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def two_models(dashboard_report):

@@ -196,22 +196,25 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
 
     model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
         motif_data.X, motif_data.y), tmp_path / "m.pt")
-    rng = np.random.RandomState(0)
-    with open(tmp_path / "big.fa", "w") as handle:
-        for i in range(300_000):
-            handle.write(f">s{i}\n{''.join(rng.choice(list('ACGT'), 101))}\n" if i < 2000
-                         else f">s{i}\n{motif_data.X[i % len(motif_data.X)]}\n")
+    # The records come through standard input, which stays open: the child is
+    # still reading when the signal comes, however slow a busy machine makes
+    # either process (a file of 300,000 records could be done before it).
     process = subprocess.Popen(
         [sys.executable, "-m", "sklearn_demo.cli", "predict", "--model", str(model), "--input",
-         str(tmp_path / "big.fa"), "--out", str(tmp_path / "out.tsv"), "--batch-size", "500"],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"},
+         "-", "--out", str(tmp_path / "out.tsv"), "--batch-size", "500"],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
         # A shell without job control (CI's) starts children with SIGINT ignored,
         # and Python then never raises KeyboardInterrupt: give the child the default.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process.stdin.write("".join(f">s{i}\n{motif_data.X[i % len(motif_data.X)]}\n"
+                                for i in range(2000)))
+    process.stdin.flush()
     deadline = time.time() + 120
     while not list(tmp_path.glob(".out.tsv.*")) and time.time() < deadline:
         time.sleep(0.05)
     assert list(tmp_path.glob(".out.tsv.*")), "predict never started writing"
+    time.sleep(1)  # into the steady state: scoring, or waiting for more records
     process.send_signal(signum)
     _, err = process.communicate(timeout=120)
     assert process.returncode == status

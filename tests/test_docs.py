@@ -11,6 +11,8 @@ import sklearn_demo
 import sklearn_demo.dashboard
 import sklearn_demo.explain.methods
 
+pytestmark = pytest.mark.docs
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -29,5 +31,6 @@ def test_the_site_builds_without_warnings(tmp_path):
          str(tmp_path / "html")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     for page in ("index.html", "api.html", "readme.html", "auto_examples/index.html",
+                 "guide/index.html", "guide/dashboard.html", "guide/models.html",
                  "generated/sklearn_demo.CNNRNNClassifier.html"):
         assert (tmp_path / "html" / page).is_file(), page

@@ -7,7 +7,11 @@ The screenshot is kept as a test artefact in ``test-artifacts/`` (or
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
+
+pytestmark = pytest.mark.browser
 
 
 def test_report_renders_every_image_without_console_errors(browser, dashboard_report):

@@ -40,7 +40,8 @@ __all__ = [
     "ATTRIBUTION", "ATTRIBUTION_METHODS", "BASELINES", "NETWORKS", "RECURRENT", "Curve",
     "DashboardData",
     "DashboardRun", "ModelExplanation", "SequenceExplorer", "TestScores",
-    "attribution_site_aurocs", "build_dashboard", "explain_model", "explore", "Explorer", "open_report", "load_dashboard_data", "make_estimator", "match_label",
+    "attribution_site_aurocs", "build_dashboard", "explain_model", "explore", "Explorer",
+    "open_report", "load_dashboard_data", "make_estimator", "match_label",
     "recovered_motif", "score_models", "train_models", "write_dashboard",
 ]
 

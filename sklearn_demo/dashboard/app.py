@@ -33,6 +33,11 @@ from .tracks import (
 #: scores and ISM take seconds there (2 x L and 3 x L forward passes per model).
 LONG_SEQUENCE = 300
 
+#: Longest sequence whose temporal scores and mutation map the app computes
+#: even when ticked: beyond it they take a minute or more per model, while the
+#: server answers no other tab.
+MAX_MAP_LENGTH = 2_000
+
 #: Labels of the map views, by key of ``VIEWS``.
 VIEW_LABELS = {"attribution": "attribution map", "temporal": "temporal scores",
                "mutations": "mutation map (ISM)"}
@@ -301,14 +306,23 @@ class _Session:
         self.message.object = str(exc).splitlines()[0]
         self.message.visible = True
 
-    def _views_for(self, sequence: str) -> list[str]:
+    def _views_for(self, sequence: str) -> tuple[list[str], str]:
+        """The views to compute for ``sequence``, and why any ticked one is off."""
         views = list(self.views.value)
-        if len(sequence) > LONG_SEQUENCE and not self._views_chosen:
-            views = [view for view in views if view == "attribution"]
-        return views
+        if len(sequence) > MAX_MAP_LENGTH:
+            why = (f"computed for sequences of up to {MAX_MAP_LENGTH:,} bases only (this one "
+                   f"has {len(sequence):,})")
+        elif len(sequence) > LONG_SEQUENCE and not self._views_chosen:
+            why = (f"off for sequences over {LONG_SEQUENCE} bases (they take seconds there): "
+                   "tick them under Views to compute them")
+        else:
+            return views, ""
+        kept = [view for view in views if view == "attribution"]
+        return kept, ("" if kept == views else
+                      f"<p>Temporal scores and the mutation map are {why}.</p>")
 
     def _show(self, name: str, sequence: str, *, remember: bool = True) -> None:
-        views = self._views_for(sequence)
+        views, why = self._views_for(sequence)
         try:
             readings = self.engine.read(sequence, method=self.method.value, views=views)
         except ValueError as exc:
@@ -324,10 +338,7 @@ class _Session:
             self.message.visible = False
             self.undo.disabled = not self.history
             self.position.end = len(sequence)
-            self.note.object = (
-                f"<p>Temporal scores and the mutation map are off for sequences over "
-                f"{LONG_SEQUENCE} bases (they take seconds there): tick them under Views to "
-                f"compute them.</p>" if views != list(self.views.value) else "")
+            self.note.object = why
             self.x_range.update(start=0.5, end=len(sequence) + 0.5,
                                 bounds=(0.5, len(sequence) + 0.5))
             _set_columns(self.letters, {

@@ -509,131 +509,42 @@ class RNNClassifier(_DeMoClassifier):
     """DeMo's recurrent network (:class:`~sklearn_demo.modules.DeMoRNN`): a
     bidirectional LSTM over the one-hot sequence.
 
-    The defaults differ from DeMo's recipe, which does not learn here: with
-    32 units per direction, outputs averaged over positions, Adam at 1e-2
-    and batches of 256, the test AUC stayed at 0.50 on 9 of the 10 DeepBind
-    ENCODE sets. One change at a time on 3,000 REST training sequences
-    (test AUC on REST's 1,000 test sequences, at most 30 epochs, seed 0;
-    ``python benchmarks/rnn_diagnosis.py``, in ``benchmarks/RESULTS.md``):
-
-    ================================================  ========
-    change from DeMo's recipe                         test AUC
-    ================================================  ========
-    none (32 units, mean, lr 1e-2, batch 256)          0.520
-    lr 1e-3                                            0.501
-    lr 1e-3, forget-gate bias 1 (torch-rnn)            0.509
-    max over positions                                 0.584
-    max, lr 3e-3, batch 32                             0.656
-    max, 64 units, lr 3e-3, batch 64                   0.665
-    mean, 128 units, lr 3e-3, batch 64                 0.546
-    max, 128 units, lr 3e-3, batch 64 (the default)    0.973
-    ================================================  ========
-
-    Diagnosis: averaging 101 outputs dilutes the few positions where a
-    motif is read, so at initialisation the gradient towards any motif
-    detector is too weak to leave the "predict 0.5" plateau (the loss stays
-    at log 2); 32 units are too few to hold a 20 bp motif in the state.
-    The maximum over positions and 128 units together make it learn; either
-    alone does not, and neither does torch-rnn's forget-gate bias of 1.
-    (DeMo's element-wise gradient clamping at 5, instead of norm clipping,
-    was not tried.) So
-    the defaults are ``lstm_pool="max"``, ``hidden_size=128``, ``lr=3e-3`` and
-    ``batch_size=32``. Batches of 32 rather than 64: on 20,000 SP1 training
-    sequences (a GC-rich motif against dinucleotide shuffles) the recipe with
-    batches of 64 stayed on the plateau for 8 epochs (validation AUC 0.49 at
-    the eighth; without dropout 0.52, at lr 1e-2 0.57, without gradient
-    clipping the same run: the clip was never reached),
-    while batches of 32, twice the updates with more gradient noise, left it
-    in the first epoch and reached 0.79 by the eighth (test AUC 0.71)
-    (``benchmarks/rnn_diagnosis.py``).
-
-    The input weights start at standard deviation 1 (``lstm_input_std``).
-    With one-hot DNA each position sets one of the four inputs, so a base
-    adds a single input weight to each gate's pre-activation. torch draws
-    those weights like the recurrent ones, uniform in +-1/sqrt(128)
-    (standard deviation 0.05): at first a base barely moves gates that 128
-    recurrent weights drive, and the network sat at the loss plateau for 9
-    to 10 epochs on 3,000 REST sequences (validation AUC near 0.6; test AUC
-    0.956 after 20). Drawn at standard deviation 1, LeCun's initialisation
-    for the one input that is non-zero, each base moves every gate from the
-    start. Test AUC after at most 8 epochs on those 3,000 sequences (seed 0;
-    ``python benchmarks/rnn_diagnosis.py --base input --epochs 8``):
-
-    ==============================================  ========
-    input weights                                   test AUC
-    ==============================================  ========
-    torch's (``lstm_input_std=None``, std 0.05)      0.671
-    standard deviation 0.25                          0.894
-    standard deviation 0.5                           0.889
-    standard deviation 1 (the default)               0.957
-    standard deviation 2                             0.964
-    ==============================================  ========
-
-    On the ten DeepBind ENCODE sets (at most 15 epochs on at most 20,000
-    training sequences) the mean test AUC rose from 0.930 to 0.944 and every
-    set is at least 0.80: MYC, the smallest, 0.773 -> 0.918, ZBTB7A 0.867 ->
-    0.903; SP1 lost, 0.901 -> 0.841, with the same validation AUC as torch's
-    weights but a closer fit of its training peaks that does not carry to its
-    test peaks (``benchmarks/RESULTS.md``). Standard
-    deviation 2 scored about the same on REST (0.964); 1 is the default
-    because it has a reason (a unit-variance push per base) and is the
-    scale that was run on the ten sets. DeMo's recipe stays one call away:
-    ``RNNClassifier(hidden_size=32, lstm_pool="mean", lr=0.01, batch_size=256,
-    lstm_input_std=None)``.
-
-    Motifs far apart need ``lstm_timescale``. Torch starts each unit's
-    forget gate near 0.5, so its memory of a base halves at every step: 30
-    to 50 bases after a first motif almost nothing of it is left in the
-    state, nor in the gradient that should teach the unit to keep it. On the
-    order grammar (200 bp, CTCF then AP-1 30 to 50 bp apart,
-    ``make_motif_dataset(grammar="mixed")``) the defaults stayed at or below
-    what motif presence alone gives (test AUC 0.54 over three seeds, against
-    0.70 for presence), and so did every change of learning rate, width,
-    pooling, batch size, data size or curriculum tried
-    (``benchmarks/rnn_order_grammar.py``). Chrono initialisation
-    (Tallec & Ollivier 2018; ``lstm_timescale=100``: forget-gate biases
-    ``log u``, input-gate biases ``-log u``, ``u ~ U(1, 99)``) starts each
-    unit remembering for ``u`` steps, and the RNN goes beyond presence: test
-    AUC 0.811 / 0.747 / 0.707 (seeds 0, 1, 2, 30 epochs, still rising;
-    presence 0.706 / 0.699 / 0.692, the CNN 0.50 / 0.52 / 0.55;
-    ``python benchmarks/motif_dependencies.py --models RNN-chrono``). It is
-    not the default because it slows learning where one short motif decides:
-    on 3,000 REST training sequences (20 epochs, seed 0), with torch's input
-    weights (the default then), the defaults scored 0.956 and
-    ``lstm_timescale`` 100 / 20 / 5 scored 0.659 / 0.713 / 0.675
-    (``python benchmarks/rnn_diagnosis.py --base default --epochs 20``).
-    Even a 5-base memory costs as much, so it is the gates' starting biases,
-    not the memory's length, that keep the network on its first plateau
-    longer. These grammar and chrono figures were measured with torch's
-    input weights. With today's (``lstm_input_std=1``) the chrono RNN reads
-    the order far better, test AUC 0.952 / 0.961 / 0.960 (seeds 0-2; forward
-    jump at the second motif +0.11 to +0.21 with the first before it, +0.01
-    to +0.02 without), while the plain defaults stay at 0.527 (seed 0); and
-    on REST ``lstm_timescale=100`` costs less (0.915 against the defaults'
-    0.978; ``--base chrono``). The ten-set accuracy with chrono gates has
-    not been run, so it stays a parameter.
+    DeMo's recipe (32 units, outputs averaged over positions, Adam at 1e-2,
+    batches of 256) stays at chance on most ENCODE sets; the defaults below
+    are the smallest changes that make it learn, each measured on its own.
+    DeMo's recipe stays one call away: ``RNNClassifier(hidden_size=32,
+    lstm_pool="mean", lr=0.01, batch_size=256, lstm_input_std=None)``.
+    Read more in the :doc:`user guide </guide/models>`.
 
     Parameters
     ----------
     module : torch module class, default=DeMoRNN
     hidden_size : int, default=128
-        LSTM units per direction (DeMo: 32).
+        LSTM units per direction (DeMo: 32, too few to hold a 20-bp motif in
+        the state; with the maximum over positions, 128 make it learn).
     dropout : float, default=0.5
     lstm_pool : {"max", "mean"}, default="max"
-        Pooling of the LSTM outputs over positions (DeMo: "mean").
+        Pooling of the LSTM outputs over positions (DeMo: "mean", which
+        dilutes the few positions where a motif is read, so the network
+        never leaves the "predict 0.5" plateau).
     lstm_timescale : float or None, default=None
         None: torch's LSTM initialisation. A number of positions (above 2):
         chrono initialisation of the gates
         (:func:`~sklearn_demo.modules.chrono_initialize_`), for labels that
-        depend on motifs far apart, such as their order (see above).
+        depend on motifs far apart, such as their order. Not the default: it
+        slows learning where one short motif decides.
     lstm_input_std : float or None, default=1.0
         Standard deviation of the LSTM's input weights at initialisation
-        (:func:`~sklearn_demo.modules.init_input_weights_`); None: torch's
-        (+-1/sqrt(hidden_size), DeMo's too). See above.
+        (:func:`~sklearn_demo.modules.init_input_weights_`): one-hot DNA sets
+        one input per position, and a unit-variance weight lets each base
+        move every gate from the start. None: torch's (+-1/sqrt(hidden_size),
+        DeMo's too), which leaves the network on its loss plateau for
+        epochs.
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=32
-        (DeMo: 256.)
+        (DeMo: 256.) Twice the updates of 64, with more gradient noise,
+        leave the plateau earlier on hard sets.
     **kwargs
         Training parameters as in :class:`CNNClassifier`.
 
@@ -676,42 +587,12 @@ class CNNRNNClassifier(_DeMoClassifier):
     (:class:`~sklearn_demo.modules.DeMoCNNRNN`): one convolution whose feature
     maps, max-pooled, a bidirectional LSTM reads.
 
-    The defaults differ from DeMo's recipe (no pooling, LSTM outputs
-    averaged over positions, Adam at 1e-2, batches of 256), which does not
-    learn dependencies between motifs: on an order grammar (two motifs 30
-    to 50 bp apart, the label given by their order) it scored no better than
-    motif presence alone, its validation loss flat at log 2. Max-pooling the
-    feature maps by 4 before the LSTM, the maximum of the LSTM outputs over
-    positions, Adam at 3e-3 and batches of 64 make it read the order (test
-    AUC 0.97 on the mixed grammar where the CNN scores 0.5;
-    ``benchmarks/RESULTS.md``, "Motif dependencies").
-
-    Each filter of the convolution reads both strands by default
-    (``filter_strands="auto"``, on DNA input:
-    :class:`~sklearn_demo.modules.StrandPairedConv1d`): its response at a
-    position is the larger of its own and its reverse complement's, so it
-    detects its motif in either orientation, while the LSTM still reads the
-    positions in order along the forward strand. On ChIP-seq peaks, where a
-    site can lie on either strand, this raises the mean test AUC on the ten
-    DeepBind ENCODE sets from 0.956 with one-strand filters
-    (``filter_strands="forward"``) to 0.963, higher on nine of them (``python
-    benchmarks/deepbind_accuracy.py --models cnnrnn``); on the order grammar
-    the model still reads the order (test AUC 0.97-0.98 over three seeds).
-
-    DeMo's recipe: ``CNNRNNClassifier(pool_size=1, lstm_pool="mean", lr=0.01,
-    batch_size=256, filter_strands="forward")``.
-
-    The whole model on both strands (``reverse_complement=True`` or
-    ``"auto"``) is the better choice for ChIP-seq peaks where motif order
-    does not matter: trained on each sequence and its reverse complement,
-    averaging the two strands' probabilities, with one-strand filters it
-    scored mean test AUC 0.968 on the ten sets, at twice the training time
-    (``python benchmarks/deepbind_accuracy.py --models cnnrnn --variant rc
-    reverse_complement=true``). It is not the default because a model that
-    is the same on both strands cannot read an order defined on one strand:
-    with sites in either orientation, "CTCF then AP-1" read on the reverse
-    strand is "AP-1 then CTCF", the other class, and the order-grammar
-    checks fail with it.
+    DeMo's recipe (no pooling, LSTM outputs averaged over positions, Adam at
+    1e-2, batches of 256) does not learn dependencies between motifs; the
+    defaults below do, and their filters read both strands. DeMo's recipe:
+    ``CNNRNNClassifier(pool_size=1, lstm_pool="mean", lr=0.01,
+    batch_size=256, filter_strands="forward")``. Read more in the
+    :doc:`user guide </guide/models>`.
 
     Parameters
     ----------
@@ -719,15 +600,19 @@ class CNNRNNClassifier(_DeMoClassifier):
     n_filters : int, default=128
     filter_width : int, default=9
     pool_size : int, default=4
-        Max-pooling of the feature maps before the LSTM (DeMo: 1, none).
+        Max-pooling of the feature maps before the LSTM (DeMo: 1, none):
+        with it, and the maximum over positions, the LSTM reads the order of
+        two motifs 30-50 bp apart.
     hidden_size : int, default=32
     dropout : float, default=0.5
     lstm_pool : {"max", "mean"}, default="max"
         Pooling of the LSTM outputs over positions (DeMo: "mean").
     filter_strands : {"auto", "both", "forward"}, default="auto"
         "both": every filter also reads the reverse strand (DNA input with
-        4 channels only); "forward": the forward strand only (DeMo);
-        "auto": "both" on 4-channel input, else "forward".
+        4 channels only), so it finds its motif in either orientation while
+        the LSTM still reads along the forward strand; "forward": the
+        forward strand only (DeMo); "auto": "both" on 4-channel input, else
+        "forward".
     lstm_timescale : float or None, default=None
         Chrono initialisation of the LSTM's gates over that many steps, as in
         :class:`RNNClassifier`; None: torch's.
@@ -736,7 +621,10 @@ class CNNRNNClassifier(_DeMoClassifier):
     batch_size : int, default=64
         (DeMo: 256.)
     reverse_complement : bool or "auto", default=False
-        Both strands, as in :class:`CNNClassifier`; see above.
+        Both strands, as in :class:`CNNClassifier`: better where motif order
+        does not matter, at twice the training time; off by default because a
+        model that is the same on both strands cannot read an order defined
+        on one.
     **kwargs
         Training parameters as in :class:`CNNClassifier`.
 

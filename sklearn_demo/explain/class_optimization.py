@@ -43,10 +43,8 @@ class ClassOptimizer(ModelExplainer):
       the max pass gradient to one position at a time): the logits start
       uniform in [-3, 3), a random matrix whose positions all differ, and
       the inverse temperature ``beta`` rises linearly from 1 to
-      ``sharpening``. Starting near uniform without sharpening, every
-      restart stopped at p = 0.35 on planted CTCF + GABPA data (its
-      consensus scored 0.96); with sharpening alone a CNN on CTCFL ChIP-seq
-      still stopped at p = 0.40 on all restarts; with both, 7 of 8 reach 1.
+      ``sharpening``. Read more in the
+      :doc:`user guide </guide/explaining>`.
     * ``"unconstrained"``: DeMo's recipe (Simonyan et al. 2014), gradient
       ascent with RMSprop on ``score(X) - l2 * ||X||^2`` over a real-valued
       X from a uniform random start; afterwards X is clamped to [0, 1],
@@ -112,10 +110,7 @@ class ClassOptimizer(ModelExplainer):
         Each matrix's motif window, used for scanning and matching: of its
         ``N_CANDIDATE_WINDOWS`` non-overlapping windows with the largest
         attribution (gradient x input of the class score at the matrix), the
-        one with the largest ``window_scores_``. Attribution alone picked a
-        T-run for 7 of 8 restarts of a CNN-RNN on CTCFL whose matrices also
-        held CTCF cores; planted into random sequence the T-run scored below
-        random sequence itself and the CTCF window 0.99.
+        one with the largest ``window_scores_``.
     motif_starts_ : ndarray of shape (n_restarts,)
         Where each window starts.
     window_scores_ : ndarray of shape (n_restarts,)
@@ -124,12 +119,7 @@ class ClassOptimizer(ModelExplainer):
         seeded by ``random_state``), averaged: the motif the model wants, in
         sequence context of the kind it was trained on, without the help of
         the rest of the matrix. Ranking by it puts the factor's own motif
-        first where the full matrix's p saturates (REST and CTCFL CNN-RNN:
-        from 4th and 3rd JASPAR match to 1st, ``benchmarks/RESULTS.md``). A
-        soft uniform background (0.25 at every position), used before,
-        misleads: for a CNN-RNN on CTCFL a T-run window scored 0.993 there
-        but 0.134 in random sequences, where the restart's CTCF window
-        scores 0.918.
+        first where the full matrix's p saturates.
     loss_curve_ : ndarray of shape (n_iter,)
         Mean objective over restarts at every iteration.
 

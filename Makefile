@@ -18,7 +18,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_TORCH_ARGS) "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	@echo "compiling the motif tools (numba, once per installation; 1-2 minutes)"
-	$(BIN)/python -c "from sklearn_demo.motifs import compile_motif_tools; compile_motif_tools()"
+	$(BIN)/python -c "from sklearn_demo.warmup import compile_motif_tools; compile_motif_tools()"
 	touch $@
 
 # The main job: the report on the embedded planted-motif data (built once),

@@ -264,26 +264,3 @@ def scan_motifs(
     hits["sequence"] = [labels[int(i)] for i in hits["sequence"]]
     hits["motif"] = [str(name) for name in hits["motif"]]
     return hits[columns].sort_values("p_value", kind="stable").reset_index(drop=True)
-
-
-def compile_motif_tools() -> None:
-    """Compile memelite's TOMTOM and FIMO, and modisco-lite's TF-MoDISco
-    kernels, now rather than at their first use.
-
-    numba compiles them on first call and caches the machine code beside the
-    installed package, once per installation; on a 2-core machine the first
-    TOMTOM call took 97 s, later ones 0.01 s, and TF-MoDISco's kernels about
-    30 s. ``make demo`` and ``make test`` call this right after installing,
-    so the first dashboard does not pause for it (and the example below is
-    not run by the test suite: the install step already ran it, 15 s warm).
-
-    Examples
-    --------
-    >>> compile_motif_tools()  # doctest: +SKIP
-    """
-    from .explain.discovery import _compile_modisco_kernels
-
-    ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
-    match_motifs([ctcf], n_matches=1)
-    scan_motifs({"CTCF": ctcf}, ["ACGT" * 10])
-    _compile_modisco_kernels()

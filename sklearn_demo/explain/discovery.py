@@ -85,7 +85,7 @@ def discover_motifs(
     """
     from modiscolite.tfmodisco import TFMoDISco
 
-    _cache_modisco_kernels()
+    cache_modisco_kernels()
     one_hot = check_dna(X)
     hypothetical = hypothetical_contributions(estimator, one_hot)
     positive, negative = TFMoDISco(
@@ -106,7 +106,7 @@ def discover_motifs(
 
 
 @functools.cache
-def _cache_modisco_kernels() -> None:
+def cache_modisco_kernels() -> None:
     """Keep modisco-lite's numba kernels, once compiled, in numba's on-disk
     cache (once per process).
 
@@ -133,29 +133,6 @@ def _cache_modisco_kernels() -> None:
             kernel.enable_caching()
         except RuntimeError:  # numba's "cannot cache ... no locator available"
             continue
-
-
-def _compile_modisco_kernels() -> None:
-    """Compile modisco-lite's kernels into numba's cache now, so that the
-    first :func:`discover_motifs` of an installation does not wait for them
-    (about 30 s on 2 cores): a TF-MoDISco run on attributions of planted CTCF
-    and GABPA sites (1 at the sites' present bases, plus Gaussian noise
-    everywhere), then the one kernel that run does not reach.
-    :func:`~sklearn_demo.motifs.compile_motif_tools` calls it."""
-    from modiscolite.affinitymat import pairwise_jaccard
-    from modiscolite.tfmodisco import TFMoDISco
-
-    from ..datasets import make_motif_dataset
-
-    data = make_motif_dataset(400, random_state=0)
-    one_hot = check_dna(data.X[data.y == 1]).transpose(0, 2, 1).astype(np.float32)
-    noise = np.random.RandomState(0).normal(0, 0.1, one_hot.shape).astype(np.float32)
-    attributions = one_hot * data.mask[data.y == 1][:, :, None] + noise
-    _cache_modisco_kernels()
-    TFMoDISco(one_hot, attributions, verbose=False)
-    # The similarity kernel of the check for spuriously merged patterns: the
-    # test's run on a trained CNN reached it, this small run does not.
-    pairwise_jaccard(noise.reshape(len(noise), -1)[:, :40].copy(), 3)
 
 
 def _trim(importance: np.ndarray, threshold: float) -> slice:

@@ -101,7 +101,16 @@ def holds_text(X: object) -> bool:
     return False
 
 
-def _as_str_list(sequences: Iterable[str]) -> list[str]:
+def as_str_list(sequences: Iterable[str]) -> list[str]:
+    """The sequences as a list of ``str`` (bytes decoded as ASCII); a single
+    string, a common slip for ``[sequence]``, and items that are not text
+    raise ``TypeError`` naming the item.
+
+    Examples
+    --------
+    >>> as_str_list(np.array(["ACGT", "GG"]))
+    ['ACGT', 'GG']
+    """
     if isinstance(sequences, str):
         raise TypeError(
             "Expected a collection of sequences, got a single string; "
@@ -149,7 +158,7 @@ def _target_length(lengths: np.ndarray, length: int | None, padding: str) -> int
 def _validated_codes(sequences: Iterable[str]) -> tuple[list[str], np.ndarray]:
     """The sequences as a list and their concatenated ASCII codes, after
     checking they are non-empty strings over the IUPAC alphabet."""
-    seqs = _as_str_list(sequences)
+    seqs = as_str_list(sequences)
     n = len(seqs)
     if n == 0:
         raise ValueError("Cannot encode an empty collection of sequences.")
@@ -415,7 +424,7 @@ def check_dna(
     if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError("X is empty: no sequences given.")
     if holds_text(X):  # raises naming the string, or the item that is not one
-        return one_hot_encode(_as_str_list(X), length=length, padding=padding)
+        return one_hot_encode(as_str_list(X), length=length, padding=padding)
     arr = check_one_hot(X)
     if length is not None and arr.shape[2] != length:
         raise ValueError(f"X has length {arr.shape[2]}, expected {length}.")

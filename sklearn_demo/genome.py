@@ -161,7 +161,7 @@ def open_genome(genome: object):
         raise ValueError(f"genome FASTA {path!r} could not be indexed: {exc}") from None
 
 
-def _fetch(genome, chrom: str, start: int, end: int) -> str:
+def fetch_bases(genome, chrom: str, start: int, end: int) -> str:
     """Bases [start, end) of ``chrom``, N past either end."""
     size = len(genome[chrom])
     left, right = max(0, start), min(size, end)
@@ -221,7 +221,7 @@ def peak_windows(
                 report.off_end += 1
                 continue
             report.padded += 1
-        sequence = _fetch(fasta, chrom, start, start + width)
+        sequence = fetch_bases(fasta, chrom, start, start + width)
         if sequence.count("N") > max_n_fraction * width:
             report.n_rich += 1
             continue
@@ -292,7 +292,7 @@ def background_windows(
         if start < 0 or start + width > len(fasta[chrom]) or occupied.overlaps(chrom, start,
                                                                                 start + width):
             return None
-        sequence = _fetch(fasta, chrom, start, start + width)
+        sequence = fetch_bases(fasta, chrom, start, start + width)
         return None if sequence.count("N") > max_n_fraction * width else sequence
 
     if method == "flank":

@@ -19,12 +19,12 @@ from .motifs import MotifMatch, information_content
 
 
 #: Letter colours of logomaker's "classic" scheme, the usual DNA logo colours.
-_LETTER_COLORS = {"A": (0.0, 0.5, 0.0), "C": (0.0, 0.0, 1.0), "G": (1.0, 0.65, 0.0),
+LETTER_COLORS = {"A": (0.0, 0.5, 0.0), "C": (0.0, 0.0, 1.0), "G": (1.0, 0.65, 0.0),
                   "T": (1.0, 0.0, 0.0)}
 
 
 @functools.cache
-def _letter_outline(letter: str) -> Path:
+def letter_outline(letter: str) -> Path:
     """``letter``'s outline in bold sans-serif, stretched to fill the unit
     square. Laid out once per letter and then only transformed: laying text
     out for every glyph (logomaker makes two text paths per glyph, 4 ms) made
@@ -53,8 +53,8 @@ def _logo(matrix: np.ndarray, ax: plt.Axes, *, ylabel: str) -> None:
                     continue
                 letter = "ACGT"[base]
                 place = Affine2D().scale(0.9, sign * height).translate(position - 0.45, edge)
-                letters.append(PathPatch(place.transform_path(_letter_outline(letter))))
-                colors.append(_LETTER_COLORS[letter])
+                letters.append(PathPatch(place.transform_path(letter_outline(letter))))
+                colors.append(LETTER_COLORS[letter])
                 edge += sign * height
             lowest, highest = min(lowest, edge), max(highest, edge)
     ax.add_collection(PatchCollection(letters, facecolors=colors, edgecolors="none"))

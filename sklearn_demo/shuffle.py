@@ -13,7 +13,7 @@ import numpy as np
 from dinuc_shuf import shuffle as _dinuc_shuffle
 from sklearn.utils import check_random_state
 
-from .encoding import _as_str_list
+from .encoding import as_str_list
 
 #: What ``random_state`` may be: a seed, a NumPy generator of either API, or None.
 SeedLike = int | np.random.RandomState | np.random.Generator | None
@@ -52,7 +52,7 @@ def dinucleotide_shuffle(
     """
     if not isinstance(n_shuffles, (int, np.integer)) or n_shuffles < 1:
         raise ValueError(f"n_shuffles must be a positive integer, got {n_shuffles!r}.")
-    seqs = [s.upper() for s in _as_str_list(sequences)]
+    seqs = [s.upper() for s in as_str_list(sequences)]
     if not seqs:
         raise ValueError("Cannot shuffle an empty collection of sequences.")
     rng = _generator(random_state)

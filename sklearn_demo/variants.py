@@ -11,7 +11,7 @@ from numbers import Integral
 import numpy as np
 
 from ._validation import Interval, check_parameter
-from .genome import _fetch, open_genome
+from .genome import fetch_bases, open_genome
 from .io import open_text
 
 #: Columns of :func:`write_variant_effects`' TSV, in order.
@@ -175,9 +175,9 @@ def variant_effects(
         if v.pos > size or start < 0 or start + width > size:
             status[i] = "off_end"
             if v.pos <= size:
-                genome_base[i] = _fetch(fasta, v.chrom, v.pos - 1, v.pos)
+                genome_base[i] = fetch_bases(fasta, v.chrom, v.pos - 1, v.pos)
             continue
-        window = _fetch(fasta, v.chrom, start, start + width)
+        window = fetch_bases(fasta, v.chrom, start, start + width)
         genome_base[i] = window[half]
         if window[half] != v.ref:
             status[i] = "ref_mismatch"

@@ -90,7 +90,7 @@ def test_logo_letters_are_as_tall_as_their_values_and_stack_out_from_the_baselin
     with T above it (largest furthest out), C hangs below it, G is not drawn."""
     from matplotlib.collections import PatchCollection
 
-    from sklearn_demo.plotting import _LETTER_COLORS, _logo
+    from sklearn_demo.plotting import LETTER_COLORS, _logo
 
     fig, ax = plt.subplots()
     _logo(np.array([[1.0], [-0.5], [0.0], [2.0]]), ax, ylabel="bits")
@@ -99,8 +99,8 @@ def test_logo_letters_are_as_tall_as_their_values_and_stack_out_from_the_baselin
     spans = [(round(b.y0, 6), round(b.y1, 6)) for b in boxes]
     colors = [tuple(c[:3]) for c in letters.get_facecolors()]
     assert sorted(zip(spans, colors)) == sorted([
-        ((0.0, 1.0), _LETTER_COLORS["A"]), ((1.0, 3.0), _LETTER_COLORS["T"]),
-        ((-0.5, 0.0), _LETTER_COLORS["C"])])
+        ((0.0, 1.0), LETTER_COLORS["A"]), ((1.0, 3.0), LETTER_COLORS["T"]),
+        ((-0.5, 0.0), LETTER_COLORS["C"])])
     assert all(-0.45 - 1e-9 <= b.x0 and b.x1 <= 0.45 + 1e-9 for b in boxes)  # its own column
     assert ax.get_ylim() == (-0.5, 3.0)
     plt.close(fig)

@@ -10,13 +10,13 @@ import functools
 
 import numpy as np
 
-from ..plotting import _LETTER_COLORS, _letter_outline
+from ..plotting import LETTER_COLORS, letter_outline
 
 BASES = "ACGT"
 
 #: Letter colours of the logos as hex, the report's (logomaker's "classic").
 LETTER_HEX = {base: "#%02x%02x%02x" % tuple(int(round(255 * c)) for c in rgb)
-              for base, rgb in _LETTER_COLORS.items()}
+              for base, rgb in LETTER_COLORS.items()}
 
 
 #: The patches of a logo: one per letter colour, then the holes (the "A"'s
@@ -28,7 +28,7 @@ LOGO_LAYERS = (*BASES, "hole")
 def _letter_rings(letter: str) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """``letter``'s outline in the unit square: its outer ring and its holes
     (the "A"'s triangle), each an (n, 2) array of points."""
-    rings = [ring for ring in _letter_outline(letter).to_polygons() if len(ring) > 2]
+    rings = [ring for ring in letter_outline(letter).to_polygons() if len(ring) > 2]
 
     def area(ring: np.ndarray) -> float:
         x, y = ring[:, 0], ring[:, 1]

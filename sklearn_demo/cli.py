@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import signal
 import sys
 import time
@@ -412,7 +413,7 @@ def _add_serve_parser(sub) -> None:
 
 def run_serve(args: argparse.Namespace) -> None:
     """Serve the interactive dashboard until Ctrl-C or SIGTERM."""
-    from .dashboard.app import Explorer
+    from .dashboard.app import Explorer, network_warning
     from .dashboard.explorer import SequenceExplorer, load_sequences, open_report
 
     if bool(args.folder) == bool(args.model):
@@ -432,11 +433,11 @@ def run_serve(args: argparse.Namespace) -> None:
         models = {Path(path).stem: load_model(path, device=args.device) for path in args.model}
         engine = SequenceExplorer(models, load_sequences(args.data) if args.data else None)
         title = "sklearn-demo explorer"
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"sklearn-demo: warning: serving on {args.host}: anyone who can reach this "
-              "machine on the network can use the app", file=sys.stderr, flush=True)
+    warning = network_warning(args.host)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        if warning:  # said once, as one line, not as Python's warning with its source line
+            print(f"sklearn-demo: warning: {warning}", file=sys.stderr, flush=True)
+            warnings.filterwarnings("ignore", message=re.escape(warning))
         Explorer(engine, title).serve(args.host, args.port,
                                       announce=lambda line: print(line, flush=True))
     print("sklearn-demo: stopped", file=sys.stderr, flush=True)

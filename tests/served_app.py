@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 
 P_LINE = re.compile(r"^(\S+): p\(bound\) = (\d\.\d{3})$")
@@ -27,7 +28,7 @@ def served(*args: str, timeout: float = 120):
         for _ in range(int(timeout * 10)):
             if lines or process.poll() is not None:
                 break
-            threading.Event().wait(0.1)
+            time.sleep(0.1)
         if not lines:
             process.kill()
             raise RuntimeError(f"serve printed nothing (exit {process.poll()}): "

@@ -22,8 +22,8 @@ import numpy as np
 from ..motifs import information_content
 from .explain import ATTRIBUTION_METHODS
 from .explorer import (
-    DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, parse_fasta_upload,
-    parse_sequence_text, substitute,
+    DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, check_sequence,
+    parse_fasta_upload, parse_sequence_text, substitute,
 )
 from .tracks import (
     BASES, LETTER_HEX, LOGO_LAYERS, heatmap_cells, logo_patches, symmetric_limit,
@@ -200,6 +200,7 @@ class _Session:
         self.current: tuple[str, str, dict] | None = None
         self._syncing = False
         self._views_chosen = False
+        self._uploads: dict[int, tuple[str, str]] = {}
 
         self.sequence_box = pn.widgets.TextAreaInput(
             label="Sequence", height=130, sizing_mode="stretch_width",
@@ -222,9 +223,8 @@ class _Session:
         self.note = pn.pane.HTML("", sizing_mode="stretch_width")
         self.p_lines = pn.pane.HTML('<p class="empty">No sequence open yet.</p>',
                                     sizing_mode="stretch_width", css_classes=["p-lines"])
-        motif_options = {"(none)": -1, **{m.label: i for i, m in enumerate(engine.motifs)}}
         self.motif_select = pn.widgets.Select(label="Highlight motif (FIMO)",
-                                              options=motif_options, value=-1)
+                                              options=self._motif_options(), value=-1)
         self.hits_text = pn.pane.HTML("", sizing_mode="stretch_width")
 
         self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5))
@@ -266,12 +266,10 @@ class _Session:
             self.motif_select, self.hits_text, width=340)
         explore_tab = pn.Column(self.message, self.p_lines, self.note, self.track_pane,
                                 sizing_mode="stretch_width")
-        tabs = [("Sequence", explore_tab)]
-        self.tabs = pn.Tabs(*tabs, sizing_mode="stretch_width")
+        self.tabs = pn.Tabs(("Sequence", explore_tab), sizing_mode="stretch_width")
         if engine.data is not None:
             self.tabs.append(("Test set", self._table_tab(pn)))
-            if len(engine.models) >= 1:
-                self.tabs.append(("Model comparison", self._comparison_tab(pn)))
+            self.tabs.append(("Model comparison", self._comparison_tab(pn)))
         self.tabs.append(("Motifs", self._motif_tab(pn)))
         self.layout = pn.Column(
             pn.pane.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
@@ -374,16 +372,23 @@ class _Session:
             name, sequence, _ = self.history.pop()
             self.open(name, sequence, remember=False)
 
+    def _open_substitution(self, position: int, base: str) -> None:
+        """Open the current sequence with ``base`` at 1-based ``position``,
+        named after the change (``"seq A57T"``)."""
+        name, sequence, _ = self.current
+        try:
+            mutant = substitute(sequence, position, base)
+        except ValueError as exc:
+            self._error(exc)
+            return
+        if mutant != sequence:
+            self.open(f"{name} {sequence[position - 1]}{position}{mutant[position - 1]}", mutant)
+
     def _mutation_clicked(self, tracks: _Tracks, indices: list[int]) -> None:
         if not indices or self.current is None:
             return
-        cell = indices[0]
         tracks.ism.selected.indices = []
-        name, sequence, _ = self.current
-        position, base = cell // 4 + 1, BASES[cell % 4]
-        if sequence[position - 1] != base:
-            self.open(f"{name} {sequence[position - 1]}{position}{base}",
-                      substitute(sequence, position, base))
+        self._open_substitution(indices[0] // 4 + 1, BASES[indices[0] % 4])
 
     # -- variants, uploads, motifs ----------------------------------------
     def _show_variant(self, event) -> None:
@@ -404,16 +409,8 @@ class _Session:
             f"{rows}</table>")
 
     def _apply_variant(self, event) -> None:
-        if self.current is None:
-            return
-        name, sequence, _ = self.current
-        position = int(self.position.value)
-        if not 1 <= position <= len(sequence):
-            self._error(ValueError(f"position {position} is outside the sequence (1 to "
-                                   f"{len(sequence)})."))
-            return
-        self.open(f"{name} {sequence[position - 1]}{position}{self.alt.value}",
-                  substitute(sequence, position, self.alt.value))
+        if self.current is not None:
+            self._open_substitution(int(self.position.value), self.alt.value)
 
     def _uploaded(self, event) -> None:
         if not event.new:
@@ -431,7 +428,7 @@ class _Session:
         self.open(*records[0])
 
     def _record_chosen(self, event) -> None:
-        if event.new is not None and event.new in getattr(self, "_uploads", {}):
+        if event.new in self._uploads:
             self.open(*self._uploads[event.new])
 
     def _highlight(self) -> None:
@@ -478,8 +475,14 @@ class _Session:
         self._open_loaded(int(index))
 
     def _open_loaded(self, index: int) -> None:
-        data = self.engine.data
-        self.open(str(data.names[index]), str(data.sequences[index]))
+        name = str(self.engine.data.names[index])
+        try:
+            sequence = check_sequence(str(self.engine.data.sequences[index]),
+                                      source=f"loaded sequence {name}")
+        except ValueError as exc:
+            self._error(exc)
+            return
+        self.open(name, sequence)
         self.tabs.active = 0
 
     def _comparison_tab(self, pn):
@@ -491,7 +494,7 @@ class _Session:
         self.compare_x = pn.widgets.Select(label="x: model", options=names, value=names[0])
         self.compare_y = pn.widgets.Select(label="y: model", options=names,
                                            value=names[min(1, len(names) - 1)])
-        colors = (["#d62728" if bound else "#1f77b4" for bound in self.engine._bound_mask()]
+        colors = (["#d62728" if bound else "#1f77b4" for bound in self.engine.bound_mask()]
                   if self.engine.data.labels is not None else ["#555555"] * len(frame))
         self.scatter = ColumnDataSource({"x": frame[f"p {names[0]}"].tolist(),
                                          "y": frame[f"p {self.compare_y.value}"].tolist(),
@@ -507,9 +510,9 @@ class _Session:
         self.scatter_fig = scatter
 
         def axes(event) -> None:
-            self.scatter.data.update(x=frame[f"p {self.compare_x.value}"].tolist(),
-                                     y=frame[f"p {self.compare_y.value}"].tolist())
-            self.scatter.data = dict(self.scatter.data)
+            _set_columns(self.scatter, {**self.scatter.data,
+                                        "x": frame[f"p {self.compare_x.value}"].tolist(),
+                                        "y": frame[f"p {self.compare_y.value}"].tolist()})
             scatter.xaxis.axis_label = f"p(bound), {self.compare_x.value}"
             scatter.yaxis.axis_label = f"p(bound), {self.compare_y.value}"
 
@@ -575,6 +578,10 @@ class _Session:
             self.compute_motifs, pn.Row(self.motif_table, pn.pane.Bokeh(logo)),
             sizing_mode="stretch_width")
 
+    def _motif_options(self) -> dict[str, int]:
+        """The motif menu: label -> index in the explorer's motifs."""
+        return {"(none)": -1, **{m.label: i for i, m in enumerate(self.engine.motifs)}}
+
     def _motif_frame(self):
         import pandas as pd
 
@@ -595,8 +602,7 @@ class _Session:
             self.compute_motifs.loading = False
         self.compute_motifs.visible = False
         self.motif_table.value = self._motif_frame()
-        self.motif_select.options = {"(none)": -1, **{
-            m.label: i for i, m in enumerate(self.engine.motifs)}}
+        self.motif_select.options = self._motif_options()
 
 
 class Explorer:
@@ -640,9 +646,8 @@ class Explorer:
         than the loopback warns that anyone on the network can use the app.
         """
         pn = _pn()
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            warnings.warn(f"serving on {host}: anyone who can reach this machine on the "
-                          f"network can use the app and the models it holds.", stacklevel=2)
+        if network_warning(host):
+            warnings.warn(network_warning(host), stacklevel=2)
         if port == 0:
             port = _free_port(host)
         origins = (["*"] if host in ("0.0.0.0", "::") else
@@ -677,6 +682,20 @@ class Explorer:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             server.stop()
+
+
+def network_warning(host: str) -> str | None:
+    """The warning that serving on ``host`` deserves: None on the loopback.
+
+    Examples
+    --------
+    >>> network_warning("127.0.0.1") is None
+    True
+    """
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return (f"serving on {host}: anyone who can reach this machine on the network can use "
+            "the app and the models it holds")
 
 
 def _free_port(host: str) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import roc_curve
+from sklearn.metrics import auc, roc_curve
 
 from ..encoding import IUPAC_CODES, check_sequences
 from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
@@ -230,6 +230,7 @@ class SequenceExplorer:
         self._explainers: dict[tuple[str, str], object] = {}
         self._cache: OrderedDict = OrderedDict()
         self._table = None
+        self._loaded_p: dict[str, np.ndarray] | None = None
 
     def _explainer(self, name: str, kind: str, example: str):
         """The fitted explainer of model ``name`` for ``kind`` (a method label
@@ -309,12 +310,6 @@ class SequenceExplorer:
     def variant(self, sequence: str, position: int, alt: str) -> list[VariantEffect]:
         """Every model's p(bound) with the base at 1-based ``position``
         replaced by ``alt``, beside the reference's."""
-        alt = alt.upper()
-        if alt not in ("A", "C", "G", "T"):
-            raise ValueError(f"the alternative base must be A, C, G or T, got {alt!r}.")
-        if not 1 <= position <= len(sequence):
-            raise ValueError(f"position {position} is outside the sequence (1 to "
-                             f"{len(sequence)}).")
         mutant = substitute(sequence, position, alt)
         p = self.p_bound([sequence, mutant])
         return [VariantEffect(name, float(values[0]), float(values[1]))
@@ -330,7 +325,7 @@ class SequenceExplorer:
             if self.data is None:
                 self._table = pd.DataFrame(columns=["name", "length"])
                 return self._table
-            p = self.p_bound(self.data.sequences)
+            p = self._loaded_p_bound()
             frame = pd.DataFrame({"name": self.data.names,
                                   "length": [len(s) for s in self.data.sequences]})
             if self.data.labels is not None:
@@ -340,7 +335,7 @@ class SequenceExplorer:
             matrix = np.column_stack(list(p.values()))
             frame["disagreement"] = np.round(matrix.max(axis=1) - matrix.min(axis=1), 3)
             if self.data.labels is not None:
-                bound = self._bound_mask()
+                bound = self.bound_mask()
                 calls = {name: values > self.models[name].threshold for name, values in p.items()}
                 frame["false positive of"] = [
                     ", ".join(n for n in calls if calls[n][i] and not bound[i])
@@ -351,24 +346,29 @@ class SequenceExplorer:
             self._table = frame
         return self._table
 
-    def _bound_mask(self) -> np.ndarray:
+    def _loaded_p_bound(self) -> dict[str, np.ndarray]:
+        """:meth:`p_bound` of the loaded sequences, computed once."""
+        if self._loaded_p is None:
+            self._loaded_p = self.p_bound(self.data.sequences)
+        return self._loaded_p
+
+    def bound_mask(self) -> np.ndarray:
+        """Which loaded sequences are labelled with the models' positive
+        class, ``classes_[1]``."""
         positive = next(iter(self.models.values())).classes_[1]
         return np.array([str(label) == str(positive) for label in self.data.labels])
 
     def roc_curves(self) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:
         """Model name -> (false positive rate, true positive rate, AUC) on the
         labelled loaded sequences; empty without labels or with one class."""
-        from sklearn.metrics import auc
-
         if self.data is None or self.data.labels is None:
             return {}
-        bound = self._bound_mask()
+        bound = self.bound_mask()
         if bound.all() or not bound.any():
             return {}
-        table = self.table()
         curves = {}
-        for name in self.models:
-            fpr, tpr, _ = roc_curve(bound, table[f"p {name}"].to_numpy())
+        for name, p in self._loaded_p_bound().items():  # not the table's rounded p
+            fpr, tpr, _ = roc_curve(bound, p)
             curves[name] = (fpr, tpr, float(auc(fpr, tpr)))
         return curves
 
@@ -410,8 +410,9 @@ class SequenceExplorer:
             sample = self.data.sequences[:2000]
             pwms, sites = first_layer_pwms(frozen, sample)
             informative = np.flatnonzero(sites > 0)
-            if self.data.labels is not None and len(set(self._bound_mask()[:2000])) == 2:
-                aurocs = filter_aurocs(frozen, sample, self._bound_mask()[:2000])
+            bound = None if self.data.labels is None else self.bound_mask()[:2000]
+            if bound is not None and len(set(bound)) == 2:
+                aurocs = filter_aurocs(frozen, sample, bound)
                 informative = [i for i in informative if aurocs[i] >= 0.6]
             chosen = list(informative)[:12]
             for i, matches in zip(chosen, match_motifs([pwms[i] for i in chosen])):
@@ -421,13 +422,20 @@ class SequenceExplorer:
 
 
 def substitute(sequence: str, position: int, base: str) -> str:
-    """``sequence`` with the base at 1-based ``position`` replaced.
+    """``sequence`` with the base at 1-based ``position`` replaced by ``base``
+    (A, C, G or T, any case); ``ValueError`` names a bad base or position.
 
     Examples
     --------
-    >>> substitute("ACGT", 2, "G")
+    >>> substitute("ACGT", 2, "g")
     'AGGT'
     """
+    base = base.upper()
+    if base not in ("A", "C", "G", "T"):
+        raise ValueError(f"the alternative base must be A, C, G or T, got {base!r}.")
+    if not 1 <= position <= len(sequence):
+        raise ValueError(f"position {position} is outside the sequence (1 to "
+                         f"{len(sequence)}).")
     return sequence[:position - 1] + base + sequence[position:]
 
 

@@ -146,11 +146,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _commit() -> str:
+    """The checked-out commit, as git abbreviates it."""
+    import subprocess
+
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=HERE).stdout.strip() or "unknown"
+
+
 def report(rows: list[dict], args: argparse.Namespace) -> str:
     lines = [
         f"## The app: edit-to-update latency in the browser ({time.strftime('%Y-%m-%d')})",
         "",
-        f"Command: `python benchmarks/app_latency.py --edits {args.edits}`. Machine: "
+        f"Command: `python benchmarks/app_latency.py --edits {args.edits}`, at commit "
+        f"{_commit()}. Machine: "
         f"{machine()}; Chromium (Playwright) and the server on the same machine, otherwise "
         "idle.",
         "",

@@ -43,7 +43,7 @@ SETTINGS = [
     (101, "DeMo saliency |d log p / dx| x", GRADIENT_MAPS, 300),
     (101, "gradient x input (logit)", ALL_MAPS, 1000),
     (101, "in-silico mutagenesis (logit)", ALL_MAPS, 1000),
-    (101, "expected gradients / DeepSHAP (logit)", GRADIENT_MAPS, None),
+    (101, "expected gradients (logit)", GRADIENT_MAPS, None),
     (1000, "gradient x input (logit)", ("attribution",), 1000),
 ]
 

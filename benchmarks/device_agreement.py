@@ -43,7 +43,7 @@ from sklearn_demo import (
 from sklearn_demo.explain._base import evaluation_mode
 
 #: The attribution methods compared across devices, with their parameters.
-METHODS = {"saliency": {}, "deepshap": {"method": "deepshap", "n_samples": 50},
+METHODS = {"saliency": {}, "expected_gradients": {"method": "expected_gradients", "n_samples": 50},
            "ism": {"method": "ism"}}
 
 

@@ -243,8 +243,8 @@ def throughput(args) -> list[dict]:
             ("tangermeme: saturation_mutagenesis (raw outputs, fastISM when it pays)",
              lambda: tangermeme_ism(Logit(), torch.as_tensor(X[:8]), raw_outputs=True,
                                     batch_size=256, device=device, verbose=False), 8),
-            (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples})",
-             explain("deepshap", 8, n_samples=n_samples), 8),
+            (f"ours: SaliencyExplainer(method='expected_gradients', n_samples={n_samples})",
+             explain("expected_gradients", 8, n_samples=n_samples), 8),
             (f"shap: GradientExplainer(nsamples={n_samples}), one shared background",
              lambda: shap.GradientExplainer(Logit(), tensor(refs)).shap_values(
                  tensor(X[:8]), nsamples=n_samples), 8),
@@ -252,9 +252,9 @@ def throughput(args) -> list[dict]:
                 tensor(X[:8]), baselines=tensor(refs), n_samples=n_samples, target=0), 8),
             # captum passes all 8 x 50 samples at once; ours by default in
             # batches of 256 (two passes here), and in captum's one batch:
-            (f"ours: SaliencyExplainer(method='deepshap', n_samples={n_samples}, "
+            (f"ours: SaliencyExplainer(method='expected_gradients', n_samples={n_samples}, "
              f"batch_size={8 * n_samples}: captum's one pass)",
-             explain("deepshap", 8, n_samples=n_samples, batch_size=8 * n_samples), 8),
+             explain("expected_gradients", 8, n_samples=n_samples, batch_size=8 * n_samples), 8),
         ]
         if args.class_optimisation:
             optimizer = ClassOptimizer(FrozenEstimator(clf), n_iter=1000, n_restarts=8)
@@ -301,8 +301,8 @@ def throughput(args) -> list[dict]:
 
 #: (ours, peer) label prefixes compared in the throughput ratios.
 PAIRS = [("ours: SaliencyExplainer(method='saliency')", "captum: Saliency"),
-         ("ours: SaliencyExplainer(method='deepshap'", "shap: GradientExplainer"),
-         ("ours: SaliencyExplainer(method='deepshap'", "captum: GradientShap"),
+         ("ours: SaliencyExplainer(method='expected_gradients'", "shap: GradientExplainer"),
+         ("ours: SaliencyExplainer(method='expected_gradients'", "captum: GradientShap"),
          ("ours: SaliencyExplainer(method='ism')", "tangermeme: saturation_mutagenesis"),
          ("ours: saturation_mutagenesis, 101 bp", "whole forward passes: saturation_mutagenesis, 101"),
          ("ours: saturation_mutagenesis, 1000 bp",

@@ -34,7 +34,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from sklearn_demo import RNNClassifier, fetch_deepbind_encode
-from sklearn_demo.modules import DeMoRNN
+from sklearn_demo.networks import DeMoRNN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402

@@ -41,7 +41,7 @@ from .encoding import (
     PADDING_MODES, _check_values, check_dna, holds_text, is_sequence_collection,
     reverse_complement,
 )
-from .modules import FILTER_STRANDS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
+from .networks import FILTER_STRANDS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
 from .precision import PRECISIONS, mixed_precision
 from .training import StrandPairedSplit, default_callbacks
 
@@ -181,7 +181,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
         With ``precision="bfloat16"`` the pass runs under :func:`torch.autocast`
         (convolutions and linear layers in bfloat16, weights, optimizer state
         and loss in float32; the LSTM stays in float32, see
-        :class:`~sklearn_demo.modules.BiLSTMHead`).
+        :class:`~sklearn_demo.networks.BiLSTMHead`).
         """
         with mixed_precision(self.device, self.precision):
             logits = super().infer(x, **fit_params)
@@ -400,7 +400,7 @@ class _DeMoClassifier(NeuralNetBinaryClassifier):
 
 
 class CNNClassifier(_DeMoClassifier):
-    """DeMo's convolutional network (:class:`~sklearn_demo.modules.DeMoCNN`).
+    """DeMo's convolutional network (:class:`~sklearn_demo.networks.DeMoCNN`).
 
     Parameters
     ----------
@@ -506,7 +506,7 @@ class CNNClassifier(_DeMoClassifier):
 
 
 class RNNClassifier(_DeMoClassifier):
-    """DeMo's recurrent network (:class:`~sklearn_demo.modules.DeMoRNN`): a
+    """DeMo's recurrent network (:class:`~sklearn_demo.networks.DeMoRNN`): a
     bidirectional LSTM over the one-hot sequence.
 
     DeMo's recipe (32 units, outputs averaged over positions, Adam at 1e-2,
@@ -530,12 +530,12 @@ class RNNClassifier(_DeMoClassifier):
     lstm_timescale : float or None, default=None
         None: torch's LSTM initialisation. A number of positions (above 2):
         chrono initialisation of the gates
-        (:func:`~sklearn_demo.modules.chrono_initialize_`), for labels that
+        (:func:`~sklearn_demo.networks.chrono_initialize_`), for labels that
         depend on motifs far apart, such as their order. Not the default: it
         slows learning where one short motif decides.
     lstm_input_std : float or None, default=1.0
         Standard deviation of the LSTM's input weights at initialisation
-        (:func:`~sklearn_demo.modules.init_input_weights_`): one-hot DNA sets
+        (:func:`~sklearn_demo.networks.init_input_weights_`): one-hot DNA sets
         one input per position, and a unit-variance weight lets each base
         move every gate from the start. None: torch's (+-1/sqrt(hidden_size),
         DeMo's too), which leaves the network on its loss plateau for
@@ -584,7 +584,7 @@ class RNNClassifier(_DeMoClassifier):
 
 class CNNRNNClassifier(_DeMoClassifier):
     """DeMo's convolutional-recurrent network
-    (:class:`~sklearn_demo.modules.DeMoCNNRNN`): one convolution whose feature
+    (:class:`~sklearn_demo.networks.DeMoCNNRNN`): one convolution whose feature
     maps, max-pooled, a bidirectional LSTM reads.
 
     DeMo's recipe (no pooling, LSTM outputs averaged over positions, Adam at

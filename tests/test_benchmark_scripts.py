@@ -32,8 +32,8 @@ def test_epoch_caps_run_of_one_part_keeps_the_other_parts_rows(tmp_path, monkeyp
 
 def test_throughput_ratios_pair_every_matching_row_of_the_same_model():
     rows = [{"model": model, "explainer": label, "seq_per_s": rate} for model, label, rate in [
-        ("M", "ours: SaliencyExplainer(method='deepshap', n_samples=50)", 10.0),
-        ("M", "ours: SaliencyExplainer(method='deepshap', n_samples=50, batch_size=400)", 20.0),
+        ("M", "ours: SaliencyExplainer(method='expected_gradients', n_samples=50)", 10.0),
+        ("M", "ours: SaliencyExplainer(method='expected_gradients', n_samples=50, batch_size=400)", 20.0),
         ("M", "captum: GradientShap(n_samples=50)", 5.0),
         ("N", "captum: GradientShap(n_samples=50)", 1.0)]]
     ratios = explainers.throughput_ratios(rows)

@@ -18,7 +18,7 @@ from sklearn_demo import (
     CNNClassifier, CNNRNNClassifier, DNAEncoder, KmerClassifier, RNNClassifier,
 )
 from sklearn_demo.encoding import one_hot_encode
-from sklearn_demo.modules import StrandPairedConv1d
+from sklearn_demo.networks import StrandPairedConv1d
 
 TINY = {
     CNNClassifier: dict(n_filters=16),

@@ -121,7 +121,7 @@ def test_local_mutagenesis_equals_a_forward_pass_of_every_mutant(widths, pool, l
     (odd and even widths, pooling by 1-4, sequences shorter than the
     receptive field) and batches that cut across the cached sequences."""
     from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
-    from sklearn_demo.modules import DeMoCNN
+    from sklearn_demo.networks import DeMoCNN
 
     torch.manual_seed(0)
     module = DeMoCNN(n_filters=6, filter_widths=widths, pool_size=pool).eval()
@@ -136,7 +136,7 @@ def test_local_mutagenesis_equals_a_forward_pass_of_every_mutant(widths, pool, l
 
 def test_local_mutagenesis_is_used_for_the_cnn_only(model):
     from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
-    from sklearn_demo.modules import DeMoCNN
+    from sklearn_demo.networks import DeMoCNN
 
     explainer = SaliencyExplainer(FrozenEstimator(model), method="ism").fit(["ACGT"])
     assert (explainer._local_mutagenesis() is not None) == isinstance(model, CNNClassifier)
@@ -162,10 +162,10 @@ def test_ism_can_be_forced_to_whole_passes_with_the_same_scores(model, motif_dat
         SaliencyExplainer(FrozenEstimator(model), method="ism", ism_algorithm="fast").fit(X)
 
 
-def test_deepshap_is_complete_over_its_references(model, motif_data):
+def test_expected_gradients_is_complete_over_its_references(model, motif_data):
     """Expected gradients sum to f(x) - mean f(reference) up to sampling error."""
     X = one_hot_encode(motif_data.X[:2])
-    explainer = SaliencyExplainer(FrozenEstimator(model), method="deepshap", n_references=20,
+    explainer = SaliencyExplainer(FrozenEstimator(model), method="expected_gradients", n_references=20,
                                   n_samples=400).fit(X)
     values = explainer.transform(X)
     from sklearn_demo import dinucleotide_shuffle_one_hot
@@ -217,7 +217,7 @@ def test_logit_score_is_the_log_proba_gradient_without_its_saturating_factor(mod
 
 
 @pytest.mark.parametrize("method, params", [("saliency", {}), ("ism", {}),
-                                            ("deepshap", {"n_samples": 20})])
+                                            ("expected_gradients", {"n_samples": 20})])
 @pytest.mark.parametrize("cls", [CNNClassifier, CNNRNNClassifier])
 def test_batches_do_not_change_results(models, motif_data, method, params, cls):
     """Batches of 2 rows (expected gradients: one sequence per chunk, ten

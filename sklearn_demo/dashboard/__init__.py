@@ -1,6 +1,6 @@
 """The dashboard: train, score and explain DeMo's models, and write one report.
 
-The package's rooms follow the data through a run:
+A run goes through five modules, in the order the data flows:
 
 1. :mod:`~sklearn_demo.dashboard.data`: :func:`load_dashboard_data` reads the
    data (the embedded planted-motif set by default) into a
@@ -9,7 +9,7 @@ The package's rooms follow the data through a run:
    requested networks and baselines (``NETWORKS``, ``BASELINES``);
 3. :mod:`~sklearn_demo.dashboard.score`: :func:`score_models` gives every
    model's test metrics and curves (:class:`TestScores`);
-4. :mod:`~sklearn_demo.dashboard.explain`: :func:`explain_model` runs DeMo's
+4. :mod:`~sklearn_demo.dashboard.explanations`: :func:`explain_model` runs DeMo's
    three views and the filter motifs on one network
    (:class:`ModelExplanation`);
 5. :mod:`~sklearn_demo.dashboard.page`: :func:`write_dashboard` turns it all
@@ -27,7 +27,7 @@ Panel, imported only when the app is used.
 """
 from .build import DashboardRun, build_dashboard
 from .data import DashboardData, load_dashboard_data
-from .explain import (
+from .explanations import (
     ATTRIBUTION, ATTRIBUTION_METHODS, ModelExplanation, attribution_site_aurocs, explain_model,
     recovered_motif,
 )

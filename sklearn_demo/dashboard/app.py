@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..motifs import information_content
-from .explain import ATTRIBUTION_METHODS
+from .explanations import ATTRIBUTION_METHODS
 from .explorer import (
     DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, check_sequence,
     parse_fasta_upload, parse_sequence_text, substitute,

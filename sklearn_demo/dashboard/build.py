@@ -14,7 +14,7 @@ from ..estimators import RNNClassifier
 from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
-from .explain import MAX_SEQUENCES_CONSTRAINTS, ModelExplanation, explain_model
+from .explanations import MAX_SEQUENCES_CONSTRAINTS, ModelExplanation, explain_model
 from .page import write_dashboard
 from .score import TestScores, score_models
 from .train import NETWORKS, RECURRENT, Log, train_models

@@ -1,4 +1,4 @@
-"""The dashboard's first room: the data, with the planted truth when there is one."""
+"""The data of a dashboard run, with the planted truth when there is one."""
 from __future__ import annotations
 
 import os

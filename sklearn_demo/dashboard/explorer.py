@@ -23,7 +23,7 @@ from ..encoding import IUPAC_CODES, check_sequences
 from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
 from ..motifs import MotifMatch, scan_motifs
 from ..persistence import load_model
-from .explain import ATTRIBUTION_METHODS
+from .explanations import ATTRIBUTION_METHODS
 
 #: The map views the app can show under each model, by key.
 VIEWS = ("attribution", "temporal", "mutations")

@@ -16,7 +16,7 @@ HOW_TO_READ = {
         "the top-left (ROC) and top-right (PR) corners are better."),
     "saliency": (
         "Attribution maps of the test positives this model scores highest, by expected "
-        "gradients (DeepSHAP): the model's log-odds of bound (its logit) split over the input "
+        "gradients: the model's log-odds of bound (its logit) split over the input "
         "bases, averaging gradients along paths from dinucleotide-shuffled copies of the "
         "sequence to the sequence itself. The logo (top) shows each present base's share: tall "
         "letters raise the prediction, letters below the line lower it, and a binding site shows "

@@ -1,4 +1,4 @@
-"""The dashboard's last room: the HTML page, one section per question."""
+"""The report's HTML page, one section per question."""
 from __future__ import annotations
 
 import html
@@ -11,7 +11,7 @@ from pathlib import Path
 from ..motifs import MotifMatch
 from ..report import Panel, ReportWriter, Section, figure_html, table_html
 from .data import DashboardData
-from .explain import ATTRIBUTION, ModelExplanation, recovered_motif
+from .explanations import ATTRIBUTION, ModelExplanation, recovered_motif
 from .how_to_read import HOW_TO_READ
 from .score import TestScores
 

@@ -1,4 +1,4 @@
-"""The dashboard's third room: score every model on the test set."""
+"""Scoring every model of a dashboard run on the test set."""
 from __future__ import annotations
 
 import time

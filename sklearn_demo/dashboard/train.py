@@ -1,4 +1,4 @@
-"""The dashboard's second room: fit the requested networks and baselines."""
+"""Fitting the networks and baselines a dashboard run asks for."""
 from __future__ import annotations
 
 import time

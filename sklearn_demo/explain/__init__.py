@@ -1,6 +1,6 @@
 """Explainers: what a trained CNN, RNN or CNN-RNN learned."""
 from .class_optimization import ClassOptimizer, optimize_jointly
-from .dependencies import OrderEffect, order_effect
+from .order_effects import OrderEffect, order_effect
 from .filters import filter_aurocs, first_layer_pwms
 from .saliency import SaliencyExplainer
 from .temporal import TemporalScorer

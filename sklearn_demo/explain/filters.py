@@ -6,7 +6,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from ..encoding import check_dna
-from ..modules import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
+from ..networks import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
 from ._base import evaluation_mode, unwrap_classifier
 
 
@@ -121,7 +121,7 @@ def _first_convolution(estimator: object, owner: str) -> tuple[object, torch.nn.
 def _activations(clf, conv: torch.nn.Conv1d, X_enc: np.ndarray,
                  batch_size: int) -> tuple[np.ndarray, np.ndarray | None]:
     """ReLU of the first convolution, (n, filters, L), and for a convolution
-    that reads both strands (:class:`~sklearn_demo.modules.StrandPairedConv1d`)
+    that reads both strands (:class:`~sklearn_demo.networks.StrandPairedConv1d`)
     where the reverse strand gave the response (else None)."""
     paired = isinstance(conv, StrandPairedConv1d)
     maps, reverse = [], []

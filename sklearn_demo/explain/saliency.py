@@ -12,7 +12,7 @@ from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 from .methods import expected_gradients, gradient, saturation_mutagenesis
 from .methods.local_ism import LocalMutagenesis
 
-METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "deepshap")
+METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "expected_gradients")
 ISM_ALGORITHMS = ("auto", "whole_passes")
 
 
@@ -37,7 +37,7 @@ class SaliencyExplainer(ModelExplainer):
       activations
       (:class:`~sklearn_demo.explain.methods.local_ism.LocalMutagenesis`,
       the idea of fastISM), which gives the same scores.
-    * ``"deepshap"``: SHAP values of the target class's logit by expected
+    * ``"expected_gradients"``: SHAP values of the target class's logit by expected
       gradients (the algorithm of ``shap``'s ``GradientExplainer``, run
       batched here, :func:`~sklearn_demo.explain.methods.expected_gradients`),
       with ``n_references`` dinucleotide shuffles of each sequence as its
@@ -52,21 +52,21 @@ class SaliencyExplainer(ModelExplainer):
         ``sklearn.frozen.FrozenEstimator`` to explain it as it is.
     method : str, default="saliency"
         One of ``"saliency"``, ``"gradient"``, ``"gradient_x_input"``,
-        ``"ism"``, ``"deepshap"``.
+        ``"ism"``, ``"expected_gradients"``.
     target_class : label or None, default=None
         Class whose score is explained; None takes ``classes_[1]``.
     class_score : {"log_proba", "logit"}, default="log_proba"
         What the gradient methods and ISM differentiate or compare
-        (``"deepshap"`` always explains the logit).
+        (``"expected_gradients"`` always explains the logit).
     batch_size : int, default=256
         Sequences (or mutants, for ISM) per forward pass: memory stays bounded
         for any number of sequences.
     n_references : int, default=10
-        Shuffled references per sequence for ``"deepshap"``.
+        Shuffled references per sequence for ``"expected_gradients"``.
     n_samples : int, default=200
-        Gradient samples per sequence for ``"deepshap"``.
+        Gradient samples per sequence for ``"expected_gradients"``.
     random_state : int or None, default=0
-        Seed of the references and samples of ``"deepshap"``.
+        Seed of the references and samples of ``"expected_gradients"``.
     ism_algorithm : {"auto", "whole_passes"}, default="auto"
         How ``"ism"`` scores its mutants: ``"auto"`` from the positions each
         substitution reaches where the network allows it
@@ -144,7 +144,7 @@ class SaliencyExplainer(ModelExplainer):
         module = self.classifier_.module_
         device = self.classifier_.device
         with evaluation_mode(module):
-            if self.method == "deepshap":
+            if self.method == "expected_gradients":
                 return expected_gradients(
                     self._logit, X_enc, n_references=self.n_references,
                     n_samples=self.n_samples, batch_size=self.batch_size,

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ..modules import BiLSTMHead, DeMoCNN, DeMoRNN
+from ..networks import BiLSTMHead, DeMoCNN, DeMoRNN
 from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
 

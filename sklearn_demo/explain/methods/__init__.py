@@ -11,13 +11,13 @@ these; use them directly to explain any torch model:
   :class:`~.local_ism.LocalMutagenesis` (:mod:`.local_ism`) a CNN's mutants
   are scored from the reference's activations at the positions each
   substitution reaches (fastISM's idea);
-* :func:`expected_gradients` (:mod:`.deepshap`): SHAP values by expected
+* :func:`expected_gradients` (:mod:`.expected_gradients`): SHAP values by expected
   gradients against dinucleotide-shuffled references.
 
 All three run through :func:`~._batched.batched` so memory stays bounded
 for any number of sequences.
 """
-from .deepshap import expected_gradients
+from .expected_gradients import expected_gradients
 from .gradient import gradient
 from .ism import saturation_mutagenesis
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ...modules import DeMoCNN
+from ...networks import DeMoCNN
 
 #: Maps a batch of the module's logits (n,) to the explained score (n,).
 Link = Callable[[torch.Tensor], torch.Tensor]
@@ -32,7 +32,7 @@ class _Stage:
 
 
 class LocalMutagenesis:
-    """Mutant scores of a :class:`~sklearn_demo.modules.DeMoCNN` from the
+    """Mutant scores of a :class:`~sklearn_demo.networks.DeMoCNN` from the
     reference's activations: each layer recomputes only the positions whose
     inputs a substitution changed, and the global maximum over positions
     takes the reference's maximum outside them.

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from sklearn_demo.modules import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d,
+from sklearn_demo.networks import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d,
                                   chrono_initialize_, init_input_weights_)
 
 

@@ -1,4 +1,4 @@
-"""The dashboard's fourth room: explain every network (DeMo's three views,
+"""Explaining every network of a dashboard run (DeMo's three views,
 first-layer filters, and, on planted data, every attribution method scored
 against the known sites)."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .data import DashboardData
 
 #: Attribution methods scored against planted sites, by their label in the
 #: report; ``ATTRIBUTION`` is the one the saliency panels show. Expected
-#: gradients (``deepshap``) ranks the planted positions of a motif the model
+#: gradients (``expected_gradients``) ranks the planted positions of a motif the model
 #: must use at AUROC 0.96-0.98, the best or within 0.01 of the best of the four
 #: methods, against 0.80-0.92 for DeMo's saliency (``benchmarks/RESULTS.md``,
 #: "Explainers"); unlike ISM it gives the present base a signed share, so its
@@ -32,10 +32,10 @@ ATTRIBUTION_METHODS = {
     "DeMo saliency |d log p / dx| x": dict(method="saliency", class_score="log_proba"),
     "gradient x input (logit)": dict(method="gradient_x_input", class_score="logit"),
     "in-silico mutagenesis (logit)": dict(method="ism", class_score="logit"),
-    "expected gradients / DeepSHAP (logit)": dict(method="deepshap", n_samples=100),
+    "expected gradients (logit)": dict(method="expected_gradients", n_samples=100),
 }
 
-ATTRIBUTION = "expected gradients / DeepSHAP (logit)"
+ATTRIBUTION = "expected gradients (logit)"
 
 #: What ``max_sequences`` (``site_auroc_sequences`` in ``build_dashboard``) accepts:
 #: a number of test positives, or None for all of them.

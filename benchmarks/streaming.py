@@ -35,7 +35,7 @@ CHILD = textwrap.dedent("""
     import numpy as np
     from sklearn.frozen import FrozenEstimator
     from sklearn_demo import SaliencyExplainer, read_fasta
-    from sklearn_demo.streaming import explain_fasta, predict_fasta
+    from sklearn_demo.inference import explain_fasta, predict_fasta
 
     mode, model_path, fasta, out, batch = sys.argv[1:6]
     model = pickle.loads(open(model_path, "rb").read())

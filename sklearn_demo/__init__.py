@@ -22,7 +22,7 @@ from .io import load_training_data, read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs, scan_motifs, write_meme
 from .persistence import load_model, save_model
 from .shuffle import dinucleotide_shuffle, dinucleotide_shuffle_one_hot
-from .streaming import explain_fasta, predict_fasta
+from .inference import explain_fasta, predict_fasta
 
 try:
     __version__ = version("sklearn-demo")

@@ -38,10 +38,9 @@ from .dashboard import (
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
-from .genome import explain_peaks, predict_peaks
+from .inference import explain_peaks, predict_fasta, predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
-from .streaming import predict_fasta
 from .variants import score_vcf
 
 class UsageError(Exception):
@@ -215,7 +214,7 @@ def run_predict(args: argparse.Namespace) -> None:
         if not args.genome or args.out == "-":
             raise UsageError("predict --bed needs --genome FASTA and a file for -o/--out")
         windows = predict_peaks(model, args.bed, args.genome, args.out,
-                                width=args.width or 101, batch_size=args.batch_size)
+                                width=args.width, batch_size=args.batch_size)
         if args.attributions:
             explainer = SaliencyExplainer(FrozenEstimator(model),
                                           **ATTRIBUTION_METHODS[ATTRIBUTION]).fit(
@@ -339,7 +338,8 @@ def _add_predict_parser(sub) -> None:
                              "p(bound) for the window around each summit")
     predict.add_argument("--genome", metavar="FASTA", help="reference genome FASTA, with --bed")
     predict.add_argument("--width", type=int,
-                         help="with --bed: the window around each summit (default 101); with "
+                         help="with --bed: the window around each summit (default: the width the "
+                              "model was trained on); with "
                               "--input: centre-crop or N-pad every record to this width")
     predict.add_argument("--attributions", metavar="FILE",
                          help="with --bed, also write per-base attributions (expected gradients "
@@ -449,11 +449,13 @@ def _add_variants_parser(sub) -> None:
     variants.add_argument("--vcf", required=True, help="VCF file (plain or gzip)")
     variants.add_argument("--genome", required=True, metavar="FASTA",
                           help="the reference genome the VCF is called against")
-    variants.add_argument("--width", type=int, default=101,
-                          help="window centred on each variant (default 101)")
+    variants.add_argument("--width", type=int,
+                          help="window centred on each variant (default: the width the model "
+                               "was trained on)")
     variants.add_argument("-o", "--out", required=True,
                           help="TSV: chrom, pos, id, ref, alt, status, p and logit of both "
-                               "alleles and their differences")
+                               "alleles and their differences; or .vcf: the variants with "
+                               "these as INFO fields")
     variants.add_argument("--batch-size", type=int, default=10_000,
                           help="variants per batch; memory grows with it (default 10000)")
     variants.add_argument("--n-jobs", type=int, default=1,

@@ -375,11 +375,11 @@ def check_one_hot(X: object, *, name: str = "X") -> np.ndarray:
         )
     if arr.shape[0] == 0 or arr.shape[2] == 0:
         raise ValueError(f"{name} is empty: shape {arr.shape}.")
-    _check_values(arr, name)
+    check_values(arr, name)
     return arr
 
 
-def _check_values(arr: np.ndarray, name: str) -> None:
+def check_values(arr: np.ndarray, name: str) -> None:
     finite = np.isfinite(arr)
     if not finite.all():
         i, c, j = (int(v) for v in np.argwhere(~finite)[0])

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 
 class DeMoCNN(nn.Module):
@@ -61,6 +62,8 @@ class DeMoCNN(nn.Module):
 
 
 POOLS = ("max", "mean")
+#: How :meth:`BiLSTMHead.prefix_suffix_logits` evaluates the sub-sequences.
+PREFIX_ALGORITHMS = ("batched", "loop")
 FILTER_STRANDS = ("forward", "both")
 
 
@@ -233,6 +236,92 @@ class BiLSTMHead(nn.Module):
         with torch.autocast(h.device.type, enabled=False):
             states, _ = self.lstm(h.to(self.lstm.weight_ih_l0.dtype))
         return self.output(self.dropout(self.pool_states(states))).squeeze(-1)
+
+    def prefix_suffix_logits(self, h: torch.Tensor, *, algorithm: str = "batched",
+                             batch_size: int = 256) -> torch.Tensor:
+        """(n, 2, length) logits of this head on every prefix ([:, 0]) and
+        every suffix ([:, 1]) of ``h`` (n, length, input_size): DeMo's
+        temporal output scores.
+
+        ``"batched"``: the forward LSTM's states over a prefix are those of
+        the full run (and the backward LSTM's over a suffix), so only the
+        other direction needs packed passes over the sub-sequences,
+        ``batch_size`` sub-sequences at a time. ``"loop"``: one call per
+        sub-sequence, the reference.
+
+        Examples
+        --------
+        >>> head = BiLSTMHead(4, hidden_size=3).eval()
+        >>> h = torch.randn(2, 7, 4)
+        >>> fast = head.prefix_suffix_logits(h)
+        >>> bool(torch.allclose(fast, head.prefix_suffix_logits(h, algorithm="loop"), atol=1e-5))
+        True
+        """
+        length = h.shape[1]
+        if algorithm not in PREFIX_ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {PREFIX_ALGORITHMS}, got {algorithm!r}.")
+        if algorithm == "loop":
+            forward = [self(h[:, :i]) for i in range(1, length + 1)]
+            backward = [self(h[:, i:]) for i in range(length)]
+            return torch.stack([torch.stack(forward, 1), torch.stack(backward, 1)], 1)
+        hidden = self.lstm.hidden_size
+        states, _ = self.lstm(h)
+        fwd, bwd = states[..., :hidden], states[..., hidden:]
+        # Causal: the forward direction over a prefix is the full run's start.
+        fwd_prefix = self.running_pool(fwd)
+        # Anti-causal: the backward direction over a suffix is the full run's end.
+        bwd_suffix = self.running_pool(bwd.flip(1)).flip(1)
+        # The other direction starts fresh on every sub-sequence. The backward
+        # LSTM over prefix 1..i reads flip(h)[L-i:], a suffix of flip(h).
+        backward_lstm = self._direction(reverse=True)
+        forward_lstm = self._direction(reverse=False)
+        bwd_prefix = self._suffix_pools(backward_lstm, h.flip(1), batch_size).flip(1)
+        fwd_suffix = self._suffix_pools(forward_lstm, h, batch_size)
+        forward = self._readout(fwd_prefix, bwd_prefix)
+        backward = self._readout(fwd_suffix, bwd_suffix)
+        return torch.stack([forward, backward], 1)
+
+    def _suffix_pools(self, lstm: nn.LSTM, h: torch.Tensor, batch_size: int) -> torch.Tensor:
+        """(n, L, H): pooled output (as this head pools) of ``lstm`` run on
+        each suffix h[:, s:]."""
+        n, length, width = h.shape
+        out = torch.empty(n, length, lstm.hidden_size, device=h.device, dtype=h.dtype)
+        steps = torch.arange(length, device=h.device)
+        # Padding never wins the maximum and adds nothing to the sum.
+        padding = float("-inf") if self.lstm_pool == "max" else 0.0
+        for start in range(0, length, max(1, batch_size // n)):
+            starts = torch.arange(start, min(length, start + max(1, batch_size // n)),
+                                  device=h.device)
+            lengths = length - starts
+            index = (starts[:, None] + steps[None, :]).clamp(max=length - 1)  # (c, L)
+            subs = h[:, index]  # (n, c, L, D): suffixes, padded with repeats
+            subs = subs.reshape(-1, length, width)
+            packed = pack_padded_sequence(subs, lengths.repeat(n).cpu(), batch_first=True,
+                                          enforce_sorted=False)
+            outputs, _ = pad_packed_sequence(lstm(packed)[0], batch_first=True,
+                                             total_length=length, padding_value=padding)
+            if self.lstm_pool == "max":
+                pooled = outputs.amax(1)
+            else:
+                pooled = outputs.sum(1) / lengths.repeat(n)[:, None].to(h.dtype)
+            out[:, starts] = pooled.reshape(n, len(starts), -1)
+        return out
+
+    def _direction(self, *, reverse: bool) -> nn.LSTM:
+        """One direction of the bidirectional LSTM as a unidirectional LSTM."""
+        lstm = self.lstm
+        single = nn.LSTM(lstm.input_size, lstm.hidden_size, batch_first=True).to(
+            lstm.weight_ih_l0.device)
+        suffix = "_reverse" if reverse else ""
+        single.load_state_dict({
+            name: getattr(lstm, f"{name}{suffix}")
+            for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        })
+        return single
+
+    def _readout(self, forward_pool: torch.Tensor, backward_pool: torch.Tensor) -> torch.Tensor:
+        """The linear output on per-direction pools, (n, L) logits."""
+        return self.output(torch.cat([forward_pool, backward_pool], -1)).squeeze(-1)
 
 
 class DeMoRNN(nn.Module):

@@ -1,10 +1,12 @@
 """Saving and loading fitted networks without pickling Python classes.
 
 A saved model is one file written by ``torch.save`` holding plain data only:
-the format version, the package version, the estimator's class name, its
-JSON-able hyper-parameters, the labels, the number of input channels and the
-module's weights (moved to CPU). Loading rebuilds the estimator from the
-class name and parameters and loads the weights with
+the format version, the package version, the estimator's class name, and
+its :meth:`~sklearn_demo.base.DeMoClassifier.fitted_state` (JSON-able
+hyper-parameters, the labels, the number of input channels, the input width
+and the module's weights, on the CPU). Loading checks every field and hands
+them to :meth:`~sklearn_demo.base.DeMoClassifier.from_fitted_state`, which
+loads the weights read with
 ``torch.load(weights_only=True)``, so a file from a GPU machine loads on a
 CPU-only one, and no code from the file is ever run.
 """
@@ -14,13 +16,11 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 import torch
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.validation import check_is_fitted
 
 from ._atomic import atomic_path
-from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier, _DeMoClassifier
+from .base import DeMoClassifier
+from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 
 FORMAT_VERSION = 1
 _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNClassifier)}
@@ -28,11 +28,6 @@ _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNCl
 # saved before they existed was trained with (the package's behaviour then):
 # a loaded model reports, and a clone refits with, what the file's model had.
 _ADDED_PARAMETERS = {"RNNClassifier": {"lstm_input_std": None}}
-# Parameters that are code or run-time objects, not hyper-parameters: the
-# loaded estimator takes its class defaults for them.
-_NOT_SAVED = {"module", "criterion", "optimizer", "iterator_train", "iterator_valid", "dataset",
-              "train_split", "callbacks", "predict_nonlinearity", "_params_to_validate",
-              "torch_load_kwargs"}
 
 
 def _package_version() -> str:
@@ -41,21 +36,7 @@ def _package_version() -> str:
     return __version__
 
 
-def _saved_params(estimator: _DeMoClassifier) -> dict:
-    params = {}
-    for key, value in estimator.get_params(deep=False).items():
-        if key in _NOT_SAVED or key.startswith(("callbacks__", "iterator_")):
-            continue
-        if isinstance(value, np.random.RandomState):
-            value = None
-        if isinstance(value, tuple):
-            value = list(value)
-        json.dumps(value)  # raises TypeError for anything that is not plain data
-        params[key] = value
-    return params
-
-
-def save_model(estimator: _DeMoClassifier, path: str | os.PathLike) -> Path:
+def save_model(estimator: DeMoClassifier, path: str | os.PathLike) -> Path:
     """Save a fitted CNN/RNN/CNN-RNN classifier to ``path``.
 
     The file is written to a temporary name and renamed once complete.
@@ -81,23 +62,21 @@ def save_model(estimator: _DeMoClassifier, path: str | os.PathLike) -> Path:
     """
     if type(estimator).__name__ not in _CLASSES:
         raise TypeError(f"save_model saves {', '.join(_CLASSES)}; got {type(estimator).__name__}.")
-    check_is_fitted(estimator, "label_encoder_")
+    state = estimator.fitted_state()
     payload = {
         "format_version": FORMAT_VERSION,
         "package_version": _package_version(),
         "class": type(estimator).__name__,
         "module_class": estimator.module_.__class__.__name__,
-        "params": json.dumps(_saved_params(estimator)),
-        "classes": estimator.classes_.tolist(),
-        "n_features_in": int(estimator.n_features_in_),
-        "state_dict": {k: v.detach().cpu() for k, v in estimator.module_.state_dict().items()},
+        **state,
+        "params": json.dumps(state["params"]),
     }
     with atomic_path(path) as tmp:
         torch.save(payload, tmp)
     return Path(path)
 
 
-def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifier:
+def load_model(path: str | os.PathLike, *, device: str = "cpu") -> DeMoClassifier:
     """Load a classifier saved by :func:`save_model`, onto ``device``.
 
     Raises ``ValueError`` naming the problem for a file that is not a saved
@@ -122,26 +101,11 @@ def load_model(path: str | os.PathLike, *, device: str = "cpu") -> _DeMoClassifi
     except Exception as exc:  # torch raises several types for corrupt files
         raise ValueError(f"{path} is not a readable sklearn_demo model file ({exc}).") from None
     params = _check_payload(path, payload)
-    params["device"] = device
     try:
-        estimator = _CLASSES[payload["class"]](**params)
-        estimator._check_params()
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: bad saved parameters ({exc})") from None
-    estimator.n_features_in_ = payload["n_features_in"]
-    estimator.label_encoder_ = LabelEncoder().fit(np.array(payload["classes"]))
-    estimator.random_seed_ = None
-    # Building the module draws initial weights; the caller's random stream
-    # must not move because a model was loaded.
-    with torch.random.fork_rng(devices=[]):
-        estimator.initialize()
-    try:
-        estimator.module_.load_state_dict(payload["state_dict"])
-    except RuntimeError as exc:
-        raise ValueError(f"{path}: the saved weights do not fit a {payload['class']} with the "
-                         f"saved parameters ({exc}).") from None
-    estimator.module_.to(device)
-    return estimator
+        return _CLASSES[payload["class"]].from_fitted_state(
+            {**payload, "params": params}, device=device)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 def _check_payload(path: Path, payload: object) -> dict:
@@ -185,6 +149,7 @@ def _check_payload(path: Path, payload: object) -> dict:
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValueError(f"{path}: unknown saved parameters {unknown} for {payload['class']}.")
-    if "filter_widths" in params and isinstance(params["filter_widths"], list):
-        params["filter_widths"] = tuple(params["filter_widths"])
+    width = payload.get("input_width")
+    if width is not None and (not isinstance(width, int) or isinstance(width, bool) or width < 1):
+        raise ValueError(f"{path}: input_width must be a positive integer or None, got {width!r}.")
     return params

@@ -12,6 +12,8 @@ import numpy as np
 
 from ._validation import Interval, check_parameter
 from .genome import fetch_bases, open_genome
+from .inference.engine import model_width, run_batches
+from .inference.writers import TableWriter, VcfWriter
 from .io import open_text
 
 #: Columns of :func:`write_variant_effects`' TSV, in order.
@@ -133,11 +135,12 @@ def variant_effects(
     variants: str | os.PathLike | list[Variant],
     genome: object,
     *,
-    width: int = 101,
+    width: int | None = None,
     batch_size: int = 10_000,
 ) -> VariantEffects:
     """Score each SNV's reference and alternative window (``width`` bases
-    centred on the variant) with a fitted classifier.
+    centred on the variant; default, the width the model was trained on)
+    with a fitted classifier.
 
     The reference allele is checked against the genome: a mismatch is
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
@@ -156,6 +159,7 @@ def variant_effects(
     >>> effects.status.tolist(), effects.mismatches()
     (['ok', 'ref_mismatch'], ['chr1:201 T>C (genome has A)'])
     """
+    width = model_width(estimator, width)
     check_parameter("variant_effects", "width", width, [Interval(Integral, 1, None)])
     report = VcfReport()
     if not isinstance(variants, list):
@@ -199,25 +203,57 @@ def variant_effects(
                           logit_ref, logit_alt, report)
 
 
+#: INFO fields of :func:`write_variant_effects`' VCF output, beside STATUS.
+EFFECT_INFO = {
+    "P_REF": "p(bound) of the window with the reference allele",
+    "P_ALT": "p(bound) of the window with the alternative allele",
+    "DELTA_P": "P_ALT - P_REF",
+    "LOGIT_REF": "log-odds of bound with the reference allele",
+    "LOGIT_ALT": "log-odds of bound with the alternative allele",
+    "DELTA_LOGIT": "LOGIT_ALT - LOGIT_REF",
+}
+
+
+def effects_writer(path: str | os.PathLike):
+    """The writer of :func:`score_vcf` and :func:`write_variant_effects` by
+    ``path``'s extension: ``.vcf`` a VCF with the effects as INFO fields
+    (:data:`EFFECT_INFO`), anything else a TSV of :data:`EFFECT_COLUMNS`."""
+    if os.fspath(path).lower().endswith(".vcf"):
+        return VcfWriter(path, EFFECT_INFO)
+    return TableWriter(path, EFFECT_COLUMNS)
+
+
 def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> None:
-    """Write ``effects`` as a TSV with a header (:data:`EFFECT_COLUMNS`);
-    unscored variants have empty score fields."""
-    from ._atomic import atomic_path
+    """Write ``effects`` as a TSV with a header (:data:`EFFECT_COLUMNS`;
+    unscored variants have empty score fields) or, for a ``.vcf`` path, as a
+    VCF with the effects as INFO fields (:data:`EFFECT_INFO`).
 
-    with atomic_path(path) as tmp, open(tmp, "w") as handle:
-        handle.write("\t".join(EFFECT_COLUMNS) + "\n")
-        _write_rows(handle, effects)
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> effects = VariantEffects([Variant("chr1", 5, "rs1", "A", "G")], np.array(["ok"]),
+    ...                          np.array(["A"]), np.array([0.2]), np.array([0.7]),
+    ...                          np.array([-1.4]), np.array([0.8]))
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "e.vcf"
+    >>> write_variant_effects(effects, path)
+    >>> path.read_text().splitlines()[-1].split("\\t")[7]
+    'STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
+    """
+    with effects_writer(path) as out:
+        _write_rows(out, effects)
 
 
-def _write_rows(handle, effects: VariantEffects) -> None:
-    def number(x: float) -> str:
-        return "" if np.isnan(x) else f"{x:.6g}"
-
-    for i, v in enumerate(effects.variants):
-        scores = (effects.p_ref[i], effects.p_alt[i], effects.delta_p[i],
-                  effects.logit_ref[i], effects.logit_alt[i], effects.delta_logit[i])
-        handle.write("\t".join([v.chrom, str(v.pos), v.id, v.ref, v.alt, effects.status[i],
-                                *map(number, scores)]) + "\n")
+def _write_rows(out, effects: VariantEffects) -> None:
+    scores = np.column_stack([effects.p_ref, effects.p_alt, effects.delta_p, effects.logit_ref,
+                              effects.logit_alt, effects.delta_logit]).tolist()
+    if isinstance(out, VcfWriter):
+        out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
+                   {"STATUS": status, **dict(zip(EFFECT_INFO, row))})
+                  for v, status, row in zip(effects.variants, effects.status, scores))
+        return
+    out.write((v.chrom, str(v.pos), v.id, v.ref, v.alt, status,
+               *("" if np.isnan(x) else f"{x:.6g}" for x in row))
+              for v, status, row in zip(effects.variants, effects.status, scores))
 
 
 @dataclass
@@ -236,11 +272,12 @@ def score_vcf(
     genome: str | os.PathLike,
     out: str | os.PathLike,
     *,
-    width: int = 101,
+    width: int | None = None,
     batch_size: int = 10_000,
     n_jobs: int | None = None,
 ) -> VcfScoring:
-    """Stream a VCF of any size through :func:`variant_effects` into a TSV,
+    """Stream a VCF of any size through :func:`variant_effects` into ``out``,
+    a TSV or (``.vcf``) a VCF with the effects as INFO fields (:func:`effects_writer`),
     ``batch_size`` variants at a time, in bounded memory, with a progress bar.
 
     Batches run through joblib: ``n_jobs`` processes here, or a Dask or Ray
@@ -260,9 +297,6 @@ def score_vcf(
     >>> result.status_counts, result.mismatches
     ({'ok': 1, 'ref_mismatch': 1}, ['chr1:201 T>C (genome has A)'])
     """
-    from ._atomic import atomic_path
-    from ._batches import map_batches
-
     check_parameter("score_vcf", "batch_size", batch_size, [Interval(Integral, 1, None)])
     open_genome(genome)  # index once, before the batches read it
     report = VcfReport()
@@ -270,11 +304,10 @@ def score_vcf(
                    batch_size=batch_size)
     counts: dict[str, int] = {}
     mismatches: list[str] = []
-    with atomic_path(out) as tmp, open(tmp, "w") as handle:
-        handle.write("\t".join(EFFECT_COLUMNS) + "\n")
-        for effects in map_batches(task, iter_vcf(vcf, report), batch_size, n_jobs=n_jobs,
+    with effects_writer(out) as writer:
+        for effects in run_batches(task, iter_vcf(vcf, report), batch_size, n_jobs=n_jobs,
                                    desc="variants"):
-            _write_rows(handle, effects)
+            _write_rows(writer, effects)
             for status in effects.status.tolist():
                 counts[status] = counts.get(status, 0) + 1
             mismatches += effects.mismatches()

@@ -259,7 +259,7 @@ def test_explain_peaks_writes_npz_and_bigwig_in_genome_coordinates(genome, tmp_p
 
     from sklearn_demo import SaliencyExplainer
     from sklearn_demo.encoding import one_hot_encode
-    from sklearn_demo.genome import explain_peaks
+    from sklearn_demo.inference import explain_peaks
 
     peaks_file = tmp_path / "p.bed"
     peaks_file.write_text("chr1\t1000\t1101\nchr1\t1050\t1151\nchr2\t500\t601\n")

@@ -157,7 +157,7 @@ def test_score_vcf_streams_in_batches_and_over_a_dask_cluster(planted, tmp_path)
 
 
 def test_predict_tiles_covers_a_chromosome_in_order(planted, tmp_path):
-    from sklearn_demo.genome import predict_tiles
+    from sklearn_demo.inference import predict_tiles
 
     genome, sequence, sites, model = planted
     n = predict_tiles(model, genome, tmp_path / "t.bedGraph", width=101, step=50, batch_size=64)
@@ -176,3 +176,41 @@ def test_predict_tiles_covers_a_chromosome_in_order(planted, tmp_path):
     from sklearn.metrics import roc_auc_score
 
     assert roc_auc_score(near, p) > 0.9
+
+
+def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
+    """``-o effects.vcf`` writes a VCF 4.2 (header, 8 columns) whose INFO
+    fields hold the TSV's numbers; it reads back as the same variants. The
+    window is the model's training width unless --width says otherwise."""
+    from sklearn_demo import save_model
+    from sklearn_demo.variants import EFFECT_INFO
+
+    genome, sequence, sites, model = planted
+    assert model.input_width_ == 101
+    save_model(model, tmp_path / "m.pt")
+    s = sites[5]
+    (tmp_path / "v.vcf").write_text(
+        "#CHROM\tPOS\tID\tREF\tALT\n"
+        f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT\n"
+        f"chr1\t{s + 8}\tbad\tA\tT\n"
+        f"chr1\t{s + 300}\tfar\t{sequence[s + 299]}\tN\n")
+    args = ["variants", "--model", str(tmp_path / "m.pt"), "--vcf", str(tmp_path / "v.vcf"),
+            "--genome", str(genome), "--quiet"]
+    assert main(args + ["-o", str(tmp_path / "e.tsv")]) == 0
+    assert main(args + ["-o", str(tmp_path / "e101.tsv"), "--width", "101"]) == 0
+    assert (tmp_path / "e.tsv").read_text() == (tmp_path / "e101.tsv").read_text()
+    assert main(args + ["-o", str(tmp_path / "e.vcf")]) == 0
+    text = (tmp_path / "e.vcf").read_text().splitlines()
+    assert text[0] == "##fileformat=VCFv4.2"
+    assert all(f"##INFO=<ID={key}," in "\n".join(text) for key in ("STATUS", *EFFECT_INFO))
+    body = [line.split("\t") for line in text if not line.startswith("#")]
+    assert all(len(fields) == 8 for fields in body)
+    tsv = [line.split("\t") for line in (tmp_path / "e.tsv").read_text().splitlines()[1:]]
+    assert [f[:5] for f in body] == [t[:5] for t in tsv]
+    for fields, row in zip(body, tsv):
+        info = dict(item.split("=") for item in fields[7].split(";"))
+        assert info["STATUS"] == row[5]
+        scores = dict(zip(EFFECT_INFO, row[6:]))
+        assert {k: v for k, v in scores.items() if v} == {k: info[k] for k in scores if k in info}
+    variants, _ = read_vcf(tmp_path / "e.vcf")
+    assert [v.id for v in variants] == ["core", "bad", "far"]

@@ -14,16 +14,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import Interval, validate_params
 from ..encoding import check_dna
-from ..estimators import _DeMoClassifier
+from ..base import DeMoClassifier
 from ..precision import mixed_precision
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
 CLASS_SCORES = ("log_proba", "logit")
 
 
-def _inner_classifier(estimator: object, owner: str) -> _DeMoClassifier:
+def _inner_classifier(estimator: object, owner: str) -> DeMoClassifier:
     inner = estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
-    if not isinstance(inner, _DeMoClassifier):
+    if not isinstance(inner, DeMoClassifier):
         raise TypeError(
             f"{owner} explains a CNNClassifier, RNNClassifier or CNNRNNClassifier "
             f"(optionally wrapped in sklearn.frozen.FrozenEstimator); got "
@@ -32,7 +32,7 @@ def _inner_classifier(estimator: object, owner: str) -> _DeMoClassifier:
     return inner
 
 
-def unwrap_classifier(estimator: object, owner: str) -> _DeMoClassifier:
+def unwrap_classifier(estimator: object, owner: str) -> DeMoClassifier:
     """The fitted DeMo classifier inside ``estimator`` (plain or frozen).
 
     Raises ``TypeError`` for any other model and ``NotFittedError`` for an

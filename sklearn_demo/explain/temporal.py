@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ..networks import BiLSTMHead, DeMoCNN, DeMoRNN
+from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
 
-ALGORITHMS = ("batched", "loop")
+ALGORITHMS = PREFIX_ALGORITHMS
 
 
 class TemporalScorer(ModelExplainer):
@@ -32,10 +31,9 @@ class TemporalScorer(ModelExplainer):
       column, "no base".
 
     ``algorithm="batched"`` evaluates all prefixes and suffixes of a batch in
-    packed passes: the forward LSTM's states over a prefix are those of the
-    full run (and the backward LSTM's over a suffix), so only the other
-    direction needs one packed pass over all L sub-sequences. ``"loop"`` is
-    the naive loop of L model calls per direction, kept as the reference.
+    packed passes (:meth:`~sklearn_demo.networks.BiLSTMHead.prefix_suffix_logits`);
+    ``"loop"`` is the naive loop of L model calls per direction, kept as the
+    reference. Read more in the :doc:`User Guide <guide/explaining>`.
 
     Parameters
     ----------
@@ -127,74 +125,6 @@ class TemporalScorer(ModelExplainer):
         (suffix) that ends (starts) with the block holding that base.
         """
         h = module.embed(x)  # (n, steps, D), computed once
-        steps = self._step_logits(module.recurrent, h)
+        steps = module.recurrent.prefix_suffix_logits(h, algorithm=self.algorithm,
+                                                      batch_size=self.batch_size)
         return steps.repeat_interleave(module.positions_per_step, dim=2)[..., :x.shape[2]]
-
-    def _step_logits(self, head: BiLSTMHead, h: torch.Tensor) -> torch.Tensor:
-        """(n, 2, steps) logits of ``head`` on every prefix and suffix of ``h``."""
-        length = h.shape[1]
-        if self.algorithm == "loop":
-            forward = [head(h[:, :i]) for i in range(1, length + 1)]
-            backward = [head(h[:, i:]) for i in range(length)]
-            return torch.stack([torch.stack(forward, 1), torch.stack(backward, 1)], 1)
-        hidden = head.lstm.hidden_size
-        states, _ = head.lstm(h)
-        fwd, bwd = states[..., :hidden], states[..., hidden:]
-        # Causal: the forward direction over a prefix is the full run's start.
-        fwd_prefix = head.running_pool(fwd)
-        # Anti-causal: the backward direction over a suffix is the full run's end.
-        bwd_suffix = head.running_pool(bwd.flip(1)).flip(1)
-        # The other direction starts fresh on every sub-sequence. The backward
-        # LSTM over prefix 1..i reads flip(h)[L-i:], a suffix of flip(h).
-        backward_lstm = _direction(head, reverse=True)
-        forward_lstm = _direction(head, reverse=False)
-        bwd_prefix = self._suffix_pools(head, backward_lstm, h.flip(1)).flip(1)
-        fwd_suffix = self._suffix_pools(head, forward_lstm, h)
-        forward = _readout(head, fwd_prefix, bwd_prefix)
-        backward = _readout(head, fwd_suffix, bwd_suffix)
-        return torch.stack([forward, backward], 1)
-
-    def _suffix_pools(self, head: BiLSTMHead, lstm: torch.nn.LSTM,
-                      h: torch.Tensor) -> torch.Tensor:
-        """(n, L, H): pooled output (as ``head`` pools) of ``lstm`` run on each
-        suffix h[:, s:]."""
-        n, length, width = h.shape
-        out = torch.empty(n, length, lstm.hidden_size, device=h.device, dtype=h.dtype)
-        steps = torch.arange(length, device=h.device)
-        # Padding never wins the maximum and adds nothing to the sum.
-        padding = float("-inf") if head.lstm_pool == "max" else 0.0
-        for start in range(0, length, max(1, self.batch_size // n)):
-            starts = torch.arange(start, min(length, start + max(1, self.batch_size // n)),
-                                  device=h.device)
-            lengths = length - starts
-            index = (starts[:, None] + steps[None, :]).clamp(max=length - 1)  # (c, L)
-            subs = h[:, index]  # (n, c, L, D): suffixes, padded with repeats
-            subs = subs.reshape(-1, length, width)
-            packed = pack_padded_sequence(subs, lengths.repeat(n).cpu(), batch_first=True,
-                                          enforce_sorted=False)
-            outputs, _ = pad_packed_sequence(lstm(packed)[0], batch_first=True,
-                                             total_length=length, padding_value=padding)
-            if head.lstm_pool == "max":
-                pooled = outputs.amax(1)
-            else:
-                pooled = outputs.sum(1) / lengths.repeat(n)[:, None].to(h.dtype)
-            out[:, starts] = pooled.reshape(n, len(starts), -1)
-        return out
-
-
-def _direction(head: BiLSTMHead, *, reverse: bool) -> torch.nn.LSTM:
-    """One direction of ``head``'s bidirectional LSTM as a unidirectional LSTM."""
-    lstm = head.lstm
-    single = torch.nn.LSTM(lstm.input_size, lstm.hidden_size, batch_first=True).to(
-        lstm.weight_ih_l0.device)
-    suffix = "_reverse" if reverse else ""
-    single.load_state_dict({
-        name: getattr(lstm, f"{name}{suffix}")
-        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
-    })
-    return single
-
-
-def _readout(head: BiLSTMHead, forward_mean: torch.Tensor, backward_mean: torch.Tensor):
-    """The head's linear output on per-direction means, (n, L) logits."""
-    return head.output(torch.cat([forward_mean, backward_mean], -1)).squeeze(-1)

@@ -9,7 +9,7 @@ from sklearn.frozen import FrozenEstimator
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, TemporalScorer
 from sklearn_demo.io import count_fasta_records, iter_fasta_batches
-from sklearn_demo.streaming import explain_fasta, predict_fasta
+from sklearn_demo.inference import explain_fasta, predict_fasta
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_200k_sequences_stream_in_bounded_memory(tiny_model, tmp_path):
     (tmp_path / "model.pkl").write_bytes(pickle.dumps(tiny_model))
     script = textwrap.dedent(f"""
         import pickle, resource
-        from sklearn_demo.streaming import predict_fasta
+        from sklearn_demo.inference import predict_fasta
         model = pickle.loads(open({str(tmp_path / 'model.pkl')!r}, 'rb').read())
         model.predict_proba(['ACGT' * 25])
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -127,3 +127,42 @@ def test_a_progress_bar_shows_on_a_terminal_only(tiny_model, motif_data, tmp_pat
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     predict_fasta(tiny_model, fasta, tmp_path / "b.tsv", batch_size=10)
     assert "scoring in.fa" in capsys.readouterr().err
+
+
+def test_fasta_predictions_are_the_same_in_two_processes(tiny_model, motif_data, tmp_path):
+    """The engine's joblib path (n_jobs=2) writes what the in-process one does."""
+    fasta = _fasta(tmp_path / "in.fa", motif_data.X[:300])
+    predict_fasta(tiny_model, fasta, tmp_path / "here.tsv", batch_size=64)
+    predict_fasta(tiny_model, fasta, tmp_path / "two.tsv", batch_size=64, n_jobs=2)
+    assert (tmp_path / "two.tsv").read_text() == (tmp_path / "here.tsv").read_text()
+
+
+def test_a_saved_model_remembers_its_width_and_the_genome_commands_use_it(motif_data, tmp_path):
+    """A network trained on 60-bp windows cuts 60-bp windows around peaks
+    after a save and a load, without being told; an old file without the
+    width falls back to 101."""
+    import torch
+
+    from sklearn_demo import KmerClassifier, load_model, save_model
+    from sklearn_demo.genome import write_pseudo_genome
+    from sklearn_demo.inference import DEFAULT_WIDTH, model_width, predict_peaks
+
+    X = [s[20:80] for s in motif_data.X]
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0, random_state=0).fit(X, motif_data.y)
+    assert clf.input_width_ == 60
+    path = save_model(clf, tmp_path / "m.pt")
+    loaded = load_model(path)
+    assert loaded.input_width_ == 60 and model_width(FrozenEstimator(loaded)) == 60
+    write_pseudo_genome({"chr1": list(motif_data.X[:5])}, tmp_path / "g.fa",
+                        tmp_path / "p.narrowPeak", flank=100)
+    windows = predict_peaks(loaded, tmp_path / "p.narrowPeak", tmp_path / "g.fa",
+                            tmp_path / "p.bedGraph")
+    assert (windows.end - windows.start).tolist() == [60] * 5
+    rows = [line.split("\t") for line in (tmp_path / "p.bedGraph").read_text().splitlines()]
+    np.testing.assert_allclose([float(r[3]) for r in rows],
+                               loaded.predict_proba(windows.sequences)[:, 1], rtol=1e-5)
+    payload = torch.load(path, weights_only=True)
+    del payload["input_width"]
+    torch.save(payload, path)
+    assert load_model(path).input_width_ is None
+    assert model_width(load_model(path)) == DEFAULT_WIDTH == model_width(KmerClassifier())

@@ -1,0 +1,37 @@
+"""ChIP-seq peaks on a reference genome.
+
+One module per step, in the order the data flows:
+
+* :mod:`~sklearn_demo.genome.intervals`: BED / narrowPeak files
+  (:func:`read_peaks`, :class:`Peaks`);
+* :mod:`~sklearn_demo.genome.reference`: the indexed genome FASTA
+  (:func:`open_genome`, :func:`fetch_bases`);
+* :mod:`~sklearn_demo.genome.windows`: fixed-width windows around peaks
+  (:func:`peak_windows`) and unbound backgrounds from the same genome
+  (:func:`background_windows`), with what was skipped (:class:`WindowReport`);
+* :mod:`~sklearn_demo.genome.datasets`: both as a labelled data set
+  (:func:`load_peak_dataset`);
+* :mod:`~sklearn_demo.genome.split`: :class:`ChromosomeHoldout`, a
+  scikit-learn splitter that holds out whole chromosomes;
+* :mod:`~sklearn_demo.genome.synthetic`: :func:`write_pseudo_genome`, a
+  genome laid out of known peak sequences for tests and benchmarks.
+
+Scoring and explaining windows in genome coordinates (bedGraph, bigWig) is
+the inference layer's: :func:`~sklearn_demo.inference.predict_peaks`,
+:func:`~sklearn_demo.inference.explain_peaks`,
+:func:`~sklearn_demo.inference.predict_tiles`.
+
+Coordinates are BED's: 0-based, end excluded.
+"""
+from .datasets import PeakDataset, load_peak_dataset
+from .intervals import Peaks, read_peaks
+from .reference import fetch_bases, open_genome
+from .split import ChromosomeHoldout
+from .synthetic import write_pseudo_genome
+from .windows import BACKGROUNDS, CENTRES, OFF_END, WindowReport, Windows, background_windows, peak_windows
+
+__all__ = [
+    "BACKGROUNDS", "CENTRES", "OFF_END", "ChromosomeHoldout", "PeakDataset", "Peaks",
+    "WindowReport", "Windows", "background_windows", "fetch_bases", "load_peak_dataset",
+    "open_genome", "peak_windows", "read_peaks", "write_pseudo_genome",
+]

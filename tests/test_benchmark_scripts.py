@@ -8,6 +8,7 @@ import numpy as np
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
+sys.path.insert(0, str(BENCHMARKS / "studies"))
 import device_agreement  # noqa: E402
 import epoch_caps  # noqa: E402
 import explainers  # noqa: E402

@@ -159,7 +159,7 @@ def grammar_models(grammar):
     # (0.6932-0.6933 over 4 epochs here, test AUC 0.485; the benchmark's runs
     # stopped early at 15-16 and restored an epoch among the first), so 2 show it.
     # The CNN-RNN reads it from epoch 5 on (best 0.981 at 15 of the benchmark's 30).
-    # Per epoch (python benchmarks/epoch_caps.py: test AUC, forward jump, order
+    # Per epoch (python benchmarks/studies/epoch_caps.py: test AUC, forward jump, order
     # effect; the bounds below are 0.9, 0.5 and 0.3): epoch 5 0.908 / +0.23 / +0.07,
     # 6 0.949 / +0.54 / +0.38, 8 0.966 / +0.72 / +0.70, 11 (the best of 12) 0.973 /
     # +0.81 / +0.77. So 8 epochs pass with two to spare, should a machine learn later.

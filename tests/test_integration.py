@@ -17,7 +17,7 @@ def rest(mirror, data_home):
 # (peaks vs their own dinucleotide shuffles); DeMo's RNN recipe stays there.
 # Each network as a new user builds it (its defaults, epochs capped) on a random
 # 3,000 of REST's training sequences; the issue's check asks 0.85 of the RNN.
-# Test AUC after each epoch (python benchmarks/epoch_caps.py; RESULTS.md "Epochs
+# Test AUC after each epoch (python benchmarks/studies/epoch_caps.py; RESULTS.md "Epochs
 # the test suite trains"; early stopping restores the least validation loss):
 #   CNN      epoch 6 0.918, 7 0.960, 8 0.976, 9 0.989 (10, the best of 12: 0.991)
 #   RNN      epoch 6 0.908, 7 0.942, 8 0.963 (10: 0.977); with torch's input

@@ -141,7 +141,7 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
         """+1 when the module's logit is that of ``target_class_``, else -1."""
         return 1.0 if self.target_class_ == self.classifier_.classes_[1] else -1.0
 
-    def _batches(self, X: np.ndarray) -> Iterator[tuple[slice, torch.Tensor]]:
+    def _tensor_slices(self, X: np.ndarray) -> Iterator[tuple[slice, torch.Tensor]]:
         device = self.classifier_.device
         for start in range(0, len(X), self.batch_size):
             part = slice(start, start + self.batch_size)

@@ -17,7 +17,7 @@ from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, match_motifs, top_windows
 from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
-from .methods._batched import batched
+from .methods.scoring import score_in_batches
 
 PARAMETERIZATIONS = ("simplex", "unconstrained")
 #: Random sequences each motif window is planted into to rank the restarts.
@@ -284,7 +284,7 @@ class ClassOptimizer(ModelExplainer):
         start = (length - windows.shape[2]) // 2
         inputs[..., start:start + windows.shape[2]] = windows[:, None]
         with evaluation_mode(self.classifier_.module_):
-            p = batched(lambda x: torch.sigmoid(self._logit(x)), inputs.reshape(-1, 4, length),
+            p = score_in_batches(lambda x: torch.sigmoid(self._logit(x)), inputs.reshape(-1, 4, length),
                         batch_size=self.batch_size, device=self.classifier_.device)
         return p.astype(np.float64).reshape(len(windows), N_BACKGROUNDS).mean(axis=1)
 

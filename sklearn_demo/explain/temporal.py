@@ -87,7 +87,7 @@ class TemporalScorer(ModelExplainer):
         module = self.classifier_.module_
         out = np.empty((len(X_enc), 2, X_enc.shape[2]), dtype=np.float32)
         with torch.no_grad(), evaluation_mode(module):
-            for part, x in self._batches(X_enc):
+            for part, x in self._tensor_slices(X_enc):
                 if isinstance(module, DeMoRNN):
                     logits = self._recurrent_logits(module, x)
                 else:

@@ -14,7 +14,7 @@ these; use them directly to explain any torch model:
 * :func:`expected_gradients` (:mod:`.expected_gradients`): SHAP values by expected
   gradients against dinucleotide-shuffled references.
 
-All three run through :func:`~._batched.batched` so memory stays bounded
+All three run through :func:`~.scoring.score_in_batches` so memory stays bounded
 for any number of sequences.
 """
 from .expected_gradients import expected_gradients

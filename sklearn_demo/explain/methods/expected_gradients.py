@@ -9,7 +9,7 @@ import torch
 
 from ..._progress import progress
 from ...shuffle import dinucleotide_shuffle_one_hot
-from ._batched import batched
+from .scoring import score_in_batches
 
 
 #: Forward-and-backward passes of ``batch_size`` samples per chunk of
@@ -74,7 +74,7 @@ def expected_gradients(
             torch.as_tensor(np.concatenate(picks), device=device)]
         deltas = x - chosen
         points = chosen + torch.as_tensor(np.concatenate(t), device=device) * deltas
-        gradients = batched(lambda x: model(x).reshape(len(x)), points,
+        gradients = score_in_batches(lambda x: model(x).reshape(len(x)), points,
                             batch_size=batch_size, gradients=True)
         out[first:chunk.stop] = (gradients * deltas).reshape(
             len(chunk), n_samples, channels, length).mean(dim=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._batched import ScoreFunction, batched
+from .scoring import ScoreFunction, score_in_batches
 
 
 def gradient(
@@ -22,4 +22,4 @@ def gradient(
     >>> gradient(lambda x: (x * weights).sum(dim=(1, 2)), np.zeros((1, 4, 2), np.float32))[0, 3]
     array([6., 7.], dtype=float32)
     """
-    return batched(score, X, batch_size=batch_size, device=device, gradients=True)
+    return score_in_batches(score, X, batch_size=batch_size, device=device, gradients=True)

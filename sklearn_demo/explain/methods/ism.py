@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from ..._progress import progress
-from ._batched import ScoreFunction, batched
+from .scoring import ScoreFunction, score_in_batches
 from .local_ism import LocalMutagenesis
 
 
@@ -48,7 +48,7 @@ def saturation_mutagenesis(
            [6., 6.]], dtype=float32)
     """
     out = np.zeros_like(X, dtype=np.float32)
-    reference = batched(score, X, batch_size=batch_size, device=device)
+    reference = score_in_batches(score, X, batch_size=batch_size, device=device)
     eye = np.eye(X.shape[1], dtype=X.dtype)
     # ``local`` holds the activations of ``batch_size`` sequences at a time, so
     # it takes their mutants together; whole passes stream every sequence's.
@@ -65,7 +65,7 @@ def saturation_mutagenesis(
             if local is None:
                 mutants = block[i].copy()
                 mutants[np.arange(len(i)), :, j] = eye[b]
-                block_scores.append(batched(score, mutants, batch_size=batch_size,
+                block_scores.append(score_in_batches(score, mutants, batch_size=batch_size,
                                             device=device))
             else:
                 block_scores.append(local.scores(cache, *(torch.as_tensor(v, device=device)

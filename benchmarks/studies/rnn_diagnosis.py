@@ -10,12 +10,12 @@ REST's 1,000 test sequences.
 
 Usage::
 
-    python benchmarks/rnn_diagnosis.py [--dataset REST] [--n-train 3000] [--epochs 30]
-    python benchmarks/rnn_diagnosis.py --base batch64 --dataset SP1 --n-train 20000 --epochs 8
-    python benchmarks/rnn_diagnosis.py --base default --epochs 20
-    python benchmarks/rnn_diagnosis.py --base input --epochs 8 [--dataset MYC]
-    python benchmarks/rnn_diagnosis.py --base input --dataset SP1 --n-train 20000 --epochs 15 --rows 0 3
-    python benchmarks/rnn_diagnosis.py --base chrono --epochs 20 [--rows 0 1]
+    python benchmarks/studies/rnn_diagnosis.py [--dataset REST] [--n-train 3000] [--epochs 30]
+    python benchmarks/studies/rnn_diagnosis.py --base batch64 --dataset SP1 --n-train 20000 --epochs 8
+    python benchmarks/studies/rnn_diagnosis.py --base default --epochs 20
+    python benchmarks/studies/rnn_diagnosis.py --base input --epochs 8 [--dataset MYC]
+    python benchmarks/studies/rnn_diagnosis.py --base input --dataset SP1 --n-train 20000 --epochs 15 --rows 0 3
+    python benchmarks/studies/rnn_diagnosis.py --base chrono --epochs 20 [--rows 0 1]
 
 Writes ``benchmarks/results/rnn_diagnosis.json`` and a section of
 ``benchmarks/RESULTS.md``.
@@ -36,7 +36,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn_demo import RNNClassifier, fetch_deepbind_encode
 from sklearn_demo.networks import DeMoRNN
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
 DEMO = {"hidden_size": 32, "lstm_pool": "mean", "lr": 0.01, "batch_size": 256,
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     (out / f"rnn_diagnosis-{args.base}-{data.name.split('_')[0]}.json").write_text(
         json.dumps(rows, indent=1))
     if not args.no_report:
-        command = "python benchmarks/rnn_diagnosis.py " + " ".join(
+        command = "python benchmarks/studies/rnn_diagnosis.py " + " ".join(
             argv if argv is not None else sys.argv[1:])
         lines = [f"## {title} ({datetime.date.today().isoformat()})", "",
                  f"- Command: `{command.strip()}`", f"- Machine: {machine()}",

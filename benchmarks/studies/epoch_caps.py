@@ -12,7 +12,7 @@ validation loss among the first N: the last column.
 
 Usage::
 
-    python benchmarks/epoch_caps.py [--parts rest grammar]
+    python benchmarks/studies/epoch_caps.py [--parts rest grammar]
 
 Writes ``benchmarks/results/epoch_caps.json`` and a section of
 ``benchmarks/RESULTS.md``.
@@ -37,7 +37,7 @@ from sklearn_demo import (
     make_motif_dataset, order_effect,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
 
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         runs += make() if part in args.parts else [
             run for run in earlier if run["part"] == PART_LABELS[part]]
     out.write_text(json.dumps(runs, indent=1))
-    command = ("python benchmarks/epoch_caps.py " + " ".join(
+    command = ("python benchmarks/studies/epoch_caps.py " + " ".join(
         argv if argv is not None else sys.argv[1:])).strip()
     kept = [part for part in makers if part not in args.parts]
     if kept:

@@ -1,4 +1,6 @@
-"""The one batched loop every attribution method runs its model through."""
+"""The one loop every attribution method runs its model through: a score
+function (or its gradient) over a batch of one-hot inputs, ``batch_size``
+rows at a time on the model's device."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,7 +12,7 @@ import torch
 ScoreFunction = Callable[[torch.Tensor], torch.Tensor]
 
 
-def batched(
+def score_in_batches(
     score: ScoreFunction,
     X: np.ndarray | torch.Tensor,
     *,
@@ -30,11 +32,11 @@ def batched(
     Examples
     --------
     >>> X = np.ones((5, 4, 3), dtype=np.float32)
-    >>> batched(lambda x: x.sum(dim=(1, 2)), X, batch_size=2).tolist()
+    >>> score_in_batches(lambda x: x.sum(dim=(1, 2)), X, batch_size=2).tolist()
     [12.0, 12.0, 12.0, 12.0, 12.0]
-    >>> batched(lambda x: (2 * x).sum(dim=(1, 2)), X, batch_size=2, gradients=True).max()
+    >>> score_in_batches(lambda x: (2 * x).sum(dim=(1, 2)), X, batch_size=2, gradients=True).max()
     np.float32(2.0)
-    >>> batched(lambda x: x.sum(dim=(1, 2)), torch.ones(3, 4, 3), batch_size=2)
+    >>> score_in_batches(lambda x: x.sum(dim=(1, 2)), torch.ones(3, 4, 3), batch_size=2)
     tensor([12., 12., 12.])
     """
     on_device = isinstance(X, torch.Tensor)

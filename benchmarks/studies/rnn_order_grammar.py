@@ -10,7 +10,7 @@ with the package's early stopping, and scores it on 2,000 test sequences.
 
 Usage::
 
-    python benchmarks/rnn_order_grammar.py [--variants default more-data ...] [--device cuda]
+    python benchmarks/studies/rnn_order_grammar.py [--variants default more-data ...] [--device cuda]
 
 Writes ``benchmarks/results/rnn_order_grammar.json`` (rows of other variants
 kept) and a section of ``benchmarks/RESULTS.md``.
@@ -28,7 +28,7 @@ from sklearn.metrics import roc_auc_score
 
 from sklearn_demo import RNNClassifier, make_motif_dataset
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import HERE, machine, write_section  # noqa: E402
 
 MOTIFS = ("MA0139", "MA0099")
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows = sorted(earlier.values(), key=lambda r: (list(VARIANTS).index(r["variant"]), r["seed"]))
     store.write_text(json.dumps(rows, indent=1))
     if not args.no_report:
-        command = "python benchmarks/rnn_order_grammar.py " + " ".join(
+        command = "python benchmarks/studies/rnn_order_grammar.py " + " ".join(
             argv if argv is not None else sys.argv[1:])
         write_section("rnn_order_grammar", markdown(rows, command.strip(), args.epochs, args.n_test),
                       args.results)

@@ -17,20 +17,16 @@ package versions that made them.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import re
 import signal
 import sys
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 
-from ._atomic import atomic_path
 from .dashboard import (
     ATTRIBUTION, ATTRIBUTION_METHODS, BASELINES, NETWORKS, RECURRENT, build_dashboard,
     load_dashboard_data, make_estimator,
@@ -41,6 +37,7 @@ from .explain import SaliencyExplainer
 from .inference import explain_peaks, predict_fasta, predict_peaks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
+from .provenance import command_line, provenance, write_provenance
 from .variants import score_vcf
 
 class UsageError(Exception):
@@ -94,28 +91,6 @@ def _logger(args: argparse.Namespace):
     return (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
 
 
-def _command(args: argparse.Namespace) -> str:
-    return " ".join(["sklearn-demo"] + args.argv)
-
-
-def provenance(args: argparse.Namespace) -> dict:
-    """Seed, settings, versions and machine of a run, for its outputs."""
-    import torch
-
-    return {"seed": getattr(args, "seed", None), "device": getattr(args, "device", None),
-            "epochs": getattr(args, "epochs", None),
-            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-                       f"torch threads {torch.get_num_threads()}",
-            "versions": _versions(),
-            "arguments": {k: v for k, v in vars(args).items() if k not in ("command", "argv")}}
-
-
-def _write_provenance(path: Path, args: argparse.Namespace) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps({"command": _command(args), **provenance(args)}, indent=1) + "\n")
-
-
 def _data(args: argparse.Namespace, *, split: bool = True):
     data = load_dashboard_data(args.data or (), dataset=args.dataset,
                                n_samples=getattr(args, "n_samples", 3000),
@@ -137,7 +112,7 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
         seed=args.seed, class_iterations=args.class_iterations,
         site_auroc_sequences=args.site_auroc_sequences or None,
         max_train_gkm=getattr(args, "max_train_gkm", 0) or None,
-        lstm_timescale=getattr(args, "lstm_timescale", None), command=_command(args),
+        lstm_timescale=getattr(args, "lstm_timescale", None), command=command_line(args),
         discover_motifs=args.discover_motifs,
         provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
 
@@ -175,7 +150,7 @@ def run_train(args: argparse.Namespace) -> None:
                          **chosen)
     clf.fit(X, y)
     save_model(clf, args.out)
-    _write_provenance(Path(str(args.out) + ".provenance.json"), args)
+    write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
         print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
         for line in _training_scores(clf, data):
@@ -227,30 +202,10 @@ def run_predict(args: argparse.Namespace) -> None:
         n = predict_fasta(model, args.input, args.out, batch_size=args.batch_size,
                           width=args.width)
     if args.out != "-":
-        _write_provenance(Path(str(args.out) + ".provenance.json"), args)
+        write_provenance(Path(str(args.out) + ".provenance.json"), args)
     if not args.quiet:
         print(f"wrote {n} predictions to {'standard output' if args.out == '-' else args.out}",
               file=sys.stderr if args.out == "-" else sys.stdout)
-
-
-#: Distributions whose versions shape a result, recorded in every provenance.
-VERSIONED = ("torch", "skorch", "scikit-learn", "numpy", "shap", "memelite", "pyjaspar",
-             "gkmsvm-lite", "dinuc-shuf", "biopython", "matplotlib")
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
-
-    versions = {"sklearn_demo": __version__, "python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    versions["JASPAR release"] = "JASPAR2024 (pyjaspar)"
-    return versions
 
 
 def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
@@ -413,7 +368,7 @@ def _add_serve_parser(sub) -> None:
 
 def run_serve(args: argparse.Namespace) -> None:
     """Serve the interactive dashboard until Ctrl-C or SIGTERM."""
-    from .dashboard.app import Explorer, network_warning
+    from .dashboard.server import Explorer, network_warning
     from .dashboard.explorer import SequenceExplorer, load_sequences, open_report
 
     if bool(args.folder) == bool(args.model):
@@ -470,7 +425,7 @@ def run_variants(args: argparse.Namespace) -> None:
     model = load_model(args.model, device=args.device)
     result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
                        batch_size=args.batch_size, n_jobs=args.n_jobs)
-    _write_provenance(Path(str(args.out) + ".provenance.json"), args)
+    write_provenance(Path(str(args.out) + ".provenance.json"), args)
     mismatches = result.mismatches
     if mismatches:  # reported even with --quiet: these variants were not scored
         print(f"sklearn-demo: {len(mismatches)} variant(s) whose REF is not the genome's base, "

@@ -10,6 +10,9 @@ import pytest
 import sklearn_demo
 import sklearn_demo.dashboard
 import sklearn_demo.explain.methods
+import sklearn_demo.genome
+import sklearn_demo.inference
+import sklearn_demo.plotting
 
 pytestmark = pytest.mark.docs
 
@@ -18,7 +21,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def test_the_api_reference_lists_every_public_name():
     listed = {line.strip() for line in (DOCS / "api.rst").read_text().splitlines()}
-    for module in (sklearn_demo, sklearn_demo.dashboard, sklearn_demo.explain.methods):
+    for module in (sklearn_demo, sklearn_demo.dashboard, sklearn_demo.explain.methods,
+                   sklearn_demo.genome, sklearn_demo.inference, sklearn_demo.plotting):
         public = {name for name in module.__all__ if not name.isupper()}
         assert public <= listed, f"{module.__name__}: {sorted(public - listed)} not in api.rst"
 
@@ -34,3 +38,16 @@ def test_the_site_builds_without_warnings(tmp_path):
                  "guide/index.html", "guide/dashboard.html", "guide/models.html",
                  "generated/sklearn_demo.CNNRNNClassifier.html"):
         assert (tmp_path / "html" / page).is_file(), page
+
+
+def test_make_docs_says_when_the_offline_mirror_is_missing(tmp_path):
+    """Offline, a missing mirror stops ``make docs`` at once with one line
+    naming SKLEARN_DEMO_MIRROR and what to do, not a download error from
+    inside an example."""
+    result = subprocess.run(
+        ["make", "-s", "-o", ".venv/bin/.installed", "docs",
+         f"SKLEARN_DEMO_MIRROR={tmp_path / 'no_mirror'}"],
+        cwd=DOCS.parent, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert f"no DeepBind ENCODE mirror at SKLEARN_DEMO_MIRROR={tmp_path / 'no_mirror'}" in result.stderr
+    assert "set SKLEARN_DEMO_MIRROR= to download them" in result.stderr

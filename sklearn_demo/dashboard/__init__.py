@@ -49,7 +49,7 @@ __all__ = [
 def __getattr__(name: str):
     # The app's names import Panel (a second or two) only when first used.
     if name in ("explore", "Explorer"):
-        from . import app
+        from . import server
 
-        return getattr(app, name)
+        return getattr(server, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,29 +4,26 @@ Built on Panel (HoloViz) over a Bokeh server: widgets and Bokeh figures
 bound to :class:`~sklearn_demo.dashboard.explorer.SequenceExplorer`, no
 hand-written HTTP or JavaScript. :func:`explore` returns an :class:`Explorer`,
 which displays inline in Jupyter and serves from a script or from
-``sklearn-demo serve``; every browser tab gets its own :class:`_Session`
-(widgets, history) over the one shared, cached explorer.
+``sklearn-demo serve`` (:mod:`~sklearn_demo.dashboard.server`); every
+browser tab gets its own :class:`AppSession` (widgets, history) over the one
+shared, cached explorer, with one :class:`~sklearn_demo.dashboard.tracks.ModelTracks`
+of figures per model.
 """
 from __future__ import annotations
 
 import html
-import os
-import signal
-import socket
-import warnings
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
 
 from ..motifs import information_content
 from .explanations import ATTRIBUTION_METHODS
 from .explorer import (
-    DEFAULT_METHOD, LoadedSequences, SequenceExplorer, VIEWS, check_sequence,
-    parse_fasta_upload, parse_sequence_text, substitute,
+    DEFAULT_METHOD, VIEWS, SequenceExplorer, check_sequence, parse_fasta_upload,
+    parse_sequence_text, substitute,
 )
 from .tracks import (
-    BASES, LETTER_HEX, LOGO_LAYERS, heatmap_cells, logo_patches, symmetric_limit,
+    BASES, LETTER_HEX, TOOLS, ModelTracks, logo_layers, logo_patches, set_columns,
 )
 
 #: Sequences longer than this open with the attribution map only: temporal
@@ -42,155 +39,22 @@ MAX_MAP_LENGTH = 2_000
 VIEW_LABELS = {"attribution": "attribution map", "temporal": "temporal scores",
                "mutations": "mutation map (ISM)"}
 
-_TOOLS = "xpan,xwheel_zoom,reset,save"
-
-
-def _pn():
+def panel_extension():
+    """Panel, with the Tabulator extension loaded (imported on first use: a
+    second or two)."""
     import panel as pn
 
     pn.extension("tabulator", notifications=False)
     return pn
 
 
-def _set_columns(source, columns: Mapping[str, object]) -> None:
-    """Give ``source`` these columns, sending the browser only those that
-    changed when the length stays the same (an edit of one base keeps the
-    positions, rows and base names of every map)."""
-    current = source.data
-    same_shape = set(current) == set(columns) and all(
-        len(current[key]) == len(value) for key, value in columns.items())
-    if not same_shape:
-        source.data = dict(columns)
-        return
-    changed = {key: value for key, value in columns.items()
-               if not np.array_equal(np.asarray(current[key]), np.asarray(value))}
-    if changed:
-        source.data.update(changed)
 
-
-def _logo_layers(fig, name: str) -> dict:
-    """A ``patch`` renderer per layer of ``LOGO_LAYERS`` on ``fig``; returns
-    the layers' data sources and the renderers that set the y range."""
-    from bokeh.models import ColumnDataSource
-
-    sources, renderers = {}, []
-    empty = logo_patches(np.zeros((4, 0)))
-    for layer in LOGO_LAYERS:
-        sources[layer] = ColumnDataSource(empty[layer], name=f"{name}-logo-{layer}")
-        renderers.append(fig.patch("x", "y", source=sources[layer], line_color=None,
-                                   fill_color=LETTER_HEX.get(layer, "white")))
-    return {"sources": sources, "renderers": renderers}
-
-
-def _base_rows(fig) -> None:
-    """Rows 3..0 of a heat map labelled A, C, G, T."""
-    from bokeh.models import FixedTicker
-
-    fig.yaxis.ticker = FixedTicker(ticks=[0, 1, 2, 3])
-    fig.yaxis.major_label_overrides = {3 - i: base for i, base in enumerate(BASES)}
-
-
-class _Tracks:
-    """One model's four figures (logo, heat map, temporal scores, mutation
-    map) and the data sources the session swaps on every update."""
-
-    def __init__(self, name: str, x_range, hit_source, on_mutation_click: Callable):
-        from bokeh.models import (
-            ColumnDataSource, DataRange1d, HoverTool, LinearColorMapper, TapTool,
-        )
-        from bokeh.palettes import RdBu11
-        from bokeh.plotting import figure
-
-        palette = list(RdBu11)  # blue below zero, red above
-        self.name = name
-        # Named, so a browser test can read what the page holds.
-        self.heat = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-heat")
-        self.temporal = ColumnDataSource({"x": np.zeros(0), "forward": np.zeros(0),
-                                          "backward": np.zeros(0)}, name=f"{name}-temporal")
-        self.ism = ColumnDataSource(heatmap_cells(np.zeros((4, 0)), ""), name=f"{name}-ism")
-        self.heat_colors = LinearColorMapper(palette=palette, low=-1, high=1)
-        self.ism_colors = LinearColorMapper(palette=palette, low=-1, high=1)
-
-        def track(title: str, height: int, **kwargs):
-            fig = figure(title=title, height=height, x_range=x_range, tools=_TOOLS,
-                         sizing_mode="stretch_width", toolbar_location="right",
-                         min_border_left=60, **kwargs)
-            fig.xaxis.visible = False
-            fig.grid.visible = False
-            return fig
-
-        self.logo_fig = track(f"{name}: attribution", 130)
-        self.logo_fig.quad(left="left", right="right", bottom=-1e6, top=1e6, source=hit_source,
-                           fill_color="gold", fill_alpha=0.25, line_color=None, level="underlay")
-        logo = _logo_layers(self.logo_fig, name)
-        self.logo = logo["sources"]
-        self.logo_fig.y_range = DataRange1d(renderers=logo["renderers"])
-
-        self.heat_fig = track(f"{name}: attribution heat map", 95, y_range=(-0.5, 3.5))
-        _base_rows(self.heat_fig)
-        self.heat_fig.rect("x", "y", 1, 1, source=self.heat, line_color=None,
-                           fill_color={"field": "value", "transform": self.heat_colors})
-        self.heat_fig.add_tools(HoverTool(tooltips=[
-            ("position", "@x (@present)"), ("base", "@base"), ("value", "@value{0.000}")]))
-
-        self.temporal_fig = track(f"{name}: temporal scores", 110, y_range=(0, 1))
-        self.temporal_fig.quad(left="left", right="right", bottom=0, top=1, source=hit_source,
-                               fill_color="gold", fill_alpha=0.25, line_color=None)
-        self.temporal_fig.line("x", "forward", source=self.temporal, color="#1f77b4",
-                               line_width=2, legend_label="forward (prefix 1..i)")
-        self.temporal_fig.line("x", "backward", source=self.temporal, color="#d62728",
-                               line_width=2, legend_label="backward (suffix i..L)")
-        self.temporal_fig.legend.location = "bottom_left"
-        self.temporal_fig.legend.orientation = "horizontal"
-        self.temporal_fig.legend.background_fill_alpha = 0.6
-        self.temporal_fig.legend.label_text_font_size = "8pt"
-        self.temporal_fig.legend.padding = self.temporal_fig.legend.spacing = 2
-        self.temporal_fig.yaxis.axis_label = "p(bound)"
-
-        self.ism_fig = track(f"{name}: mutation map (Δ log-odds; click a cell to apply it)", 95,
-                             y_range=(-0.5, 3.5))
-        _base_rows(self.ism_fig)
-        cells = self.ism_fig.rect("x", "y", 1, 1, source=self.ism, line_color=None,
-                                  fill_color={"field": "value", "transform": self.ism_colors},
-                                  nonselection_fill_alpha=1.0)
-        self.ism_fig.add_tools(TapTool(renderers=[cells]), HoverTool(tooltips=[
-            ("position", "@x (@present)"), ("to", "@base"), ("Δ log-odds", "@value{0.000}")]))
-        self.ism.selected.on_change("indices", lambda attr, old, new: on_mutation_click(
-            self, new))
-
-    @property
-    def figures(self) -> list:
-        return [self.logo_fig, self.heat_fig, self.temporal_fig, self.ism_fig]
-
-    def update(self, reading, sequence: str, method: str, views: Sequence[str]) -> None:
-        """Show ``reading`` (a :class:`~.explorer.ModelReading`) of ``sequence``."""
-        self.logo_fig.visible = self.heat_fig.visible = "attribution" in views
-        self.temporal_fig.visible = "temporal" in views
-        self.ism_fig.visible = "mutations" in views
-        if reading.attribution is not None:
-            for layer, columns in logo_patches(reading.attribution).items():
-                _set_columns(self.logo[layer], columns)
-            _set_columns(self.heat, heatmap_cells(reading.attribution, sequence))
-            limit = symmetric_limit(reading.attribution)
-            self.heat_colors.update(low=-limit, high=limit)
-            self.logo_fig.title.text = f"{self.name}: {method}"
-            self.heat_fig.title.text = f"{self.name}: {method}, heat map"
-        if reading.temporal is not None:
-            _set_columns(self.temporal, {"x": np.arange(1, len(sequence) + 1),
-                                         "forward": reading.temporal[0].astype(float),
-                                         "backward": reading.temporal[1].astype(float)})
-        if reading.mutations is not None:
-            _set_columns(self.ism, heatmap_cells(reading.mutations, sequence))
-            limit = symmetric_limit(reading.mutations)
-            self.ism_colors.update(low=-limit, high=limit)
-
-
-class _Session:
+class AppSession:
     """One browser tab (or notebook cell): its widgets, open sequence and
     history, over the shared explorer."""
 
     def __init__(self, engine: SequenceExplorer, title: str):
-        pn = _pn()
+        pn = panel_extension()
         from bokeh.layouts import column
         from bokeh.models import ColumnDataSource, Range1d
         from bokeh.plotting import figure
@@ -231,7 +95,7 @@ class _Session:
         self.hits = ColumnDataSource({"left": [], "right": []})
         self.letters = ColumnDataSource({"x": np.zeros(0), "letter": [], "color": []},
                                         name="letters")
-        letter_fig = figure(height=75, x_range=self.x_range, y_range=(0, 1), tools=_TOOLS,
+        letter_fig = figure(height=75, x_range=self.x_range, y_range=(0, 1), tools=TOOLS,
                             sizing_mode="stretch_width", min_border_left=60,
                             title="sequence (gold: highlighted motif hits)")
         letter_fig.quad(left="left", right="right", bottom=0, top=1, source=self.hits,
@@ -242,7 +106,7 @@ class _Session:
         letter_fig.yaxis.visible = False
         letter_fig.grid.visible = False
         letter_fig.xaxis.axis_label = "position (1-based)"
-        self.tracks = [_Tracks(name, self.x_range, self.hits, self._mutation_clicked)
+        self.tracks = [ModelTracks(name, self.x_range, self.hits, self._mutation_clicked)
                        for name in engine.models]
         figures = [letter_fig] + [fig for tracks in self.tracks for fig in tracks.figures]
         self.track_pane = pn.pane.Bokeh(column(*figures, sizing_mode="stretch_width"),
@@ -339,7 +203,7 @@ class _Session:
             self.note.object = why
             self.x_range.update(start=0.5, end=len(sequence) + 0.5,
                                 bounds=(0.5, len(sequence) + 0.5))
-            _set_columns(self.letters, {
+            set_columns(self.letters, {
                 "x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
                 "color": [LETTER_HEX.get(base, "#777777") for base in sequence]})
             for tracks in self.tracks:
@@ -384,7 +248,7 @@ class _Session:
         if mutant != sequence:
             self.open(f"{name} {sequence[position - 1]}{position}{mutant[position - 1]}", mutant)
 
-    def _mutation_clicked(self, tracks: _Tracks, indices: list[int]) -> None:
+    def _mutation_clicked(self, tracks: ModelTracks, indices: list[int]) -> None:
         if not indices or self.current is None:
             return
         tracks.ism.selected.indices = []
@@ -510,7 +374,7 @@ class _Session:
         self.scatter_fig = scatter
 
         def axes(event) -> None:
-            _set_columns(self.scatter, {**self.scatter.data,
+            set_columns(self.scatter, {**self.scatter.data,
                                         "x": frame[f"p {self.compare_x.value}"].tolist(),
                                         "y": frame[f"p {self.compare_y.value}"].tolist()})
             scatter.xaxis.axis_label = f"p(bound), {self.compare_x.value}"
@@ -551,7 +415,7 @@ class _Session:
         self.motif_table.on_click(lambda event: setattr(
             self.motif_select, "value", int(self.motif_table.value["#"].iloc[event.row])))
         logo = figure(height=160, width=420, tools="save", title="chosen motif (bits)")
-        layers = _logo_layers(logo, "motif")
+        layers = logo_layers(logo, "motif")
         self.motif_logo = layers["sources"]
         logo.y_range = DataRange1d(renderers=layers["renderers"], start=0)
         logo.grid.visible = False
@@ -603,169 +467,3 @@ class _Session:
         self.compute_motifs.visible = False
         self.motif_table.value = self._motif_frame()
         self.motif_select.options = self._motif_options()
-
-
-class Explorer:
-    """The interactive dashboard over some models: displays inline in Jupyter
-    (it is a Panel viewable) and serves to browsers.
-
-    Made by :func:`explore` or :func:`~sklearn_demo.dashboard.explorer.open_report`
-    and ``Explorer(engine)``; each display or browser tab is a fresh session
-    over the same cached models.
-
-    Parameters
-    ----------
-    engine : SequenceExplorer
-    title : str, default="sklearn-demo explorer"
-    """
-
-    def __init__(self, engine: SequenceExplorer, title: str = "sklearn-demo explorer"):
-        self.engine = engine
-        self.title = title
-
-    def session(self) -> _Session:
-        """A new session (widgets and history) over the shared explorer."""
-        return _Session(self.engine, self.title)
-
-    def __panel__(self):
-        return self.session().layout
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.__panel__()._repr_mimebundle_(include, exclude)
-
-    def servable(self):
-        """Mark a session servable, for ``panel serve script.py``."""
-        return self.__panel__().servable(title=self.title)
-
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *,
-              announce: Callable[[str], None] = print) -> None:
-        """Serve the app until Ctrl-C or SIGTERM.
-
-        ``announce`` receives one line, ``Serving on http://HOST:PORT/``,
-        once the page answers. ``port=0`` picks a free port. A host other
-        than the loopback warns that anyone on the network can use the app.
-        """
-        pn = _pn()
-        if network_warning(host):
-            warnings.warn(network_warning(host), stacklevel=2)
-        if port == 0:
-            port = _free_port(host)
-        origins = (["*"] if host in ("0.0.0.0", "::") else
-                   [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"])
-        server = pn.serve({"/": lambda: self.__panel__()}, port=port, address=host,
-                          websocket_origin=origins, show=False, start=False, verbose=False,
-                          title=self.title, websocket_max_message_size=50_000_000)
-        loop = server.io_loop
-
-        def stop(signum, frame) -> None:
-            loop.add_callback_from_signal(loop.stop)
-
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        url = f"http://{host}:{port}/"
-
-        async def announce_when_answering() -> None:
-            from tornado.httpclient import AsyncHTTPClient
-
-            local = "127.0.0.1" if host in ("0.0.0.0", "localhost") else host
-            response = await AsyncHTTPClient().fetch(f"http://{local}:{port}/",
-                                                     raise_error=False)
-            if response.code == 200:
-                announce(f"Serving on {url}")
-            else:
-                announce(f"The app's page answered {response.code}; see the log above.")
-
-        try:
-            server.start()
-            loop.add_callback(announce_when_answering)
-            loop.start()
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            server.stop()
-
-
-def network_warning(host: str) -> str | None:
-    """The warning that serving on ``host`` deserves: None on the loopback.
-
-    Examples
-    --------
-    >>> network_warning("127.0.0.1") is None
-    True
-    """
-    if host in ("127.0.0.1", "localhost", "::1"):
-        return None
-    return (f"serving on {host}: anyone who can reach this machine on the network can use "
-            "the app and the models it holds")
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
-def explore(
-    models: Mapping[str, object] | Sequence[object],
-    X: Sequence[str] | None = None,
-    *,
-    y: Sequence[object] | None = None,
-    names: Sequence[str] | None = None,
-    device: str = "cpu",
-) -> Explorer:
-    """The interactive dashboard over fitted models, for Jupyter or a script.
-
-    Parameters
-    ----------
-    models : mapping of name -> fitted model, or sequence of fitted models or model files
-        DeMo networks (``CNNClassifier``, ``RNNClassifier``,
-        ``CNNRNNClassifier``), fitted, or files written by
-        :func:`~sklearn_demo.save_model` (named by file stem; fitted models by
-        class name).
-    X : sequence of str, optional
-        Sequences to list in the app's table and to compare the models on.
-    y : sequence, optional
-        Their labels (ROC curves, false positives and negatives).
-    names : sequence of str, optional
-        Names of the sequences (default ``#1``, ``#2``, ...).
-    device : str, default="cpu"
-        Where model files are loaded.
-
-    Returns
-    -------
-    Explorer
-        Displays the app inline in a notebook; ``.serve()`` serves it.
-
-    Examples
-    --------
-    >>> from sklearn_demo import CNNClassifier, make_motif_dataset
-    >>> from sklearn_demo.dashboard import explore
-    >>> data = make_motif_dataset(60, random_state=0)
-    >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X, data.y)
-    >>> app = explore({"cnn": clf}, data.X[:20], y=data.y[:20])
-    >>> app.engine.table().shape[0]
-    20
-    """
-    from ..persistence import load_model
-
-    if isinstance(models, Mapping):
-        named = dict(models)
-    else:
-        named = {}
-        for model in models:
-            if isinstance(model, (str, os.PathLike)):
-                named[Path(model).stem] = load_model(model, device=device)
-            else:
-                named[type(model).__name__] = model
-        if len(named) != len(models):
-            raise ValueError("two models share a name; pass a mapping of name -> model.")
-    data = None
-    if X is not None:
-        X = np.asarray(X, dtype=str)
-        if y is not None and len(y) != len(X):
-            raise ValueError(f"y has {len(y)} labels for {len(X)} sequences.")
-        if names is not None and len(names) != len(X):
-            raise ValueError(f"names has {len(names)} entries for {len(X)} sequences.")
-        data = LoadedSequences(
-            np.asarray(names if names is not None else [f"#{i + 1}" for i in range(len(X))],
-                       dtype=str), X, None if y is None else np.asarray(y))
-    return Explorer(SequenceExplorer(named, data))

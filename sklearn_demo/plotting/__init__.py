@@ -1,0 +1,18 @@
+"""matplotlib figures of the explanations. Every function returns its
+Figure and never calls ``plt.show()``.
+
+* :mod:`~sklearn_demo.plotting.sequences`: along one sequence (saliency logo
+  and heat map, mutation map, temporal scores) and motif logos;
+* :mod:`~sklearn_demo.plotting.curves`: several models at once (ROC and
+  precision-recall curves, motif order effects).
+"""
+from .curves import plot_order_effect, plot_roc_pr
+from .sequences import (
+    LETTER_COLORS, letter_outline, plot_logo_grid, plot_motif, plot_mutation_map, plot_saliency,
+    plot_temporal_scores,
+)
+
+__all__ = [
+    "LETTER_COLORS", "letter_outline", "plot_logo_grid", "plot_motif", "plot_mutation_map",
+    "plot_order_effect", "plot_roc_pr", "plot_saliency", "plot_temporal_scores",
+]

@@ -48,7 +48,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     Subclasses set ``_module_params``, the names of their constructor
     parameters that are forwarded to the torch module, and extend
     ``_parameter_constraints``, the table ``fit`` validates. Read more in
-    the :doc:`User Guide <guide/models>`.
+    the :doc:`User Guide </guide/models>`.
     """
 
     _module_params: tuple[str, ...] = ()

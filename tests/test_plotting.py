@@ -90,7 +90,7 @@ def test_logo_letters_are_as_tall_as_their_values_and_stack_out_from_the_baselin
     with T above it (largest furthest out), C hangs below it, G is not drawn."""
     from matplotlib.collections import PatchCollection
 
-    from sklearn_demo.plotting import LETTER_COLORS, _logo
+    from sklearn_demo.plotting.sequences import LETTER_COLORS, _logo
 
     fig, ax = plt.subplots()
     _logo(np.array([[1.0], [-0.5], [0.0], [2.0]]), ax, ylabel="bits")

@@ -33,7 +33,7 @@ class TemporalScorer(ModelExplainer):
     ``algorithm="batched"`` evaluates all prefixes and suffixes of a batch in
     packed passes (:meth:`~sklearn_demo.networks.BiLSTMHead.prefix_suffix_logits`);
     ``"loop"`` is the naive loop of L model calls per direction, kept as the
-    reference. Read more in the :doc:`User Guide <guide/explaining>`.
+    reference. Read more in the :doc:`User Guide </guide/explaining>`.
 
     Parameters
     ----------

@@ -234,7 +234,7 @@ def plot_mutation_map(
 
 def _present(sequence: str, length: int) -> np.ndarray | int:
     """(4, L) one-hot of ``sequence`` (1 where there is none)."""
-    from .encoding import one_hot_encode
+    from ..encoding import one_hot_encode
 
     return one_hot_encode([sequence], padding="right", length=length)[0] if sequence else 1
 

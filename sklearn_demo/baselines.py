@@ -71,6 +71,8 @@ class _BinaryLabels:
 class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
     """Logistic regression on k-mer spectra (counts of every k-mer).
 
+    Read more in the :doc:`User Guide </guide/benchmarks>`.
+
     Counts come from scikit-learn's ``CountVectorizer`` (sparse), with a k-mer
     and its reverse complement merged into one feature by default; each
     sequence's count vector is scaled to unit L2 norm so sequences of any
@@ -162,6 +164,8 @@ class _GkmDecision(ClassifierMixin, BaseEstimator):
 
 class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
     """Gapped k-mer SVM (gkm-SVM, Ghandi et al. 2014; LS-GKM) on ``gkmsvm-lite``.
+
+    Read more in the :doc:`User Guide </guide/benchmarks>`.
 
     ``predict_proba`` is Platt-scaled: a sigmoid fitted on decision values
     of ``calibration_cv``-fold cross-validation (scikit-learn's

@@ -37,6 +37,8 @@ __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 class CNNClassifier(DeMoClassifier):
     """DeMo's convolutional network (:class:`~sklearn_demo.networks.DeMoCNN`).
 
+    Read more in the :doc:`User Guide </guide/models>`.
+
     Parameters
     ----------
     module : torch module class, default=DeMoCNN
@@ -101,6 +103,9 @@ class CNNClassifier(DeMoClassifier):
     classes_ : ndarray of shape (2,)
     n_features_in_ : int
         Input channels (4 for DNA).
+    input_width_ : int
+        Length of the training sequences: the window width the genome
+        commands cut for this model by default (saved in its model file).
     module_ : torch.nn.Module
     history_ : skorch History
     validating_ : bool

@@ -39,6 +39,8 @@ def _package_version() -> str:
 def save_model(estimator: DeMoClassifier, path: str | os.PathLike) -> Path:
     """Save a fitted CNN/RNN/CNN-RNN classifier to ``path``.
 
+    Read more in the :doc:`User Guide </guide/training>`.
+
     The file is written to a temporary name and renamed once complete.
 
     Parameters
@@ -78,6 +80,8 @@ def save_model(estimator: DeMoClassifier, path: str | os.PathLike) -> Path:
 
 def load_model(path: str | os.PathLike, *, device: str = "cpu") -> DeMoClassifier:
     """Load a classifier saved by :func:`save_model`, onto ``device``.
+
+    Read more in the :doc:`User Guide </guide/training>`.
 
     Raises ``ValueError`` naming the problem for a file that is not a saved
     model, is truncated, was written by another major.minor version of the

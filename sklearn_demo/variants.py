@@ -142,6 +142,8 @@ def variant_effects(
     centred on the variant; default, the width the model was trained on)
     with a fitted classifier.
 
+    Read more in the :doc:`User Guide </guide/data>`.
+
     The reference allele is checked against the genome: a mismatch is
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
     never scored. Logits are the estimator's ``decision_function``.
@@ -279,6 +281,8 @@ def score_vcf(
     """Stream a VCF of any size through :func:`variant_effects` into ``out``,
     a TSV or (``.vcf``) a VCF with the effects as INFO fields (:func:`effects_writer`),
     ``batch_size`` variants at a time, in bounded memory, with a progress bar.
+
+    Read more in the :doc:`User Guide </guide/data>`.
 
     Batches run through joblib: ``n_jobs`` processes here, or a Dask or Ray
     cluster inside ``joblib.parallel_config(backend="dask")`` (or

@@ -19,12 +19,11 @@ def compile_motif_tools() -> None:
     """Compile memelite's TOMTOM and FIMO, and modisco-lite's TF-MoDISco
     kernels, now rather than at their first use.
 
-    numba compiles them on first call and caches the machine code beside the
-    installed package, once per installation; on a 2-core machine the first
-    TOMTOM call took 97 s, later ones 0.01 s, and TF-MoDISco's kernels about
-    30 s. ``make demo`` and ``make test`` call this right after installing,
-    so the first dashboard does not pause for it (and the example below is
-    not run by the test suite: the install step already ran it, 15 s warm).
+    numba compiles them on first call (a minute or more on a small machine)
+    and caches the machine code beside the installed package, once per
+    installation. ``make demo`` and ``make test`` call this right after
+    installing, so the first dashboard does not pause for it (the example
+    below is not run by the test suite: the install step already ran it).
 
     Examples
     --------
@@ -39,7 +38,7 @@ def compile_motif_tools() -> None:
 def _compile_modisco_kernels() -> None:
     """Compile modisco-lite's kernels into numba's cache now, so that the
     first :func:`~sklearn_demo.explain.discovery.discover_motifs` of an
-    installation does not wait for them (about 30 s on 2 cores): a TF-MoDISco run on attributions of planted CTCF
+    installation does not wait for them: a TF-MoDISco run on attributions of planted CTCF
     and GABPA sites (1 at the sites' present bases, plus Gaussian noise
     everywhere), then the one kernel that run does not reach.
     :func:`compile_motif_tools` calls it."""

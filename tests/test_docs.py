@@ -35,7 +35,8 @@ def test_the_site_builds_without_warnings(tmp_path):
          str(tmp_path / "html")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     for page in ("index.html", "api.html", "readme.html", "auto_examples/index.html",
-                 "guide/index.html", "guide/dashboard.html", "guide/models.html",
+                 "guide/index.html", "guide/getting_started.html", "guide/training.html",
+                 "guide/dashboard.html", "guide/models.html", "guide/data.html",
                  "generated/sklearn_demo.CNNRNNClassifier.html"):
         assert (tmp_path / "html" / page).is_file(), page
 

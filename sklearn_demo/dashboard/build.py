@@ -59,6 +59,8 @@ def build_dashboard(
 ) -> DashboardRun:
     """Train (or take), score and explain models on ``data`` and write the report.
 
+    Read more in the :doc:`User Guide </guide/dashboard>`.
+
     Parameters
     ----------
     data : DashboardData

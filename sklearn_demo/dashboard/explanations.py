@@ -22,12 +22,11 @@ from ..motifs import match_motifs
 from .data import DashboardData
 
 #: Attribution methods scored against planted sites, by their label in the
-#: report; ``ATTRIBUTION`` is the one the saliency panels show. Expected
-#: gradients (``expected_gradients``) ranks the planted positions of a motif the model
-#: must use at AUROC 0.96-0.98, the best or within 0.01 of the best of the four
-#: methods, against 0.80-0.92 for DeMo's saliency (``benchmarks/RESULTS.md``,
-#: "Explainers"); unlike ISM it gives the present base a signed share, so its
-#: logo reads as a motif. DeMo's own map is the first entry.
+#: report; ``ATTRIBUTION`` is the one the saliency panels show: expected
+#: gradients rank the planted positions of a motif the model must use best or
+#: close to best of the four, well above DeMo's saliency (``benchmarks/RESULTS.md``,
+#: "Explanations against known motifs"), and unlike ISM give the present base
+#: a signed share, so their logo reads as a motif. DeMo's own map is first.
 ATTRIBUTION_METHODS = {
     "DeMo saliency |d log p / dx| x": dict(method="saliency", class_score="log_proba"),
     "gradient x input (logit)": dict(method="gradient_x_input", class_score="logit"),

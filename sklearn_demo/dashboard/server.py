@@ -123,6 +123,8 @@ def explore(
 ) -> Explorer:
     """The interactive dashboard over fitted models, for Jupyter or a script.
 
+    Read more in the :doc:`User Guide </guide/dashboard>`.
+
     Parameters
     ----------
     models : mapping of name -> fitted model, or sequence of fitted models or model files

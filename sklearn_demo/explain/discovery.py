@@ -112,10 +112,9 @@ def cache_modisco_kernels() -> None:
 
     modisco-lite turns that cache on only where it can fork children to
     compile its kernels (``modiscolite.precompile.start``): not in a process
-    that already runs threads, nor with one core to spare, as here. Every
-    process then compiled them again at its first :func:`discover_motifs`:
-    on 400 sequences here the first call took 54 s and the second 27 s (23 s
-    for the first with the cache on). Where numba has nowhere to write the
+    that already runs threads, nor with one core to spare. Every process
+    would then compile them again at its first :func:`discover_motifs`,
+    which doubled that call's time. Where numba has nowhere to write the
     cache, the kernels compile in each process as before.
     """
     import importlib

@@ -19,6 +19,8 @@ ISM_ALGORITHMS = ("auto", "whole_passes")
 class SaliencyExplainer(ModelExplainer):
     """Attribute a classifier's class score to every position and nucleotide.
 
+    Read more in the :doc:`User Guide </guide/explaining>`.
+
     The class score is ``log p(target_class | x)``, as in DeMo, or with
     ``class_score="logit"`` the target class's logit (log-odds). The two
     differ by a per-sequence factor ``p(other class)`` in the gradient, which

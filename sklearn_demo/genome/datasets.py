@@ -44,6 +44,8 @@ def load_peak_dataset(
 ) -> PeakDataset:
     """Peaks on a genome as a labelled data set.
 
+    Read more in the :doc:`User Guide </guide/data>`.
+
     Bound: :func:`peak_windows`. Unbound (``negatives``): ``"shuffle"``, a
     dinucleotide shuffle of each bound window (DeepBind's and this package's
     default: same composition, no motif); ``"flank"`` or ``"gc"``, windows

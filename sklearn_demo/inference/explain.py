@@ -28,6 +28,8 @@ def explain_fasta(
     """Run a fitted explainer's ``transform`` over every record of ``fasta``,
     streaming, into a ``.npy`` array on disk.
 
+    Read more in the :doc:`User Guide </guide/data>`.
+
     ``output`` gets a float32 array of shape ``(n_records, ...)`` (e.g.
     ``(n, 4, L)`` for :class:`~sklearn_demo.SaliencyExplainer`, ``(n, 2, L)``
     for :class:`~sklearn_demo.TemporalScorer`) written batch by batch through
@@ -90,6 +92,8 @@ def explain_peaks(
     n_jobs: int | None = None,
 ) -> Windows:
     """Per-base attributions of each peak's window, in genome coordinates.
+
+    Read more in the :doc:`User Guide </guide/data>`.
 
     ``explainer`` is a fitted :class:`~sklearn_demo.SaliencyExplainer` (any
     transformer of sequences to (n, 4, L) attributions); ``width`` defaults

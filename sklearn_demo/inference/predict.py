@@ -35,6 +35,8 @@ def predict_fasta(
     """Write ``name<TAB>probability<TAB>log_odds`` of the positive class for
     every record of ``fasta``, streaming.
 
+    Read more in the :doc:`User Guide </guide/data>`.
+
     Probabilities keep 9 significant digits; the log-odds (for the networks,
     their raw logit) keep ranking the confident hits whose probabilities
     round to 1. An error (say, an invalid character in record 1,234,567)
@@ -106,6 +108,8 @@ def predict_peaks(
     """Score each peak's window with a fitted classifier and write a
     bedGraph (``chrom start end p(bound)``, the windows' coordinates).
 
+    Read more in the :doc:`User Guide </guide/data>`.
+
     ``width`` defaults to the width the model was trained on
     (:func:`~sklearn_demo.inference.engine.model_width`); ``centre``,
     ``off_end`` and ``max_n_fraction`` are
@@ -173,6 +177,8 @@ def predict_tiles(
     and write a bedGraph of p(bound): each tile's value on the ``step``
     bases at its centre, so rows never overlap. Tiles with more than
     ``max_n_fraction`` N are left out.
+
+    Read more in the :doc:`User Guide </guide/data>`.
 
     Each batch's worker reads its own tiles from the indexed genome; batches
     run through the engine (``n_jobs``, or a Dask or Ray cluster inside

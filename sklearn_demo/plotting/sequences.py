@@ -69,10 +69,9 @@ def _letter_axis(ax: plt.Axes, sequence: str, length: int) -> None:
 
     Written as text artists, not as tick labels: matplotlib lays every tick
     label out again at each pass of the constrained layout, which made saving
-    a 101-bp figure 2-3x slower (1.4-1.9 s against 0.65 s). The letters are left
-    out of the layout (the x label's pad keeps their room), so it does not
-    measure 101 texts at each pass either: a saved 101-bp saliency figure 0.45 s
-    instead of 0.48 s, a temporal one 0.49 s instead of 0.53 s."""
+    a figure several times slower. The letters are left out of the layout
+    (the x label's pad keeps their room), so it does not measure each text
+    at every pass either."""
     if sequence and length <= 120:
         ax.tick_params(axis="x", bottom=False, labelbottom=False)
         below = ax.get_xaxis_transform()  # x in data, y in axes coordinates

@@ -31,6 +31,7 @@ from .dashboard import (
     ATTRIBUTION, ATTRIBUTION_METHODS, BASELINES, NETWORKS, RECURRENT, build_dashboard,
     load_dashboard_data, make_estimator,
 )
+from .dashboard.explanations import SITE_AUROC_SEQUENCES
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
@@ -241,10 +242,11 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
                              "have one); adds the motif-dependencies panel")
     parser.add_argument("--class-iterations", type=int, default=1000,
                         help="gradient steps of class optimisation (default 1000)")
-    parser.add_argument("--site-auroc-sequences", type=int, default=200, metavar="N",
+    parser.add_argument("--site-auroc-sequences", type=int, default=SITE_AUROC_SEQUENCES,
+                        metavar="N",
                         help="planted data: score every attribution method's AUROC for the "
                              "planted sites on a random N of the test positives (0: all; "
-                             "default 200)")
+                             "default 100)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of data splits, training and explanations (default 0)")

@@ -14,7 +14,9 @@ from ..estimators import RNNClassifier
 from ..motifs import write_meme
 from ..persistence import save_model
 from .data import DashboardData
-from .explanations import MAX_SEQUENCES_CONSTRAINTS, ModelExplanation, explain_model
+from .explanations import (
+    MAX_SEQUENCES_CONSTRAINTS, SITE_AUROC_SEQUENCES, ModelExplanation, explain_model,
+)
 from .page import write_dashboard
 from .score import TestScores, score_models
 from .train import NETWORKS, RECURRENT, Log, train_models
@@ -47,7 +49,7 @@ def build_dashboard(
     device: str = "cpu",
     seed: int = 0,
     class_iterations: int = 1000,
-    site_auroc_sequences: int | None = 200,
+    site_auroc_sequences: int | None = SITE_AUROC_SEQUENCES,
     max_train_gkm: int | None = 4000,
     lstm_timescale: float | None = None,
     save_models: bool = True,
@@ -76,7 +78,7 @@ def build_dashboard(
         optimisation and the order-effect erasures.
     class_iterations : int, default=1000
         Gradient steps of class optimisation; checked before any training.
-    site_auroc_sequences : int or None, default=200
+    site_auroc_sequences : int or None, default=SITE_AUROC_SEQUENCES (100)
         On planted data, the test positives (a random sample of at most this
         many; None: all) on which every attribution method's AUROC for the
         planted sites is scored (:func:`attribution_site_aurocs`); checked

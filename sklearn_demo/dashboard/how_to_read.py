@@ -88,7 +88,7 @@ HOW_TO_READ = {
         "recovered motif had the planted one among its top JASPAR matches. The second table gives, "
         "for every attribution method, the AUROC of per-position importance for planted "
         "positions vs all others over the test positives ('test positives': how many; a "
-        "seeded random sample when there are more than --site-auroc-sequences, default 200): "
+        "seeded random sample when there are more than --site-auroc-sequences, default 100): "
         "0.5 = the map ignores the sites, 1 = "
         "it ranks every site position first; then the same for each motif's sites alone "
         "against the positions outside every site. '(shown)' marks the method of the saliency "

@@ -156,14 +156,13 @@ def test_train_and_predict_errors_are_one_line(argv, message, tmp_path, capsys, 
 
 @pytest.mark.parametrize("command", ["predict-over-input", "predict-over-model",
                                      "predict-through-link", "train-over-data"])
-def test_an_output_that_is_an_input_is_refused_before_any_work(command, tmp_path, motif_data,
+def test_an_output_that_is_an_input_is_refused_before_any_work(fitted_models, command, tmp_path, motif_data,
                                                                 capsys):
-    from sklearn_demo import CNNClassifier, save_model
+    from sklearn_demo import save_model
 
     fasta = tmp_path / "in.fa"
     fasta.write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(motif_data.X[:20])))
-    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
-        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
     (tmp_path / "link.fa").symlink_to(fasta)
     before = {path: path.read_bytes() for path in (fasta, model)}
     argv = {
@@ -183,7 +182,7 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(command, tmp_path
 
 
 @pytest.mark.parametrize("signum, status, word", [(15, 143, "terminated"), (2, 130, "interrupted")])
-def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, status, word,
+def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(fitted_models, signum, status, word,
                                                                          tmp_path, motif_data):
     """SIGTERM cleans up as Ctrl-C does; both end with one line, no traceback."""
     import os
@@ -192,10 +191,9 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
     import sys
     import time
 
-    from sklearn_demo import CNNClassifier, save_model
+    from sklearn_demo import save_model
 
-    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
-        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
     # The records come through standard input, which stays open: the child is
     # still reading when the signal comes, however slow a busy machine makes
     # either process (a file of 300,000 records could be done before it).
@@ -222,11 +220,10 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(signum, s
     assert not list(tmp_path.glob(".out.tsv.*")) and not (tmp_path / "out.tsv").exists()
 
 
-def test_a_killed_runs_temporary_is_removed_by_the_next_run(tmp_path, motif_data):
-    from sklearn_demo import CNNClassifier, save_model
+def test_a_killed_runs_temporary_is_removed_by_the_next_run(fitted_models, tmp_path, motif_data):
+    from sklearn_demo import save_model
 
-    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
-        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
     (tmp_path / "in.fa").write_text(">a\n" + motif_data.X[0] + "\n")
     stale = tmp_path / ".out.tsv.999999999.tmp-x1y2"  # no process has this id
     stale.write_text("partial output of a run killed with SIGKILL")
@@ -241,11 +238,10 @@ def test_a_killed_runs_temporary_is_removed_by_the_next_run(tmp_path, motif_data
     (">a\nACGT\n>b\n\n>c\nACGT\n", "record 2 \\('b'\\) has an empty sequence"),
 ])
 def test_predict_input_problems_are_one_line_naming_the_file(content, message, tmp_path,
-                                                             motif_data, capsys):
-    from sklearn_demo import CNNClassifier, save_model
+                                                             fitted_models, capsys):
+    from sklearn_demo import save_model
 
-    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
-        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
     (tmp_path / "in.txt").write_text(content)
     assert main(["predict", "--model", str(model), "--input", str(tmp_path / "in.txt"),
                  "--out", str(tmp_path / "out.tsv")]) == 2
@@ -254,15 +250,15 @@ def test_predict_input_problems_are_one_line_naming_the_file(content, message, t
     assert re.search(message, err[0]) and not (tmp_path / "out.tsv").exists()
 
 
-def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(tmp_path, motif_data):
+def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(fitted_models, tmp_path, motif_data):
     """``-`` for input and output; the log-odds column (the raw logit) still
     ranks sequences whose probabilities print as 1."""
     import subprocess
     import sys
 
-    from sklearn_demo import CNNClassifier, save_model
+    from sklearn_demo import save_model
 
-    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    clf = fitted_models("tiny_cnn")
     model = save_model(clf, tmp_path / "m.pt")
     fasta = "".join(f">s{i}\n{s}\n" for i, s in enumerate(motif_data.X[:30]))
     result = subprocess.run([sys.executable, "-m", "sklearn_demo.cli", "predict", "--model",
@@ -298,12 +294,11 @@ def test_train_ends_with_its_validation_and_test_scores(tmp_path, mirror, capsys
     assert re.search(r"test AUC 0\.\d{3} on 1000 held-out sequences", out)
 
 
-def test_mixed_length_input_is_named_by_record_and_scored_with_padding(tmp_path, motif_data,
+def test_mixed_length_input_is_named_by_record_and_scored_with_padding(fitted_models, tmp_path, motif_data,
                                                                         capsys):
-    from sklearn_demo import CNNClassifier, save_model
+    from sklearn_demo import save_model
 
-    model = save_model(CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(
-        motif_data.X, motif_data.y), tmp_path / "m.pt")
+    model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
     (tmp_path / "mixed.fa").write_text(f">a\n{motif_data.X[0]}\n>b\n{motif_data.X[1][:60]}\n")
     argv = ["predict", "--model", str(model), "--input", str(tmp_path / "mixed.fa"), "-o",
             str(tmp_path / "p.tsv"), "--quiet"]

@@ -21,22 +21,17 @@ from sklearn_demo import (
 from sklearn_demo.encoding import one_hot_encode
 from sklearn_demo.explain.methods import saturation_mutagenesis
 
-SMALL = {
-    CNNClassifier: dict(n_filters=8),
-    RNNClassifier: dict(hidden_size=6),
-    CNNRNNClassifier: dict(n_filters=8, hidden_size=6),
-}
+ARCHITECTURES = [CNNClassifier, RNNClassifier, CNNRNNClassifier]
 
 
 @pytest.fixture(scope="module")
-def models(motif_data):
-    """One briefly trained small model per architecture, fitted once."""
-    return {cls: cls(max_epochs=3, verbose=0, random_state=0, validation_fraction=0,
-                     **params).fit(motif_data.X, motif_data.y)
-            for cls, params in SMALL.items()}
+def models(fitted_models):
+    """One briefly trained small model per architecture, shared by the session."""
+    return {CNNClassifier: fitted_models("small_cnn"), RNNClassifier: fitted_models("small_rnn"),
+            CNNRNNClassifier: fitted_models("small_cnnrnn")}
 
 
-@pytest.fixture(params=list(SMALL), ids=lambda c: c.__name__)
+@pytest.fixture(params=ARCHITECTURES, ids=lambda c: c.__name__)
 def model(request, models):
     return models[request.param]
 

@@ -23,26 +23,20 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
-def planted():
-    data = make_motif_dataset(3000, random_state=0)
+def planted(fitted_models):
+    data = fitted_models.data("planted_cnn")
     positives = np.flatnonzero(data.y[2500:])[:100] + 2500
     return data, positives
 
 
-# Early stopping restores the epoch of least validation loss. Over 15 epochs that
-# was epoch 5 (CNN-RNN) and 6 (CNN) on the planted data, 5 and 9 on CTCF only
-# (test AUC 0.985-0.990 there), so capping at 8 and 10 trains the same models in
-# half the time.
 @pytest.fixture(scope="module")
-def cnnrnn(planted):
-    data, _ = planted
-    return CNNRNNClassifier(max_epochs=8, verbose=0, random_state=0).fit(data.X[:2500], data.y[:2500])
+def cnnrnn(fitted_models):
+    return fitted_models("planted_cnnrnn")
 
 
 @pytest.fixture(scope="module")
-def cnn(planted):
-    data, _ = planted
-    return CNNClassifier(max_epochs=8, verbose=0, random_state=0).fit(data.X[:2500], data.y[:2500])
+def cnn(fitted_models):
+    return fitted_models("planted_cnn")
 
 
 def test_the_model_learned_the_task(planted, cnnrnn):
@@ -78,13 +72,12 @@ def test_class_optimisation_recovers_the_planted_motif(planted, cnn):
 
 
 @pytest.fixture(scope="module")
-def ctcf_only():
+def ctcf_only(fitted_models):
     """Every positive carries one CTCF site: the model must use it."""
-    data = make_motif_dataset(3000, motifs=("MA0139",), random_state=0)
+    data = fitted_models.data("ctcf_cnn")
     positives = np.flatnonzero(data.y[2500:])[:100] + 2500
-    models = {cls: cls(max_epochs=epochs, verbose=0, random_state=0).fit(data.X[:2500],
-                                                                      data.y[:2500])
-              for cls, epochs in ((CNNClassifier, 10), (CNNRNNClassifier, 8))}
+    models = {CNNClassifier: fitted_models("ctcf_cnn"),
+              CNNRNNClassifier: fitted_models("ctcf_cnnrnn")}
     return data, positives, models
 
 

@@ -13,9 +13,8 @@ from sklearn_demo.inference import explain_fasta, predict_fasta
 
 
 @pytest.fixture(scope="module")
-def tiny_model(motif_data):
-    return CNNClassifier(n_filters=4, max_epochs=1, verbose=0, random_state=0).fit(
-        motif_data.X, motif_data.y)
+def tiny_model(fitted_models):
+    return fitted_models("tiny_cnn")
 
 
 def _fasta(path, sequences):

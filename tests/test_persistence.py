@@ -27,8 +27,8 @@ def test_round_trip_gives_identical_probabilities(cls, params, motif_data, tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]  # no temporary left
 
 
-def test_version_mismatch_and_corrupt_files_are_named(motif_data, tmp_path, monkeypatch):
-    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+def test_version_mismatch_and_corrupt_files_are_named(fitted_models, tmp_path, monkeypatch):
+    clf = fitted_models("tiny_cnn")
     path = save_model(clf, tmp_path / "m.pt")
     monkeypatch.setattr(persistence, "_package_version", lambda: "9.9.0")
     with pytest.raises(ValueError, match="saved by sklearn_demo .*; this is 9.9.0"):
@@ -45,8 +45,8 @@ def test_version_mismatch_and_corrupt_files_are_named(motif_data, tmp_path, monk
         load_model(tmp_path / "absent.pt")
 
 
-def test_weights_that_do_not_fit_are_refused(motif_data, tmp_path):
-    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+def test_weights_that_do_not_fit_are_refused(fitted_models, tmp_path):
+    clf = fitted_models("tiny_cnn")
     path = save_model(clf, tmp_path / "m.pt")
     payload = torch.load(path, weights_only=True)
     payload["params"] = payload["params"].replace('"n_filters": 4', '"n_filters": 5')
@@ -76,10 +76,10 @@ def test_only_fitted_networks_are_saved(tmp_path):
     ("params", '{"n_filters": -4}', "bad saved parameters .*'n_filters' must be"),
     ("state_dict", {"w": "not a tensor"}, "state_dict must map parameter names to tensors"),
 ])
-def test_every_field_of_a_model_file_is_checked(motif_data, tmp_path, field, value, message):
+def test_every_field_of_a_model_file_is_checked(fitted_models, tmp_path, field, value, message):
     """A malformed file is refused in one line naming the field, never a
     KeyError from deep inside, and never loaded as a three-class model."""
-    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    clf = fitted_models("tiny_cnn")
     path = save_model(clf, tmp_path / "m.pt")
     payload = torch.load(path, weights_only=True)
     if value is None:
@@ -91,8 +91,8 @@ def test_every_field_of_a_model_file_is_checked(motif_data, tmp_path, field, val
         load_model(path)
 
 
-def test_loading_leaves_the_callers_random_stream_alone(motif_data, tmp_path):
-    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+def test_loading_leaves_the_callers_random_stream_alone(fitted_models, tmp_path):
+    clf = fitted_models("tiny_cnn")
     path = save_model(clf, tmp_path / "m.pt")
     torch.manual_seed(0)
     expected = torch.rand(3)

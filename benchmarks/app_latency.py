@@ -29,7 +29,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from _report import machine, write_section  # noqa: E402
+from harness import machine, write_section  # noqa: E402
 from served_app import expected_page, served, wait_for_reading  # noqa: E402
 
 GRADIENT_MAPS = ("attribution", "temporal")

@@ -23,7 +23,6 @@ Writes ``benchmarks/results/deepbind_accuracy.csv``, the figure
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime
 import hashlib
@@ -39,7 +38,9 @@ from joblib import Parallel, delayed, parallel_config
 from sklearn_demo.datasets import DEEPBIND_ENCODE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    HERE, benchmark_parser, command_line, machine, write_section,
+)
 
 MODELS = ("cnn", "rnn", "cnnrnn", "kmer", "gkm")
 PROTOCOL = 1  # bump when the protocol changes, to invalidate cached cells
@@ -144,10 +145,10 @@ def cell_id(dataset: str, key: str, variant: str, params: dict, settings: dict) 
 
 
 def _ship_by_value(cloudpickle) -> None:
-    """Send this script and its ``_report`` helper to cluster workers by value:
+    """Send this script and its ``harness`` helper to cluster workers by value:
     they live in ``benchmarks/``, which workers cannot import (only
     ``sklearn_demo`` must be installed on them)."""
-    for name in (__name__, "_report"):
+    for name in (__name__, "harness"):
         if name != "__main__":
             cloudpickle.register_pickle_by_value(sys.modules[name])
 
@@ -285,7 +286,7 @@ def _parse_params(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__, data=True)
     parser.add_argument("--datasets", nargs="+", default=list(DEEPBIND_ENCODE))
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
     parser.add_argument("--variant", nargs="*", default=[],
@@ -299,11 +300,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--max-train", nargs="*", default=[], metavar="MODEL=N",
                         help="a random subset of at most N training sequences for MODEL "
                              "(e.g. rnn=4000), for CPU budgets; recorded in each cell")
-    parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
-    parser.add_argument("--data-home", default=None)
     parser.add_argument("--cache-dir", default=HERE / "results" / "cells", type=Path)
-    parser.add_argument("--out", default=HERE / "results", type=Path)
-    parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--report-only", action="store_true",
                         help="run nothing: rewrite the CSV, figure and table from cached cells")
     parser.add_argument("--threads", type=int, default=None,
@@ -328,10 +325,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     figure = args.out / "auc_vs_deepbind.png"
     plot(all_rows, figure)
     if not args.no_report:
-        command = "python benchmarks/deepbind_accuracy.py " + " ".join(
-            argv if argv is not None else sys.argv[1:])
-        write_section("deepbind_accuracy", markdown(all_rows, command.strip(),
-                                                    os.path.relpath(figure, HERE)))
+        write_section("deepbind_accuracy",
+                      markdown(all_rows, command_line("deepbind_accuracy.py", argv),
+                               os.path.relpath(figure, HERE)), args.results)
     for row in rows:
         print(f"{row['dataset']:45s} {row['model']:22s} AUC {row['test_auc']:.3f} "
               f"(DeepBind {row['deepbind_auc']:.3f})")

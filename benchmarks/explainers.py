@@ -29,10 +29,8 @@ Appends a dated section to ``benchmarks/RESULTS.md`` and writes the numbers to
 """
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -57,7 +55,9 @@ from sklearn_demo.precision import PRECISIONS, mixed_precision
 from sklearn_demo.explain.ground_truth import position_importance, site_aurocs, temporal_rise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    benchmark_parser, command_line, machine, write_section,
+)
 
 #: JASPAR names that count as the factor or its family (same binding domain,
 #: near-identical motifs), for the rank of the factor among class-optimisation
@@ -396,21 +396,15 @@ def _class_optimisation_table(rows: dict, what: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__, data=True, device=True, epochs=50)
     parser.add_argument("--datasets", nargs="+", default=["REST", "CTCFL", "GABPA"])
     parser.add_argument("--parts", nargs="+", default=["planted", "real", "throughput"],
                         choices=["planted", "real", "throughput"])
     parser.add_argument("--quick", action="store_true", help="few epochs and iterations (smoke run)")
-    parser.add_argument("--epochs", type=int, default=50, help="maximum epochs on real data")
     parser.add_argument("--max-train", type=int, default=None,
                         help="random subset of the training set on real data (CPU budget)")
-    parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
-    parser.add_argument("--out", default=HERE / "results", type=Path, help="folder of the JSON")
     parser.add_argument("--models", nargs="+", default=["CNN", "CNN-RNN"], choices=list(NETWORKS),
                         help="networks of the planted and real parts")
-    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda")
     parser.add_argument("--no-class-optimisation", dest="class_optimisation",
                         action="store_false",
                         help="leave the class-optimisation rows out of the throughput part "
@@ -418,7 +412,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--precision", default="float32", choices=list(PRECISIONS),
                         help="the networks' precision in the throughput part")
     args = parser.parse_args(argv)
-    command = "python benchmarks/explainers.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = command_line("explainers.py", argv)
     parts = {"planted": planted, "real": real, "throughput": throughput}
     results = {part: parts[part](args) for part in args.parts}
     out = args.out
@@ -427,8 +421,8 @@ def main(argv: list[str] | None = None) -> None:
            + ("" if args.precision == "float32" else f"-{args.precision}"))
     (out / f"{key}.json").write_text(
         json.dumps(results, indent=2, default=str) + "\n")
-    section = markdown(results, command.strip())
-    if not args.quick:
+    section = markdown(results, command)
+    if not (args.quick or args.no_report):
         write_section(key, section, args.results)
     print(section)
 

@@ -24,10 +24,6 @@ Writes ``benchmarks/results/genome_peaks.json`` and a section of
 """
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
-import os
 import sys
 import tempfile
 import time
@@ -40,7 +36,9 @@ from sklearn_demo import CNNRNNClassifier, fetch_deepbind_encode
 from sklearn_demo.genome import ChromosomeHoldout, load_peak_dataset, write_pseudo_genome
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    ResultStore, benchmark_parser, command_line, markdown_table, section_head, write_section,
+)
 
 NEGATIVES = ("shuffle", "flank", "gc")
 
@@ -81,35 +79,30 @@ def run_dataset(name: str, args) -> list[dict]:
 
 
 def markdown(rows: list[dict], command: str) -> str:
-    lines = [f"## Peaks on a genome vs DeepBind's files ({datetime.date.today().isoformat()})", "",
-             f"- Command: `{command}`", f"- Machine: {machine()}",
-             "- The DeepBind set's training peaks laid into chr1 and its test peaks into chr8 of a "
-             "pseudo-genome (each peak between dinucleotide-shuffled flanks of itself); CNN-RNN "
-             "reading both strands (`reverse_complement=True`); every model scored on the DeepBind `_B` test file (its peaks "
-             "and their shuffles).", "",
-             "| dataset | trained from | training sequences | test AUC | train s |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {r['dataset']} | {r['source']} | {r['n_train']} | {r['test_auc']:.3f} | "
-              f"{r['train_s']} |" for r in rows]
+    lines = section_head(
+        "Peaks on a genome vs DeepBind's files", command,
+        "The DeepBind set's training peaks laid into chr1 and its test peaks into chr8 of a "
+        "pseudo-genome (each peak between dinucleotide-shuffled flanks of itself); CNN-RNN "
+        "reading both strands (`reverse_complement=True`); every model scored on the DeepBind "
+        "`_B` test file (its peaks and their shuffles).")
+    lines += markdown_table(
+        ("dataset", "trained from", "training sequences", "test AUC", "train s"),
+        ((r["dataset"], r["source"], r["n_train"], f"{r['test_auc']:.3f}", r["train_s"])
+         for r in rows))
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__, data=True, epochs=20)
     parser.add_argument("--datasets", nargs="+", default=["REST"])
     parser.add_argument("--max-train", type=int, default=6000,
                         help="at most this many training sequences (half bound; CPU budget)")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--mirror", default=os.environ.get("SKLEARN_DEMO_MIRROR", DEFAULT_MIRROR))
-    parser.add_argument("--data-home", default=None)
     args = parser.parse_args(argv)
     rows = [row for name in args.datasets for row in run_dataset(name, args)]
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / "genome_peaks.json").write_text(json.dumps(rows, indent=1) + "\n")
-    command = "python benchmarks/genome_peaks.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])
-    write_section("genome_peaks", markdown(rows, command.strip()))
+    rows = ResultStore(args.out / "genome_peaks.json", key=("dataset", "source")).merge(rows)
+    if not args.no_report:
+        write_section("genome_peaks", markdown(rows, command_line("genome_peaks.py", argv)),
+                      args.results)
     return rows
 
 

@@ -25,9 +25,7 @@ run) and a section of ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
 import sys
 import time
@@ -45,7 +43,9 @@ from sklearn_demo import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import HERE, machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    HERE, ResultStore, benchmark_parser, command_line, machine, write_section,
+)
 
 #: name -> (estimator class, parameters other than its defaults). The
 #: "-torchinit" RNNs draw the LSTM's input weights as torch does
@@ -151,20 +151,14 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__, device=True, epochs=30)
     parser.add_argument("--forms", nargs="+", default=["mixed", "pure"],
                         choices=["mixed", "pure"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n-train", type=int, default=6000)
     parser.add_argument("--n-test", type=int, default=2000)
-    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--models", nargs="+", default=list(NETWORKS), choices=list(NETWORKS),
                         help="networks to (re)run; the others keep their stored results")
-    parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
-    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda")
-    parser.add_argument("--out", default=HERE / "results", type=Path,
-                        help="folder of the JSON store and the figure")
-    parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
     args = parser.parse_args(argv)
     from sklearn_demo.plotting import plot_order_effect
 
@@ -175,26 +169,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
                                    args.models, args.device)
             rows.append(row)
             first_effects = first_effects or effects
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    # Rows of earlier runs (other forms or seeds) stay; a rerun replaces its own.
-    store = out / "motif_dependencies.json"
-    earlier = {(r["form"], r["seed"]): r
-               for r in (json.loads(store.read_text()) if store.exists() else [])}
-    for row in rows:  # a rerun of some networks updates their columns only
-        earlier[(row["form"], row["seed"])] = {**earlier.get((row["form"], row["seed"]), {}),
-                                               **row}
-    rows = sorted(earlier.values(), key=lambda r: (r["form"] != "mixed", r["seed"]))
-    store.write_text(json.dumps(rows, indent=1))
-    figure = out / "motif_dependencies.png"
+    # Rows of earlier runs (other forms or seeds) stay; a rerun of some
+    # networks updates their columns only.
+    rows = sorted(ResultStore(args.out / "motif_dependencies.json", key=("form", "seed"))
+                  .merge(rows), key=lambda r: (r["form"] != "mixed", r["seed"]))
+    figure = args.out / "motif_dependencies.png"
     if set(args.models) == set(NETWORKS):  # the figure shows every network
         plot_order_effect(first_effects).savefig(figure, dpi=110)
     if not args.no_report:
-        command = "python benchmarks/motif_dependencies.py " + " ".join(
-            argv if argv is not None else sys.argv[1:])
         write_section("motif_dependencies",
-                      markdown(rows, command.strip(), os.path.relpath(figure, HERE)),
-                      args.results)
+                      markdown(rows, command_line("motif_dependencies.py", argv),
+                               os.path.relpath(figure, HERE)), args.results)
     return rows
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import machine, write_section  # noqa: E402
+from harness import machine, write_section  # noqa: E402
 
 
 def main(path: str, key: str, command: str, where: str | None = None) -> None:

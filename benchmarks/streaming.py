@@ -15,7 +15,6 @@ Writes the "streaming" section of RESULTS.md.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import pickle
 import subprocess
@@ -28,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    benchmark_parser, command_line, markdown_table, section_head, write_section,
+)
 
 CHILD = textwrap.dedent("""
     import json, pickle, resource, sys, time
@@ -79,14 +80,13 @@ def measure(mode: str, model_path: Path, fasta: Path, out: Path, batch: int) -> 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--n", type=int, default=1_000_000, help="sequences to predict")
     parser.add_argument("--n-explain", type=int, default=100_000,
                         help="sequences to explain (saliency; CNN-RNN is slower)")
     parser.add_argument("--models", nargs="+", default=["cnn", "cnnrnn"])
     parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     parser.add_argument("--batch-size", type=int, default=10_000)
-    parser.add_argument("--no-report", action="store_true")
     args = parser.parse_args(argv)
 
     from sklearn_demo import CNNClassifier, CNNRNNClassifier, make_motif_dataset
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> None:
                       f"{row['seq_per_s']:8.0f} seq/s, peak RSS {row['peak_rss_mb']:.0f} MB "
                       f"(+{row['growth_mb']:.0f} MB)", flush=True)
     if not args.no_report:
-        write_section("streaming", markdown(rows, " ".join(
-            ["python benchmarks/streaming.py"] + (argv if argv is not None else sys.argv[1:]))))
+        write_section("streaming", markdown(rows, command_line("streaming.py", argv)),
+                      args.results)
 
 
 MODES = {
@@ -128,22 +128,15 @@ MODES = {
 
 
 def markdown(rows: list[dict], command: str) -> str:
-    lines = [
-        f"## Streaming prediction and explanation ({time.strftime('%Y-%m-%d')})",
-        "",
-        f"- Command: `{command.strip()}`",
-        f"- Machine: {machine()}",
-        "- Random 101-bp sequences; every row is a fresh process. Peak RSS is the process's "
+    lines = section_head(
+        "Streaming prediction and explanation", command,
+        "Random 101-bp sequences; every row is a fresh process. Peak RSS is the process's "
         "maximum resident memory; growth is that peak minus the peak already reached after "
-        "importing torch and loading the model (0: the work never needed more than start-up).",
-        "",
-        "| model | how | sequences | sequences/s | peak RSS (MB) | growth (MB) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        lines.append(f"| {row['model']} | {MODES[row['mode']]} | {row['n']:,} | "
-                     f"{row['seq_per_s']:,.0f} | {row['peak_rss_mb']:,.0f} | "
-                     f"{row['growth_mb']:,.0f} |")
+        "importing torch and loading the model (0: the work never needed more than start-up).")
+    lines += markdown_table(
+        ("model", "how", "sequences", "sequences/s", "peak RSS (MB)", "growth (MB)"),
+        ((row["model"], MODES[row["mode"]], f"{row['n']:,}", f"{row['seq_per_s']:,.0f}",
+          f"{row['peak_rss_mb']:,.0f}", f"{row['growth_mb']:,.0f}") for row in rows))
     lines += ["", "Reading: streaming keeps memory flat at any file size for the same speed; "
               "reading everything first holds the strings and their one-hot encoding "
               "(1,000,000 x 4 x 101 float32 = 1.6 GB) and more at once."]

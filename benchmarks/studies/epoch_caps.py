@@ -38,7 +38,7 @@ from sklearn_demo import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
 
 class EpochProbe(Callback):

@@ -37,7 +37,7 @@ from sklearn_demo import RNNClassifier, fetch_deepbind_encode
 from sklearn_demo.networks import DeMoRNN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _report import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
 
 DEMO = {"hidden_size": 32, "lstm_pool": "mean", "lr": 0.01, "batch_size": 256,
         "lstm_input_std": None}

@@ -17,9 +17,7 @@ kept) and a section of ``benchmarks/RESULTS.md``.
 """
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import sys
 import time
 from pathlib import Path
@@ -29,7 +27,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn_demo import RNNClassifier, make_motif_dataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _report import HERE, machine, write_section  # noqa: E402
+from harness import (  # noqa: E402
+    ResultStore, benchmark_parser, command_line, machine, write_section,
+)
 
 MOTIFS = ("MA0139", "MA0099")
 
@@ -93,30 +93,19 @@ def markdown(rows: list[dict], command: str, epochs: int, n_test: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = benchmark_parser(__doc__, device=True, epochs=60)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-train", type=int, default=6000)
     parser.add_argument("--n-test", type=int, default=2000)
-    parser.add_argument("--epochs", type=int, default=60)
-    parser.add_argument("--device", default="cpu", help="torch device: cpu or cuda")
-    parser.add_argument("--out", default=HERE / "results", type=Path)
-    parser.add_argument("--results", default=HERE / "RESULTS.md", type=Path)
-    parser.add_argument("--no-report", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
     rows = [run_variant(name, args.n_train, args.n_test, args.epochs, args.seed, args.device)
             for name in args.variants]
-    args.out.mkdir(parents=True, exist_ok=True)
-    store = args.out / "rnn_order_grammar.json"
-    earlier = {(r["variant"], r["seed"]): r
-               for r in (json.loads(store.read_text()) if store.exists() else [])}
-    earlier.update({(r["variant"], r["seed"]): r for r in rows})
-    rows = sorted(earlier.values(), key=lambda r: (list(VARIANTS).index(r["variant"]), r["seed"]))
-    store.write_text(json.dumps(rows, indent=1))
+    rows = sorted(ResultStore(args.out / "rnn_order_grammar.json", key=("variant", "seed"))
+                  .merge(rows), key=lambda r: (list(VARIANTS).index(r["variant"]), r["seed"]))
     if not args.no_report:
-        command = "python benchmarks/studies/rnn_order_grammar.py " + " ".join(
-            argv if argv is not None else sys.argv[1:])
-        write_section("rnn_order_grammar", markdown(rows, command.strip(), args.epochs, args.n_test),
+        command = command_line("studies/rnn_order_grammar.py", argv)
+        write_section("rnn_order_grammar", markdown(rows, command, args.epochs, args.n_test),
                       args.results)
     return rows
 

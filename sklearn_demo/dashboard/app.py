@@ -12,7 +12,6 @@ of figures per model.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 
 import numpy as np
 

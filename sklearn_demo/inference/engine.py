@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
-from scipy.special import expit
 
 from .._progress import progress
 from ..encoding import check_dna
@@ -123,6 +122,7 @@ def log_odds(estimator: object, sequences: list[str]) -> np.ndarray:
     --------
     >>> from sklearn_demo import KmerClassifier
     >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
+    >>> from scipy.special import expit
     >>> bool(np.allclose(expit(log_odds(model, ["ACGTAC"])), model.predict_proba(["ACGTAC"])[:, 1]))
     True
     """

@@ -11,9 +11,10 @@ TORCH_SPEC ?= torch==2.13.0
 PIP_TORCH_ARGS ?=
 BIN := $(VENV)/bin
 # numba compiles the motif tools' kernels on first use; the install step does
-# it once, on one core, while pip installs the test tools on the other (run
-# again, alone, should an upgrade by that pip pull the rug from under it).
-WARM_UP = $(BIN)/python -c "from sklearn_demo.warmup import compile_motif_tools; compile_motif_tools()"
+# it once, in two processes (TOMTOM, the longest, on a core of its own; FIMO and
+# TF-MoDISco, niced, beside pip installing the test tools), and again, alone,
+# should that pip pull the rug from under it.
+WARM_UP = $(BIN)/python -m sklearn_demo.warmup
 
 .PHONY: demo test benchmark browser docs clean
 
@@ -22,9 +23,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_TORCH_ARGS) "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@echo "compiling the motif tools (numba, once per installation; 1-2 minutes) while the test tools install"
-	$(WARM_UP) & warm=$$!; \
-	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"; pip=$$?; \
-	  wait $$warm || $(WARM_UP); test $$pip = 0
+	$(WARM_UP) tomtom & tomtom=$$!; nice $(WARM_UP) fimo modisco & others=$$!; \
+	  nice $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"; pip=$$?; \
+	  { wait $$tomtom && wait $$others; } || $(WARM_UP); test $$pip = 0
 	touch $@
 
 # The main job: the report on the embedded planted-motif data (built once),

@@ -7,6 +7,9 @@ It sits apart from the modules it warms up, which import none of it.
 """
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+
 import numpy as np
 
 from .datasets import make_motif_dataset
@@ -15,24 +18,37 @@ from .explain.discovery import cache_modisco_kernels
 from .motifs import fetch_jaspar_motifs, match_motifs, scan_motifs
 
 
-def compile_motif_tools() -> None:
+#: What :func:`compile_motif_tools` compiles, in parts that can run in
+#: separate processes at once (TOMTOM takes the longest).
+PARTS = ("tomtom", "fimo", "modisco")
+
+
+def compile_motif_tools(parts: Sequence[str] = PARTS) -> None:
     """Compile memelite's TOMTOM and FIMO, and modisco-lite's TF-MoDISco
-    kernels, now rather than at their first use.
+    kernels (``parts`` of :data:`PARTS`), now rather than at their first use.
 
     numba compiles them on first call (a minute or more on a small machine)
     and caches the machine code beside the installed package, once per
-    installation. ``make demo`` and ``make test`` call this right after
-    installing, so the first dashboard does not pause for it (the example
-    below is not run by the test suite: the install step already ran it).
+    installation. ``make demo`` and ``make test`` run this right after
+    installing, as ``python -m sklearn_demo.warmup tomtom`` and ``... fimo
+    modisco`` side by side, so the first dashboard does not pause for it (the
+    example below is not run by the test suite: the install step already ran it).
 
     Examples
     --------
     >>> compile_motif_tools()  # doctest: +SKIP
     """
-    ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
-    match_motifs([ctcf], n_matches=1)
-    scan_motifs({"CTCF": ctcf}, ["ACGT" * 10])
-    _compile_modisco_kernels()
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        raise ValueError(f"unknown warm-up parts {unknown}; the parts are {list(PARTS)}.")
+    if {"tomtom", "fimo"} & set(parts):
+        ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
+        if "tomtom" in parts:
+            match_motifs([ctcf], n_matches=1)
+        if "fimo" in parts:
+            scan_motifs({"CTCF": ctcf}, ["ACGT" * 10])
+    if "modisco" in parts:
+        _compile_modisco_kernels()
 
 
 def _compile_modisco_kernels() -> None:
@@ -54,3 +70,7 @@ def _compile_modisco_kernels() -> None:
     # The similarity kernel of the check for spuriously merged patterns: the
     # test's run on a trained CNN reached it, this small run does not.
     pairwise_jaccard(noise.reshape(len(noise), -1)[:, :40].copy(), 3)
+
+
+if __name__ == "__main__":
+    compile_motif_tools(sys.argv[1:] or PARTS)

@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 # should that pip pull the rug from under it.
 WARM_UP = $(BIN)/python -m sklearn_demo.warmup
 
-.PHONY: demo test benchmark browser docs clean
+.PHONY: demo test test-fast benchmark browser docs clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ browser:
 
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
+
+# The developer's lane: everything but the tests marked slow (training for more
+# than a few seconds, the session's report, processes), browser, docs and
+# integration (the real-data mirror). make test and CI run everything.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not slow and not browser and not docs and not integration"
 
 # The documentation site (docs/_build/html): the user guide, the API reference
 # and the example gallery with every example executed; warnings are errors.

@@ -17,6 +17,14 @@ torch.set_num_threads(min(2, torch.get_num_threads()))
 REPO = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_modifyitems(items):
+    """A test of the session's report waits for it to be built (trained and
+    explained): it is slow, whatever it does itself."""
+    for item in items:
+        if "dashboard_report" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _seed_everything():
     """Every test starts from the same global random state."""

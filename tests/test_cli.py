@@ -33,6 +33,7 @@ def test_dashboard_writes_the_report_models_and_data(dashboard_report):
     assert {row["test positives"] for row in planted["attribution_site_auroc"]} == {8}
 
 
+@pytest.mark.slow
 def test_dashboard_on_an_order_grammar_shows_motif_dependencies(tmp_path):
     assert main(["dashboard", "--grammar", "mixed", "--models", "cnn,cnnrnn",
                  "--n-samples", "200", "--epochs", "1", "--class-iterations", "10",
@@ -58,6 +59,7 @@ def test_explain_reuses_a_saved_model_without_training(dashboard_report, tmp_pat
     assert "pos.fa: 120 sequences" in page  # 60 positives and their 60 shuffles, all scored
 
 
+@pytest.mark.slow
 def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
     assert main(["dashboard", "--dataset", "GABPA", "--mirror", str(mirror), "--data-home",
                  str(tmp_path / "cache"), "--models", "cnn", "--epochs", "1", "--quiet",
@@ -156,7 +158,8 @@ def test_train_and_predict_errors_are_one_line(argv, message, tmp_path, capsys, 
 
 @pytest.mark.parametrize("command", ["predict-over-input", "predict-over-model",
                                      "predict-through-link", "train-over-data"])
-def test_an_output_that_is_an_input_is_refused_before_any_work(fitted_models, command, tmp_path, motif_data,
+def test_an_output_that_is_an_input_is_refused_before_any_work(fitted_models,
+        command, tmp_path, motif_data,
                                                                 capsys):
     from sklearn_demo import save_model
 
@@ -181,8 +184,10 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(fitted_models, co
     assert not list(tmp_path.glob("*.provenance.json"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, status, word", [(15, 143, "terminated"), (2, 130, "interrupted")])
-def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(fitted_models, signum, status, word,
+def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(fitted_models,
+        signum, status, word,
                                                                          tmp_path, motif_data):
     """SIGTERM cleans up as Ctrl-C does; both end with one line, no traceback."""
     import os
@@ -220,7 +225,8 @@ def test_a_stopped_predict_leaves_no_temporary_and_says_so_in_one_line(fitted_mo
     assert not list(tmp_path.glob(".out.tsv.*")) and not (tmp_path / "out.tsv").exists()
 
 
-def test_a_killed_runs_temporary_is_removed_by_the_next_run(fitted_models, tmp_path, motif_data):
+def test_a_killed_runs_temporary_is_removed_by_the_next_run(fitted_models,
+        tmp_path, motif_data):
     from sklearn_demo import save_model
 
     model = save_model(fitted_models("tiny_cnn"), tmp_path / "m.pt")
@@ -250,7 +256,9 @@ def test_predict_input_problems_are_one_line_naming_the_file(content, message, t
     assert re.search(message, err[0]) and not (tmp_path / "out.tsv").exists()
 
 
-def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(fitted_models, tmp_path, motif_data):
+@pytest.mark.slow
+def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(fitted_models,
+        tmp_path, motif_data):
     """``-`` for input and output; the log-odds column (the raw logit) still
     ranks sequences whose probabilities print as 1."""
     import subprocess
@@ -294,7 +302,8 @@ def test_train_ends_with_its_validation_and_test_scores(tmp_path, mirror, capsys
     assert re.search(r"test AUC 0\.\d{3} on 1000 held-out sequences", out)
 
 
-def test_mixed_length_input_is_named_by_record_and_scored_with_padding(fitted_models, tmp_path, motif_data,
+def test_mixed_length_input_is_named_by_record_and_scored_with_padding(fitted_models,
+        tmp_path, motif_data,
                                                                         capsys):
     from sklearn_demo import save_model
 

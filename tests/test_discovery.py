@@ -30,6 +30,7 @@ def test_hypothetical_contributions_are_the_gradient_off_the_simplex(ctcf_model)
                                rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_modisco_patterns_of_a_cnn_on_planted_ctcf_match_ctcf(ctcf_model):
     model, data = ctcf_model
@@ -44,6 +45,7 @@ def test_modisco_patterns_of_a_cnn_on_planted_ctcf_match_ctcf(ctcf_model):
     np.testing.assert_allclose(top.pwm.sum(axis=0), 1, atol=1e-3)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_the_dashboard_shows_and_exports_discovered_motifs(tmp_path, ctcf_model):
     from memelite.io import read_meme

@@ -50,5 +50,6 @@ def test_make_docs_says_when_the_offline_mirror_is_missing(tmp_path):
          f"SKLEARN_DEMO_MIRROR={tmp_path / 'no_mirror'}"],
         cwd=DOCS.parent, capture_output=True, text=True)
     assert result.returncode != 0
-    assert f"no DeepBind ENCODE mirror at SKLEARN_DEMO_MIRROR={tmp_path / 'no_mirror'}" in result.stderr
+    missing = tmp_path / "no_mirror"
+    assert f"no DeepBind ENCODE mirror at SKLEARN_DEMO_MIRROR={missing}" in result.stderr
     assert "set SKLEARN_DEMO_MIRROR= to download them" in result.stderr

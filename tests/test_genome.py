@@ -180,6 +180,7 @@ def test_bad_parameters_are_named(genome):
         peak_windows(peaks, genome.parent / "missing.fa")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1800)
 def test_a_model_trained_from_peaks_on_a_genome_matches_one_from_deepbind_files(
         tmp_path, mirror, data_home):

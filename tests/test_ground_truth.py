@@ -19,7 +19,7 @@ from sklearn_demo.explain.ground_truth import (
 
 # Module fixtures train several models (the grammar pair on 6,000 200-bp sequences): a
 # generous timeout keeps a busy machine (3x slower) from failing them.
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")

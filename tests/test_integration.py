@@ -5,7 +5,7 @@ from sklearn.metrics import roc_auc_score
 
 from sklearn_demo import CNNClassifier, CNNRNNClassifier, RNNClassifier, fetch_deepbind_encode
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

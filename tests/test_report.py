@@ -13,7 +13,7 @@ def test_figure_is_embedded_as_a_decodable_png():
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in tag
     payload = tag.split("base64,")[1].rstrip('">')
     assert base64.b64decode(payload)[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not plt.get_fignums()  # closed
+    assert not plt.fignum_exists(fig.number)  # closed
 
 
 def test_table_escapes_and_formats():

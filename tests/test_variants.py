@@ -124,6 +124,7 @@ def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path,
     assert rows[2][6] == ""  # not scored
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_score_vcf_streams_in_batches_and_over_a_dask_cluster(planted, tmp_path):
     """Thousands of variants in small batches: the same TSV whether batches

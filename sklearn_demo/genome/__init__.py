@@ -28,7 +28,9 @@ from .intervals import Peaks, read_peaks
 from .reference import fetch_bases, open_genome
 from .split import ChromosomeHoldout
 from .synthetic import write_pseudo_genome
-from .windows import BACKGROUNDS, CENTRES, OFF_END, WindowReport, Windows, background_windows, peak_windows
+from .windows import (
+    BACKGROUNDS, CENTRES, OFF_END, WindowReport, Windows, background_windows, peak_windows,
+)
 
 __all__ = [
     "BACKGROUNDS", "CENTRES", "OFF_END", "ChromosomeHoldout", "PeakDataset", "Peaks",

@@ -100,17 +100,26 @@ def test_breaking_the_motif_lowers_the_score_and_mismatches_are_named(planted):
     assert np.isnan(effects.p_ref).all()
 
 
-def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path, capsys):
-    genome, sequence, sites, model = planted
+def _saved_model_and_vcf(planted, folder, third: str):
+    """The planted model saved to ``m.pt``, and ``v.vcf``: a substitution in
+    the core of site 5's motif, one with a wrong REF there, and the VCF line
+    ``third``."""
     from sklearn_demo import save_model
 
-    save_model(model, tmp_path / "m.pt")
+    genome, sequence, sites, model = planted
+    save_model(model, folder / "m.pt")
     s = sites[5]
-    (tmp_path / "v.vcf").write_text(
+    (folder / "v.vcf").write_text(
         "#CHROM\tPOS\tID\tREF\tALT\n"
         f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT\n"
-        f"chr1\t{s + 8}\tbad\tA\tT\n"
-        f"chr1\t{s + 3}\tindel\tCG\tC\n")
+        f"chr1\t{s + 8}\tbad\tA\tT\n" + third + "\n")
+    return folder / "m.pt", folder / "v.vcf"
+
+
+def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path, capsys):
+    genome, sequence, sites, model = planted
+    s = sites[5]
+    _saved_model_and_vcf(planted, tmp_path, f"chr1\t{s + 3}\tindel\tCG\tC")
     out = tmp_path / "effects.tsv"
     assert main(["variants", "--model", str(tmp_path / "m.pt"), "--vcf", str(tmp_path / "v.vcf"),
                  "--genome", str(genome), "-o", str(out)]) == 0
@@ -183,20 +192,15 @@ def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
     """``-o effects.vcf`` writes a VCF 4.2 (header, 8 columns) whose INFO
     fields hold the TSV's numbers; it reads back as the same variants. The
     window is the model's training width unless --width says otherwise."""
-    from sklearn_demo import save_model
     from sklearn_demo.variants import EFFECT_INFO
 
     genome, sequence, sites, model = planted
     assert model.input_width_ == 101
-    save_model(model, tmp_path / "m.pt")
-    s = sites[5]
-    (tmp_path / "v.vcf").write_text(
-        "#CHROM\tPOS\tID\tREF\tALT\n"
-        f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT\n"
-        f"chr1\t{s + 8}\tbad\tA\tT\n"
-        f"chr1\t{s + 300}\tfar\t{sequence[s + 299]}\tN\n")
-    args = ["variants", "--model", str(tmp_path / "m.pt"), "--vcf", str(tmp_path / "v.vcf"),
-            "--genome", str(genome), "--quiet"]
+    far = sites[5] + 300
+    model_file, vcf = _saved_model_and_vcf(planted, tmp_path,
+                                           f"chr1\t{far}\tfar\t{sequence[far - 1]}\tN")
+    args = ["variants", "--model", str(model_file), "--vcf", str(vcf), "--genome", str(genome),
+            "--quiet"]
     assert main(args + ["-o", str(tmp_path / "e.tsv")]) == 0
     assert main(args + ["-o", str(tmp_path / "e101.tsv"), "--width", "101"]) == 0
     assert (tmp_path / "e.tsv").read_text() == (tmp_path / "e101.tsv").read_text()

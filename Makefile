@@ -62,14 +62,13 @@ test-fast: $(BIN)/.installed
 # mirror SKLEARN_DEMO_MIRROR (default ../shared/data/deepbind_encode); set it
 # empty to download them instead.
 SKLEARN_DEMO_MIRROR ?= $(abspath ../shared/data/deepbind_encode)
-export SKLEARN_DEMO_MIRROR
 docs: $(BIN)/.installed
 	@if [ -n "$(SKLEARN_DEMO_MIRROR)" ] && [ ! -f "$(SKLEARN_DEMO_MIRROR)/SHA256SUMS" ]; then \
 	  echo "make docs: no DeepBind ENCODE mirror at SKLEARN_DEMO_MIRROR=$(SKLEARN_DEMO_MIRROR)" \
 	       "(its SHA256SUMS is missing); the gallery's examples on real data need it to build" \
 	       "offline. Point SKLEARN_DEMO_MIRROR at the folder of .seq.gz files and SHA256SUMS," \
 	       "or set SKLEARN_DEMO_MIRROR= to download them." >&2; exit 2; fi
-	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+	SKLEARN_DEMO_MIRROR="$(SKLEARN_DEMO_MIRROR)" $(BIN)/sphinx-build -W -b html docs docs/_build/html
 	@echo "open docs/_build/html/index.html in a browser"
 
 benchmark: $(BIN)/.installed

@@ -42,13 +42,18 @@ class CNNClassifier(DeMoClassifier):
     Parameters
     ----------
     module : torch module class, default=DeMoCNN
+        The torch network; replace it only with one of the same signature.
     n_filters : int, default=128
-        Feature maps of every convolution.
+        Feature maps of every convolution (DeMo's; enough for the handful of
+        motifs one ChIP-seq experiment holds).
     filter_widths : tuple of int, default=(9, 5, 3)
-        One convolution per width.
+        One convolution per width (DeMo's: a first layer as wide as a core
+        binding site, then narrower ones that combine them).
     pool_size : int, default=2
-        Max-pooling between convolutions.
+        Max-pooling between convolutions (DeMo's).
     dropout : float, default=0.5
+        Dropout before the output (DeMo's; the networks overfit small sets
+        without it).
     optimizer, lr, max_epochs, batch_size : as in skorch; defaults Adam,
         0.01, 50, 256 (DeMo's).
     validation_fraction : float, default=0.1
@@ -71,6 +76,7 @@ class CNNClassifier(DeMoClassifier):
     lr_step : int or None, default=10
         Multiply the learning rate by ``lr_decay`` every ``lr_step`` epochs.
     lr_decay : float, default=0.5
+        DeMo's halving.
     reverse_complement : bool or "auto", default=False
         Train on both strands (augmentation; a sequence and its reverse
         complement stay on the same side of the validation split) and average
@@ -79,12 +85,14 @@ class CNNClassifier(DeMoClassifier):
         Not for data whose label depends on the order of motifs on one strand
         (see :class:`CNNRNNClassifier`).
     padding : {"error", "right", "center"}, default="error"
-        How DNA strings of different lengths are padded.
+        How DNA strings of different lengths are padded with N. "error"
+        refuses them, so lengths never differ silently.
     random_state : int, RandomState or None, default=None
         Makes ``fit`` reproducible on CPU (weights, shuffling, dropout,
         validation split). On CUDA, cuDNN kernels may still differ in the
         last bits between runs.
     device : str, default="cpu"
+        The torch device ("cuda", "cuda:1"); the CPU runs everywhere.
     precision : {"float32", "bfloat16"}, default="float32"
         "bfloat16" trains and predicts with mixed precision
         (:func:`torch.autocast`): convolutions and linear layers compute in
@@ -159,10 +167,12 @@ class RNNClassifier(DeMoClassifier):
     Parameters
     ----------
     module : torch module class, default=DeMoRNN
+        The torch network; replace it only with one of the same signature.
     hidden_size : int, default=128
         LSTM units per direction (DeMo: 32, too few to hold a 20-bp motif in
         the state; with the maximum over positions, 128 make it learn).
     dropout : float, default=0.5
+        Dropout before the output (DeMo's).
     lstm_pool : {"max", "mean"}, default="max"
         Pooling of the LSTM outputs over positions (DeMo: "mean", which
         dilutes the few positions where a motif is read, so the network
@@ -237,14 +247,20 @@ class CNNRNNClassifier(DeMoClassifier):
     Parameters
     ----------
     module : torch module class, default=DeMoCNNRNN
+        The torch network; replace it only with one of the same signature.
     n_filters : int, default=128
+        Feature maps of the convolution (DeMo's).
     filter_width : int, default=9
+        Width of the convolution (DeMo's: a core binding site).
     pool_size : int, default=4
         Max-pooling of the feature maps before the LSTM (DeMo: 1, none):
         with it, and the maximum over positions, the LSTM reads the order of
         two motifs 30-50 bp apart.
     hidden_size : int, default=32
+        LSTM units per direction (DeMo's; the convolution has already found
+        the motifs, the LSTM only reads their order).
     dropout : float, default=0.5
+        Dropout before the output (DeMo's).
     lstm_pool : {"max", "mean"}, default="max"
         Pooling of the LSTM outputs over positions (DeMo: "mean").
     filter_strands : {"auto", "both", "forward"}, default="auto"
@@ -259,7 +275,8 @@ class CNNRNNClassifier(DeMoClassifier):
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=64
-        (DeMo: 256.)
+        (DeMo: 256.) More updates per epoch with more gradient noise: the
+        LSTM leaves its plateau sooner.
     reverse_complement : bool or "auto", default=False
         Both strands, as in :class:`CNNClassifier`: better where motif order
         does not matter, at twice the training time; off by default because a

@@ -57,7 +57,8 @@ def test_checksum_mismatch_keeps_no_file(mirror, tmp_path):
     assert list((cache / "deepbind_encode").iterdir()) == []
 
 
-def test_missing_mirror_and_unknown_names(tmp_path):
+def test_missing_mirror_and_unknown_names(tmp_path, monkeypatch):
+    monkeypatch.delenv("SKLEARN_DEMO_MIRROR", raising=False)  # the user's own mirror
     with pytest.raises(FileNotFoundError, match="mirror folder .* does not exist"):
         fetch_deepbind_encode("REST", data_home=tmp_path, mirror=tmp_path / "absent")
     with pytest.raises(FileNotFoundError, match="not in the mirror folder"):
@@ -141,6 +142,7 @@ def test_fetch_problems_name_their_cause(mirror, tmp_path, monkeypatch):
     """A corrupt cached copy is called corrupt (not "not in cache"); a data
     home that is a file and an offline download are one-line errors that say
     what to do."""
+    monkeypatch.delenv("SKLEARN_DEMO_MIRROR", raising=False)  # the user's own mirror
     import urllib.error
     import urllib.request
 

@@ -54,21 +54,28 @@ class SaliencyExplainer(ModelExplainer):
         ``sklearn.frozen.FrozenEstimator`` to explain it as it is.
     method : str, default="saliency"
         One of ``"saliency"``, ``"gradient"``, ``"gradient_x_input"``,
-        ``"ism"``, ``"expected_gradients"``.
+        ``"ism"``, ``"expected_gradients"``. DeMo's saliency by default, the
+        view this package reproduces; the report shows expected gradients,
+        which rank planted motifs better (User Guide, "choosing a method").
     target_class : label or None, default=None
         Class whose score is explained; None takes ``classes_[1]``.
     class_score : {"log_proba", "logit"}, default="log_proba"
         What the gradient methods and ISM differentiate or compare
-        (``"expected_gradients"`` always explains the logit).
+        (``"expected_gradients"`` always explains the logit). DeMo took the
+        log-probability; the logit does not saturate on confident sequences.
     batch_size : int, default=256
         Sequences (or mutants, for ISM) per forward pass: memory stays bounded
         for any number of sequences.
     n_references : int, default=10
-        Shuffled references per sequence for ``"expected_gradients"``.
+        Dinucleotide-shuffled references per sequence for
+        ``"expected_gradients"``: the background keeps the sequence's
+        composition, and ten spread the baseline without costing much.
     n_samples : int, default=200
-        Gradient samples per sequence for ``"expected_gradients"``.
+        Gradient samples per sequence for ``"expected_gradients"``: the
+        sampling error of the attributions falls as one over its square root.
     random_state : int or None, default=0
-        Seed of the references and samples of ``"expected_gradients"``.
+        Seed of the references and samples of ``"expected_gradients"``:
+        fixed, so that the same call gives the same maps.
     ism_algorithm : {"auto", "whole_passes"}, default="auto"
         How ``"ism"`` scores its mutants: ``"auto"`` from the positions each
         substitution reaches where the network allows it

@@ -29,7 +29,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
-from harness import machine, write_section  # noqa: E402
+from harness import ResultStore, benchmark_parser, machine, write_section  # noqa: E402
 from served_app import expected_page, served, wait_for_reading  # noqa: E402
 
 GRADIENT_MAPS = ("attribution", "temporal")
@@ -106,9 +106,8 @@ def measure(page, engine, length: int, method: str, views, edits: int,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--edits", type=int, default=15, help="edits per setting (default 15)")
-    parser.add_argument("--no-report", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -142,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"90th percentile {row['p90_ms']:.0f} ms", flush=True)
             browser.close()
     if not args.no_report:
-        write_section("app-latency", report(rows, args))
+        ResultStore(args.out / "app_latency.json", key=("length", "method", "views")).merge(rows)
+        write_section("app-latency", report(rows, args), args.results)
     return 0
 
 

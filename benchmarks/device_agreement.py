@@ -25,9 +25,7 @@ Usage::
 """
 from __future__ import annotations
 
-import argparse
 import copy
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -41,6 +39,9 @@ from sklearn_demo import (
     load_model, make_motif_dataset, one_hot_encode, save_model,
 )
 from sklearn_demo.explain._base import evaluation_mode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ResultStore, benchmark_parser  # noqa: E402
 
 #: The attribution methods compared across devices, with their parameters.
 METHODS = {"saliency": {}, "expected_gradients": {"method": "expected_gradients", "n_samples": 50},
@@ -99,14 +100,12 @@ def agreement(device: str, n_train: int = 2000,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--device", default="cuda", help="torch device compared with the CPU")
+    parser = benchmark_parser(__doc__, device=True, epochs=5)
+    parser.set_defaults(device="cuda")  # the device compared with the CPU
     parser.add_argument("--n-train", type=int, default=2000,
                         help="planted-motif sequences each network trains on")
-    parser.add_argument("--epochs", type=int, default=5, help="training epochs")
     parser.add_argument("--tolerance", type=float, default=1e-2,
                         help="largest relative difference accepted")
-    parser.add_argument("--out", type=Path, default=None, help="folder of the JSON")
     args = parser.parse_args(argv)
     results, sensitivity = agreement(args.device, args.n_train, args.epochs)
     failed = {key: value for key, value in results.items() if value > args.tolerance}
@@ -114,12 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{value:.2e}  {key}{'  ABOVE TOLERANCE' if key in failed else ''}", flush=True)
     for key, value in sensitivity.items():
         print(f"{value:.2e}  {key} (for scale)", flush=True)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "device_agreement.json").write_text(json.dumps(
-            {"device": args.device, "n_train": args.n_train, "epochs": args.epochs,
-             "tolerance": args.tolerance, "relative_difference": results,
-             "float64_sensitivity_on_cpu": sensitivity}, indent=1) + "\n")
+    ResultStore(args.out / "device_agreement.json", key=("device",)).merge(
+        [{"device": args.device, "n_train": args.n_train, "epochs": args.epochs,
+          "tolerance": args.tolerance, "relative_difference": results,
+          "float64_sensitivity_on_cpu": sensitivity}])
     return 1 if failed else 0
 
 

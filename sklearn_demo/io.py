@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -204,38 +204,6 @@ def parse_fasta(lines: Iterable[str], *, source: str) -> Iterator[tuple[str, str
         if not sequence:
             raise ValueError(f"{source}, record {number} ({name!r}) has an empty sequence.")
         yield name, sequence
-
-
-def iter_fasta_batches(
-    path: str | os.PathLike, batch_size: int = 10_000
-) -> Iterator[tuple[list[str], list[str]]]:
-    """Read a FASTA file (plain or gzip) ``batch_size`` records at a time.
-
-    Only one batch is held in memory.
-
-    Parameters
-    ----------
-    path : str or path-like
-    batch_size : int, default=10000
-
-    Yields
-    ------
-    names, sequences : list of str, list of str
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.fa"
-    >>> _ = path.write_text(">a\\nAC\\n>b\\nGT\\n>c\\nTT\\n")
-    >>> [names for names, _ in iter_fasta_batches(path, batch_size=2)]
-    [['a', 'b'], ['c']]
-    """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    records = iter_fasta(path)
-    while batch := list(islice(records, batch_size)):
-        names, sequences = zip(*batch)
-        yield list(names), list(sequences)
 
 
 def count_fasta_records(path: str | os.PathLike) -> int:

@@ -8,7 +8,7 @@ import pytest
 from sklearn.frozen import FrozenEstimator
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, TemporalScorer
-from sklearn_demo.io import count_fasta_records, iter_fasta_batches
+from sklearn_demo.io import count_fasta_records
 from sklearn_demo.inference import explain_fasta, predict_fasta
 
 
@@ -79,7 +79,10 @@ def test_batches_of_a_gzip_fasta(tmp_path):
 
     with gzip.open(tmp_path / "x.fa.gz", "wt") as handle:
         handle.write("".join(f">r{i}\nACGT\n" for i in range(5)))
-    sizes = [len(names) for names, _ in iter_fasta_batches(tmp_path / "x.fa.gz", batch_size=2)]
+    from sklearn_demo.inference.engine import run_batches
+    from sklearn_demo.inference.sources import fasta_items
+
+    sizes = list(run_batches(len, fasta_items(tmp_path / "x.fa.gz"), 2))
     assert sizes == [2, 2, 1]
 
 

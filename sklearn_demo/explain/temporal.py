@@ -9,8 +9,6 @@ from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
 
-ALGORITHMS = PREFIX_ALGORITHMS
-
 
 class TemporalScorer(ModelExplainer):
     """Probability of ``target_class`` after reading each prefix and suffix.
@@ -55,7 +53,7 @@ class TemporalScorer(ModelExplainer):
     (2, 2, 101)
     """
 
-    _parameter_constraints = {"algorithm": [Options(ALGORITHMS)]}
+    _parameter_constraints = {"algorithm": [Options(PREFIX_ALGORITHMS)]}
 
     def __init__(
         self,

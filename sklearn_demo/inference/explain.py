@@ -12,8 +12,7 @@ from ..encoding import one_hot_encode
 from ..genome import Peaks, Windows, open_genome
 from ..io import count_fasta_records
 from .engine import SequenceTask, model_width, run_batches
-from .predict import cut_windows, source_name
-from .sources import fasta_items, window_items
+from .sources import cut_windows, fasta_items, source_name, window_items
 from .writers import ArrayWriter, write_bigwig, write_npz
 
 

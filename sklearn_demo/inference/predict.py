@@ -13,9 +13,9 @@ from scipy.special import expit
 
 from .._validation import Interval, check_parameter
 from ..encoding import fit_to_width
-from ..genome import Peaks, Windows, open_genome, peak_windows, read_peaks
+from ..genome import Peaks, Windows, open_genome
 from .engine import SequenceTask, log_odds, model_width, probability, run_batches
-from .sources import TileTask, fasta_items, tile_items, window_items
+from .sources import TileTask, cut_windows, fasta_items, source_name, tile_items, window_items
 from .writers import BedGraphWriter, TableWriter
 
 
@@ -143,21 +143,6 @@ def predict_peaks(
             writer.write(windows.chrom[rows], windows.start[rows], windows.end[rows], p)
             done += len(names)
     return windows
-
-
-def source_name(peaks: object) -> str:
-    """How errors name a source of windows: its path, else "peak windows"."""
-    return os.fspath(peaks) if isinstance(peaks, (str, os.PathLike)) else "peak windows"
-
-
-def cut_windows(peaks: str | os.PathLike | Peaks | Windows, genome: object, **options) -> Windows:
-    """``peaks`` (a BED path or :class:`~sklearn_demo.genome.Peaks`) as
-    :func:`~sklearn_demo.genome.peak_windows`; :class:`~sklearn_demo.genome.Windows`
-    pass through as they are."""
-    if isinstance(peaks, Windows):
-        return peaks
-    table = peaks if isinstance(peaks, Peaks) else read_peaks(peaks)
-    return peak_windows(table, genome, **options)
 
 
 def predict_tiles(

@@ -3,7 +3,8 @@ numbered ``(number, key, sequence)`` items for
 :class:`~sklearn_demo.inference.engine.SequenceTask`.
 
 * :func:`fasta_items`: the records of a FASTA file (or standard input);
-* :func:`window_items`: windows already cut from a genome (peaks);
+* :func:`window_items`: windows cut from a genome around peaks
+  (:func:`cut_windows`);
 * :func:`tile_items` and :class:`TileTask`: a genome's tiles, read in the
   worker that scores them.
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..genome import Windows, open_genome
+from ..genome import Peaks, Windows, open_genome, peak_windows, read_peaks
 from ..io import iter_fasta
 from .engine import numbered
 
@@ -42,6 +43,21 @@ def fasta_items(path: str | os.PathLike) -> Iterator[tuple[int, str, str]]:
 def window_items(windows: Windows) -> Iterator[tuple[int, str, str]]:
     """Every window as ``(number, name, sequence)``, in order."""
     return numbered(zip(windows.name.tolist(), windows.sequences.tolist()))
+
+
+def source_name(peaks: object) -> str:
+    """How errors name a source of windows: its path, else "peak windows"."""
+    return os.fspath(peaks) if isinstance(peaks, (str, os.PathLike)) else "peak windows"
+
+
+def cut_windows(peaks: str | os.PathLike | Peaks | Windows, genome: object, **options) -> Windows:
+    """``peaks`` (a BED path or :class:`~sklearn_demo.genome.Peaks`) as
+    :func:`~sklearn_demo.genome.peak_windows`; :class:`~sklearn_demo.genome.Windows`
+    pass through as they are."""
+    if isinstance(peaks, Windows):
+        return peaks
+    table = peaks if isinstance(peaks, Peaks) else read_peaks(peaks)
+    return peak_windows(table, genome, **options)
 
 
 def tile_items(fasta, names: Sequence[str], width: int, step: int) -> Iterator[tuple[str, int]]:

@@ -88,10 +88,6 @@ class BedGraphWriter(_AtomicText):
     'chr1\\t0\\t98\\t0.25\\n'
     """
 
-    def __enter__(self) -> BedGraphWriter:
-        super().__enter__()
-        return self
-
     def write(self, chrom: Sequence[str], start: np.ndarray, end: np.ndarray,
               values: np.ndarray) -> None:
         self.handle.writelines(

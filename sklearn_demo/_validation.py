@@ -204,3 +204,52 @@ def check_binary_labels(
     if n_samples is not None and len(y) != n_samples:
         raise ValueError(f"X has {n_samples} sequences but y has {len(y)} labels.")
     return y, labels
+
+
+def is_task_matrix(y: object) -> bool:
+    """Whether ``y`` is a multi-task label matrix: two-dimensional with at
+    least two columns (one column is read as a single task, as
+    scikit-learn reads a column vector)."""
+    if y is None:
+        return False
+    try:
+        shape = np.asarray(y).shape
+    except ValueError:  # ragged: not a matrix (check_binary_labels says more)
+        return False
+    return len(shape) == 2 and shape[1] >= 2
+
+
+def check_task_labels(
+    y: object, *, owner: str, n_samples: int | None = None,
+) -> tuple[np.ndarray, list[str] | None]:
+    """A multi-task label matrix as float32 (n, N) and its column names
+    (a DataFrame's, else None).
+
+    Entries are 0, 1 or NaN (unknown: masked out of the loss). Raises
+    ValueError naming ``owner``, the task and the value otherwise.
+
+    Examples
+    --------
+    >>> labels, names = check_task_labels([[0, 1], [1, np.nan]], owner="Model")
+    >>> labels.tolist()[1][0], names
+    (1.0, None)
+    >>> check_task_labels([[0, 2], [1, 0]], owner="Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model: multi-task labels must be 0, 1 or NaN (unknown); task 1 holds 2.0.
+    """
+    names = [str(c) for c in y.columns] if hasattr(y, "columns") else None
+    try:
+        matrix = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{owner}: multi-task labels must be numbers (0, 1 or NaN); "
+                         f"got {np.asarray(y).dtype}.") from None
+    if n_samples is not None and len(matrix) != n_samples:
+        raise ValueError(f"X has {n_samples} sequences but y has {len(matrix)} rows of labels.")
+    bad = ~(np.isnan(matrix) | (matrix == 0) | (matrix == 1))
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        task = names[column] if names else column
+        raise ValueError(f"{owner}: multi-task labels must be 0, 1 or NaN (unknown); task "
+                         f"{task} holds {float(matrix[row, column])}.")
+    return matrix.astype(np.float32), names

@@ -17,16 +17,22 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch import NeuralNetBinaryClassifier
+from skorch import NeuralNet, NeuralNetBinaryClassifier
+from skorch.utils import _sigmoid_then_2d
 from torch.utils.data import Dataset
 
-from ._validation import Interval, Options, check_binary_labels, validate_params
+from ._validation import (
+    Interval, NonEmptyTupleOf, Options, check_binary_labels, check_task_labels,
+    is_task_matrix, validate_params,
+)
 from .encoding import (
     PADDING_MODES, check_dna, check_values, holds_text, is_sequence_collection,
     reverse_complement,
 )
 from .precision import PRECISIONS, mixed_precision
-from .training import StrandPairedSplit, default_callbacks
+from .training import (
+    BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit, default_callbacks,
+)
 
 __all__ = ["DeMoClassifier"]
 
@@ -67,6 +73,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "padding": [Options(PADDING_MODES)],
         "precision": [Options(tuple(PRECISIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "class_weight": [Options(("balanced",)), dict, None],
+        "task_names": [NonEmptyTupleOf(str), None],
     }
 
     def __init__(
@@ -74,6 +82,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         module: type[torch.nn.Module],
         *,
         optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        criterion: type[torch.nn.Module] = MaskedBCEWithLogitsLoss,
         lr: float = 0.01,
         max_epochs: int = 50,
         batch_size: int = 256,
@@ -88,6 +97,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         random_state: int | np.random.RandomState | None = None,
         device: str = "cpu",
         precision: str = "float32",
+        class_weight: str | None = None,
+        task_names: list[str] | None = None,
         verbose: int = 1,
         train_split: object = "auto",
         **kwargs: object,
@@ -95,6 +106,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         super().__init__(
             module,
             optimizer=optimizer,
+            criterion=criterion,
             lr=lr,
             max_epochs=max_epochs,
             batch_size=batch_size,
@@ -113,6 +125,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.padding = padding
         self.random_state = random_state
         self.precision = precision
+        self.class_weight = class_weight
+        self.task_names = task_names
 
     # ---------------------------------------------------------------- config
     @property
@@ -132,8 +146,21 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         """
         kwargs = self._module_kwargs()
         kwargs["in_channels"] = self.n_features_in_
+        if self.is_multitask:
+            kwargs["n_outputs"] = len(self.tasks_)
         kwargs.update(self.get_params_for("module"))
         self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def initialize_criterion(self):
+        """Build the loss; ``class_weight="balanced"`` sets its ``pos_weight``
+        (unless ``criterion__pos_weight`` is given)."""
+        kwargs = self.get_params_for("criterion")
+        if getattr(self, "pos_weight_", None) is not None and "pos_weight" not in kwargs:
+            kwargs["pos_weight"] = torch.as_tensor(self.pos_weight_, dtype=torch.float32)
+        self.criterion_ = self.initialized_instance(self.criterion, kwargs)
+        if isinstance(self.criterion_, torch.nn.Module):
+            self.criterion_ = self.criterion_.to(self.device)
         return self
 
     def _module_kwargs(self) -> dict:
@@ -155,9 +182,12 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         dataset = self.get_dataset(X, y)
         if not self.validating_:
             return dataset, None
-        split = StrandPairedSplit(self.validation_fraction, paired=self._both_strands(X),
+        paired = (getattr(X, "both_strands", False) if isinstance(X, Dataset)
+                  else self._both_strands(X))
+        split = StrandPairedSplit(self.validation_fraction, paired=paired,
+                                  stratified=not self.is_multitask,
                                   random_state=self.random_seed_)
-        return split(dataset, y)
+        return split(dataset, X.labels if y is None else y)
 
     def _check_params(self) -> None:
         validate_params(self)
@@ -176,8 +206,15 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         :class:`~sklearn_demo.networks.BiLSTMHead`).
         """
         with mixed_precision(self.device, self.precision):
-            logits = super().infer(x, **fit_params)
+            logits = NeuralNet.infer(self, x, **fit_params)
+        if not self.is_multitask:  # skorch's binary classifier wants (n,)
+            logits = logits.reshape(-1)
         return logits if self.precision == "float32" else logits.float()
+
+    def _get_predict_nonlinearity(self):
+        if self.predict_nonlinearity != "auto":
+            return super()._get_predict_nonlinearity()
+        return torch.sigmoid if self.is_multitask else _sigmoid_then_2d
 
     # ----------------------------------------------------------------- input
     def _validate_X(self, X: object, *, reset: bool) -> np.ndarray:
@@ -217,6 +254,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _validate_y(self, y: object, *, reset: bool, n_samples: int,
                     classes: object = None) -> np.ndarray:
+        if reset and is_task_matrix(y) or not reset and self.is_multitask:
+            return self._validate_task_labels(y, reset=reset, n_samples=n_samples)
+        if reset and hasattr(self, "tasks_"):
+            del self.tasks_
         y, labels = check_binary_labels(y, owner=type(self).__name__, n_samples=n_samples,
                                         classes=classes if reset else self.classes_)
         if reset:
@@ -226,17 +267,163 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             raise ValueError(f"y contains labels {unknown.tolist()} not in classes {self.classes_.tolist()}.")
         return self.label_encoder_.transform(y).astype(np.float32)
 
+    def _validate_task_labels(self, y: object, *, reset: bool, n_samples: int) -> np.ndarray:
+        """A multi-task (n, N) label matrix: 0, 1 or NaN (masked); on reset,
+        ``tasks_`` from ``task_names``, a DataFrame's columns, or task_0..."""
+        name = type(self).__name__
+        labels, columns = check_task_labels(y, owner=name, n_samples=n_samples)
+        n_tasks = labels.shape[1]
+        if not reset:
+            if n_tasks != len(self.tasks_):
+                raise ValueError(f"y has {n_tasks} tasks, but {name} was fitted on "
+                                 f"{len(self.tasks_)}: {list(self.tasks_)}.")
+            return labels
+        names = self.task_names or columns or [f"task_{i}" for i in range(n_tasks)]
+        if len(names) != n_tasks:
+            raise ValueError(f"{name}: task_names has {len(names)} names but y has "
+                             f"{n_tasks} tasks (columns).")
+        if len(set(names)) != n_tasks:
+            raise ValueError(f"{name}: task names must be unique; got {list(names)}.")
+        self.tasks_ = np.array(names, dtype=object)
+        self.label_encoder_ = LabelEncoder().fit([0, 1])
+        return labels
+
+    @property
+    def is_multitask(self) -> bool:
+        """Whether the fitted network has one output per task (``tasks_``)."""
+        return hasattr(self, "tasks_")
+
+    def task_index(self, target: object) -> int:
+        """The output column of ``target``, a task name or index.
+
+        Raises ``ValueError`` listing the tasks when ``target`` is None or
+        unknown; a single-task model takes None (or 0).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_demo import CNNClassifier
+        >>> X, y = ["ACGTACGTAC"] * 4, np.array([[0, 1], [1, 0], [0, 1], [1, 0]])
+        >>> clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, task_names=["ctcf", "dnase"])
+        >>> clf.fit(X, y).task_index("dnase")
+        1
+        """
+        check_is_fitted(self, "label_encoder_")
+        if not self.is_multitask:
+            if target not in (None, 0):
+                raise ValueError(f"target={target!r}: this {type(self).__name__} has one task; "
+                                 "leave target=None.")
+            return 0
+        tasks = list(self.tasks_)
+        if target is None:
+            raise ValueError(f"this {type(self).__name__} is multi-task; pass target= one of its "
+                             f"{len(tasks)} tasks (name or index): {tasks}.")
+        if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
+            if -len(tasks) <= target < len(tasks):
+                return int(target) % len(tasks)
+        elif target in tasks:
+            return tasks.index(target)
+        raise ValueError(f"target={target!r} is not a task of this {type(self).__name__}; "
+                         f"its tasks: {tasks} (or their indices 0..{len(tasks) - 1}).")
+
+    def task_classifier(self, target: object) -> DeMoClassifier:
+        """A fitted single-task classifier for one task of a multi-task one:
+        the same network with only that task's output, so every explainer,
+        variant scorer and the dashboard read it as any binary model. A
+        single-task classifier returns itself.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_demo import CNNClassifier
+        >>> X, y = ["ACGTACGTAC"] * 4, np.array([[0, 1], [1, 0], [0, 1], [1, 0]])
+        >>> clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0).fit(X, y)
+        >>> one = clf.task_classifier("task_1")
+        >>> bool(np.allclose(one.predict_proba(X)[:, 1], clf.predict_proba(X)[:, 1]))
+        True
+        """
+        index = self.task_index(target)
+        if not self.is_multitask:
+            return self
+        state = self.fitted_state()
+        state["params"]["task_names"] = None
+        state["tasks"] = None
+        for key in self._output_keys():
+            state["state_dict"][key] = state["state_dict"][key][index:index + 1]
+        return type(self).from_fitted_state(state, device=self.device)
+
+    def _output_keys(self) -> list[str]:
+        """State-dict keys of the output layer (one row per task)."""
+        names = [name for name, sub in self.module_.named_modules()
+                 if name.split(".")[-1] == "output" and isinstance(sub, torch.nn.Linear)]
+        if len(names) != 1:
+            raise TypeError(f"{type(self.module_).__name__} has no single linear layer named "
+                            "'output' to take one task's row from.")
+        return [f"{names[0]}.weight", f"{names[0]}.bias"]
+
     def _prepare_fit(self, X, y, *, reset: bool, classes: object = None):
         self._check_params()
+        if isinstance(X, Dataset):
+            return self._prepare_stream(X, y, reset=reset)
         X_enc = self._validate_X(X, reset=reset)
         y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
         if reset:
             self.input_width_ = int(X_enc.shape[2])
-            self.validating_ = self._decide_validation(y_enc)
+            self._learn_label_statistics(y_enc)
         if self._both_strands(X_enc):
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
+
+    def _prepare_stream(self, dataset: Dataset, y: object, *, reset: bool):
+        """Check a dataset that streams one-hot windows and its ``labels``
+        (a :class:`~sklearn_demo.genome.GenomeWindowDataset`); with both
+        strands, wrap it so that the second half reads reverse complements."""
+        name = type(self).__name__
+        if y is not None or not hasattr(dataset, "labels") or not hasattr(dataset, "width"):
+            raise ValueError(
+                f"{name}.fit takes a torch Dataset only with y=None and the labels on the "
+                "dataset (its .labels and .width, as sklearn_demo.genome.GenomeWindowDataset "
+                f"has); got {type(dataset).__name__} with y={'None' if y is None else 'given'}.")
+        if reset:
+            self.n_features_in_ = 4
+        y_enc = self._validate_y(dataset.labels, reset=reset, n_samples=len(dataset))
+        tasks = getattr(dataset, "tasks", None)
+        if reset and self.is_multitask and self.task_names is None and tasks is not None:
+            if len(tasks) != len(self.tasks_):
+                raise ValueError(f"{name}: the dataset names {len(tasks)} tasks but its labels "
+                                 f"have {len(self.tasks_)} columns.")
+            self.tasks_ = np.array(list(tasks), dtype=object)
+        if not self.is_multitask and not np.isin(self.classes_, [0, 1]).all():
+            raise ValueError(f"{name}: a streamed dataset's single-task labels must be 0 and 1; "
+                             f"got {self.classes_.tolist()}.")
+        if reset:
+            self.input_width_ = int(dataset.width)
+            self._learn_label_statistics(y_enc)
+        if self._both_strands(np.empty((0, 4, 0))):
+            dataset = BothStrandsDataset(dataset)
+        return dataset, None
+
+    def _learn_label_statistics(self, y_enc: np.ndarray) -> None:
+        """``validating_`` and, with ``class_weight="balanced"``, ``pos_weight_``
+        (negatives over positives per task, from the known labels)."""
+        self.validating_ = self._decide_validation(y_enc)
+        self.pos_weight_ = None
+        if isinstance(self.class_weight, dict):
+            if self.is_multitask:
+                raise ValueError(f"{type(self).__name__}: class_weight as a dict is for one task "
+                                 "({label: weight}); use 'balanced' for multi-task labels.")
+            missing = [c for c in self.classes_.tolist() if c not in self.class_weight]
+            if missing:
+                raise ValueError(f"{type(self).__name__}: class_weight has no weight for "
+                                 f"classes {missing}.")
+            negative, positive = (self.class_weight[c] for c in self.classes_.tolist())
+            self.pos_weight_ = np.array([positive / negative], dtype=np.float32)
+        elif self.class_weight == "balanced":
+            labels = y_enc.reshape(len(y_enc), -1)
+            positives = np.nansum(labels, axis=0)
+            negatives = np.sum(labels == 0, axis=0)
+            self.pos_weight_ = (negatives / np.maximum(positives, 1)).astype(np.float32)
 
     def _decide_validation(self, y_enc: np.ndarray) -> bool:
         """Whether this fit holds out a validation split (and stops early).
@@ -250,20 +437,23 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if not self.validation_fraction or self.early_stopping is False:
             return False
         name = type(self).__name__
-        smaller = int(np.bincount(y_enc.astype(int), minlength=2).min())
+        if self.is_multitask:  # split at random: count sequences
+            smaller, what = len(y_enc), "sequences"
+        else:
+            smaller = int(np.bincount(y_enc.astype(int), minlength=2).min())
+            what = "sequences of the smaller class"
         expected = smaller * self.validation_fraction
         if self.early_stopping == "auto" and expected < MIN_VALIDATION_PER_CLASS:
             if self.verbose:
                 print(f"{name}: no validation split: validation_fraction="
-                      f"{self.validation_fraction} of the {smaller} sequences of the smaller "
-                      f"class would hold {expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
+                      f"{self.validation_fraction} of the {smaller} {what} would hold {expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
                       f"(early_stopping='auto'); training on all {len(y_enc)} for "
                       f"max_epochs={self.max_epochs} epochs without early stopping.")
             return False
         if expected < 1:
             raise ValueError(
                 f"{name}: validation_fraction={self.validation_fraction} of the {smaller} "
-                f"sequences of the smaller class holds none of them, and early_stopping=True "
+                f"{what} holds none of them, and early_stopping=True "
                 "needs both classes in the validation split; give more data, a larger "
                 "validation_fraction, or early_stopping='auto' or False.")
         return True
@@ -299,18 +489,31 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     # ------------------------------------------------------------------- API
     @property
     def classes_(self) -> np.ndarray:
-        """The two class labels seen in ``fit``, in sorted order."""
+        """The two class labels seen in ``fit``, in sorted order; for a
+        multi-task fit, the task indices (scikit-learn's multilabel
+        convention; their names are ``tasks_``)."""
         check_is_fitted(self, "label_encoder_")
+        if self.is_multitask:
+            return np.arange(len(self.tasks_))
         return self.label_encoder_.classes_
+
+    def check_data(self, X, y):
+        # skorch's binary classifier refuses 2-D targets; multi-task labels are (n, N)
+        NeuralNet.check_data(self, X, y)
 
     def fit(self, X, y, **fit_params) -> "DeMoClassifier":
         """Train on ``X`` (DNA strings or one-hot (n, 4, L)) and labels ``y``.
 
         Parameters
         ----------
-        X : sequence of str, ndarray of str, or array of shape (n, 4, L)
-        y : array-like of shape (n,)
-            Any two labels.
+        X : sequence of str, ndarray of str, array of shape (n, 4, L), or Dataset
+            A torch ``Dataset`` that streams windows with their labels
+            (:class:`~sklearn_demo.genome.GenomeWindowDataset`) trains
+            without holding the sequences in memory; y must then be None.
+        y : array-like of shape (n,) or (n, n_tasks), or None
+            Any two labels; or a multi-task 0/1 indicator matrix, one column
+            per task (a DataFrame's column names become ``tasks_``), where
+            NaN marks an unknown label, left out of the loss.
         **fit_params
             Passed to skorch.
 
@@ -343,24 +546,31 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, shape (n, 2), columns in ``classes_`` order.
+        """Class probabilities, shape (n, 2), columns in ``classes_`` order;
+        for a multi-task model, each task's probability of being bound,
+        shape (n, n_tasks) (scikit-learn's multilabel convention).
 
         With ``reverse_complement=True`` the positive-class probability is
         the mean over the sequence and its reverse complement.
         """
-        if isinstance(X, Dataset):  # skorch's own validation scoring
+        if isinstance(X, Dataset):  # skorch's own validation scoring, or a stream
             return super().predict_proba(X)
         check_is_fitted(self, "label_encoder_")
         X_enc = self._validate_X(X, reset=False)
         self._check_n_channels(X_enc)
-        positive = super().predict_proba(X_enc)[:, 1]
+        positive = self._positive_proba(X_enc)
         if self._both_strands(X_enc):
-            positive = (positive + super().predict_proba(reverse_complement(X_enc))[:, 1]) / 2
-        return np.column_stack([1 - positive, positive])
+            positive = (positive + self._positive_proba(reverse_complement(X_enc))) / 2
+        return positive if self.is_multitask else np.column_stack([1 - positive, positive])
+
+    def _positive_proba(self, X_enc: np.ndarray) -> np.ndarray:
+        proba = super().predict_proba(X_enc)
+        return proba if self.is_multitask else proba[:, 1]
 
     def decision_function(self, X) -> np.ndarray:
         """The model's raw logit (log-odds) of the positive class
-        ``classes_[1]``, float64, shape (n,): never capped, so confident
+        ``classes_[1]``, float64, shape (n,) (multi-task: (n, n_tasks), one
+        per task): never capped, so confident
         sequences keep their ranking where probabilities round to 1. With
         ``reverse_complement=True``, the log-odds of the mean of the two
         strands' probabilities (what ``predict_proba`` gives)."""
@@ -376,11 +586,14 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 - np.logaddexp(-np.logaddexp(0, logit), -np.logaddexp(0, other)))
 
     def _logits(self, X_enc: np.ndarray) -> np.ndarray:
-        return self.forward(X_enc, training=False).detach().cpu().numpy().astype(np.float64).ravel()
+        logits = self.forward(X_enc, training=False).detach().cpu().numpy().astype(np.float64)
+        return logits if self.is_multitask else logits.ravel()
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels from ``classes_``: positive when its probability
-        exceeds ``threshold``."""
+        exceeds ``threshold``; multi-task: a 0/1 matrix (n, n_tasks)."""
+        if self.is_multitask:
+            return (self.predict_proba(X) > self.threshold).astype(int)
         return self.classes_[(self.predict_proba(X)[:, 1] > self.threshold).astype(int)]
 
     # ----------------------------------------------------------- persistence
@@ -394,7 +607,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
 
     def fitted_state(self) -> dict:
         """The fitted network as plain data: its hyper-parameters (JSON-able),
-        ``classes``, ``n_features_in``, ``input_width`` and the module's
+        ``classes``, ``n_features_in``, ``input_width``, ``tasks`` (None for a
+        single-task model) and the module's
         ``state_dict`` (on the CPU). :meth:`from_fitted_state` rebuilds it;
         :func:`~sklearn_demo.save_model` writes it to a file.
 
@@ -417,13 +631,15 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             "classes": self.classes_.tolist(),
             "n_features_in": int(self.n_features_in_),
             "input_width": getattr(self, "input_width_", None),
+            "tasks": self.tasks_.tolist() if self.is_multitask else None,
             "state_dict": {k: v.detach().cpu() for k, v in self.module_.state_dict().items()},
         }
 
     @classmethod
     def from_fitted_state(cls, state: dict, *, device: str = "cpu") -> DeMoClassifier:
         """A fitted estimator of this class from :meth:`fitted_state`'s data,
-        on ``device``; ``input_width`` may be missing (None: unknown).
+        on ``device``; ``input_width`` and ``tasks`` may be missing (None:
+        unknown width; one task).
 
         Raises ``ValueError`` when the parameters are invalid or the weights do
         not fit the architecture they describe. The caller's random stream
@@ -439,6 +655,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             raise ValueError(f"bad saved parameters ({exc})") from None
         estimator.n_features_in_ = state["n_features_in"]
         estimator.input_width_ = state.get("input_width")
+        if state.get("tasks"):
+            estimator.tasks_ = np.array(state["tasks"], dtype=object)
         estimator.label_encoder_ = LabelEncoder().fit(np.array(state["classes"]))
         estimator.random_seed_ = None
         with torch.random.fork_rng(devices=[]):
@@ -458,3 +676,4 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         tags.classifier_tags.multi_class = False
         tags.non_deterministic = self.random_state is None
         return tags
+

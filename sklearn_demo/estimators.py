@@ -100,6 +100,15 @@ class CNNClassifier(DeMoClassifier):
         float32, and the LSTM runs in float32. It pays off on GPUs with
         bfloat16 tensor cores (Ampere and newer) and CPUs with AMX; on other
         CPUs it is slower (see ``benchmarks/RESULTS.md``).
+    class_weight : "balanced", dict or None, default=None
+        Weight of the positive labels in the loss. "balanced": for each
+        task, its negatives over its positives (rare tasks in a multi-task
+        set, e.g. a TF bound in 1% of the windows, still pull on the shared
+        filters); a dict ``{label: weight}`` (one task). None: every label
+        counts the same, as DeMo.
+    task_names : list of str or None, default=None
+        Names of the tasks of a multi-task ``y``; None takes a DataFrame's
+        columns, a streamed dataset's ``tasks``, else "task_0", "task_1"...
     verbose : int, default=1
         1 prints a line per epoch (and a progress bar on a terminal); 0 is quiet.
     **kwargs
@@ -119,6 +128,9 @@ class CNNClassifier(DeMoClassifier):
     validating_ : bool
         Whether the last ``fit`` held out a validation split (see
         ``early_stopping``).
+    tasks_ : ndarray of str
+        Multi-task fits only (``y`` of shape (n, n_tasks)): the task names,
+        one per output; ``predict_proba`` then gives (n, n_tasks).
 
     Examples
     --------
@@ -127,6 +139,14 @@ class CNNClassifier(DeMoClassifier):
     >>> clf = CNNClassifier(n_filters=8, max_epochs=2, verbose=0, random_state=0)
     >>> clf.fit(data.X, data.y).predict_proba(data.X[:3]).shape
     (3, 2)
+
+    Several tasks at once: one column of 0/1 labels per task (NaN: unknown).
+
+    >>> import numpy as np
+    >>> Y = np.column_stack([data.y, 1 - data.y])
+    >>> clf = CNNClassifier(n_filters=8, max_epochs=1, verbose=0, task_names=["a", "b"])
+    >>> clf.fit(data.X, Y).predict_proba(data.X[:3]).shape, clf.tasks_.tolist()
+    ((3, 2), ['a', 'b'])
     """
 
     _module_params = ("n_filters", "filter_widths", "pool_size", "dropout")

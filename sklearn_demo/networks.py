@@ -29,11 +29,16 @@ class DeMoCNN(nn.Module):
     filter_widths : sequence of int, default=(9, 5, 3)
     pool_size : int, default=2
     dropout : float, default=0.5
+    n_outputs : int, default=1
+        Logits per sequence, one per task; with one the output is squeezed
+        to shape (n,).
 
     Examples
     --------
     >>> DeMoCNN()(torch.zeros(2, 4, 101)).shape
     torch.Size([2])
+    >>> DeMoCNN(n_outputs=3)(torch.zeros(2, 4, 101)).shape
+    torch.Size([2, 3])
     """
 
     def __init__(
@@ -43,6 +48,7 @@ class DeMoCNN(nn.Module):
         filter_widths: Sequence[int] = (9, 5, 3),
         pool_size: int = 2,
         dropout: float = 0.5,
+        n_outputs: int = 1,
     ):
         super().__init__()
         layers: list[nn.Module] = []
@@ -54,7 +60,7 @@ class DeMoCNN(nn.Module):
             channels = n_filters
         self.features = nn.Sequential(*layers)
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(n_filters, 1)
+        self.output = nn.Linear(n_filters, n_outputs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         pooled = self.features(x).amax(dim=2)
@@ -190,6 +196,8 @@ class BiLSTMHead(nn.Module):
     lstm_input_std : float or None, default=None
         None: torch's initialisation. A number: the input weights' standard
         deviation (:func:`init_input_weights_`).
+    n_outputs : int, default=1
+        Logits per sequence (tasks); with one the output has shape (n,).
 
     Examples
     --------
@@ -199,7 +207,7 @@ class BiLSTMHead(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5,
                  lstm_pool: str = "mean", lstm_timescale: float | None = None,
-                 lstm_input_std: float | None = None):
+                 lstm_input_std: float | None = None, n_outputs: int = 1):
         super().__init__()
         if lstm_pool not in POOLS:
             raise ValueError(f"lstm_pool must be one of {POOLS}, got {lstm_pool!r}.")
@@ -209,7 +217,7 @@ class BiLSTMHead(nn.Module):
         if lstm_input_std is not None:
             init_input_weights_(self.lstm, lstm_input_std)
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(2 * hidden_size, 1)
+        self.output = nn.Linear(2 * hidden_size, n_outputs)
         self.lstm_pool = lstm_pool
 
     def pool_states(self, states: torch.Tensor) -> torch.Tensor:
@@ -338,6 +346,8 @@ class DeMoRNN(nn.Module):
         See :class:`BiLSTMHead`.
     lstm_input_std : float or None, default=None
         See :class:`BiLSTMHead`.
+    n_outputs : int, default=1
+        Logits per sequence (tasks), as in :class:`DeMoCNN`.
 
     Examples
     --------
@@ -350,10 +360,10 @@ class DeMoRNN(nn.Module):
 
     def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5,
                  lstm_pool: str = "mean", lstm_timescale: float | None = None,
-                 lstm_input_std: float | None = None):
+                 lstm_input_std: float | None = None, n_outputs: int = 1):
         super().__init__()
         self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout,
-                                    lstm_pool, lstm_timescale, lstm_input_std)
+                                    lstm_pool, lstm_timescale, lstm_input_std, n_outputs)
 
     def embedding_size(self, in_channels: int) -> int:
         """Width of what :meth:`embed` feeds the recurrent head."""
@@ -395,6 +405,8 @@ class DeMoCNNRNN(DeMoRNN):
         (:class:`StrandPairedConv1d`); DNA input only.
     lstm_timescale : float or None, default=None
         See :class:`BiLSTMHead`.
+    n_outputs : int, default=1
+        Logits per sequence (tasks), as in :class:`DeMoCNN`.
 
     Examples
     --------
@@ -415,12 +427,14 @@ class DeMoCNNRNN(DeMoRNN):
         lstm_pool: str = "mean",
         filter_strands: str = "forward",
         lstm_timescale: float | None = None,
+        n_outputs: int = 1,
     ):
         if filter_strands not in FILTER_STRANDS:
             raise ValueError(f"filter_strands must be one of {FILTER_STRANDS}, "
                              f"got {filter_strands!r}.")
         self.n_filters = n_filters
-        super().__init__(in_channels, hidden_size, dropout, lstm_pool, lstm_timescale)
+        super().__init__(in_channels, hidden_size, dropout, lstm_pool, lstm_timescale,
+                         n_outputs=n_outputs)
         conv = StrandPairedConv1d if filter_strands == "both" else nn.Conv1d
         self.conv = conv(in_channels, n_filters, filter_width, padding="same")
         self.positions_per_step = pool_size

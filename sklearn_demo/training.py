@@ -1,10 +1,11 @@
-"""Training policy of the DeMo classifiers: their skorch callbacks and the
-strand-paired validation split."""
+"""Training policy of the DeMo classifiers: their loss, their skorch
+callbacks and the strand-paired validation split."""
 from __future__ import annotations
 
 import sys
 
 import numpy as np
+import torch
 from skorch import NeuralNet
 from skorch.callbacks import (
     Callback,
@@ -25,12 +26,68 @@ from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import Dataset, Subset
 
 
+class MaskedBCEWithLogitsLoss(torch.nn.Module):
+    """Binary cross-entropy on logits that skips unknown (NaN) labels.
+
+    The mean is over the known labels only, so a task missing for some
+    sequences neither pulls their logits towards 0 or 1 nor dilutes the
+    others. Without NaN it equals :class:`torch.nn.BCEWithLogitsLoss`.
+
+    Parameters
+    ----------
+    pos_weight : tensor of shape (n_tasks,) or None, default=None
+        Weight of the positive labels of each task (rare tasks: the ratio
+        of negatives to positives, ``class_weight="balanced"``).
+
+    Examples
+    --------
+    >>> loss = MaskedBCEWithLogitsLoss()
+    >>> logits, labels = torch.zeros(2, 2), torch.tensor([[1.0, float("nan")], [0.0, 1.0]])
+    >>> round(float(loss(logits, labels)), 4)  # log 2, from the three known labels
+    0.6931
+    """
+
+    def __init__(self, pos_weight: torch.Tensor | None = None):
+        super().__init__()
+        self.register_buffer("pos_weight", None if pos_weight is None
+                             else torch.as_tensor(pos_weight, dtype=torch.float32))
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        known = ~torch.isnan(target)
+        losses = torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, torch.where(known, target, 0.0), pos_weight=self.pos_weight,
+            reduction="none")
+        return (losses * known).sum() / known.sum().clamp(min=1)
+
+
+def task_aucs(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """ROC AUC per column of (n, N) labels (NaN: unknown) and probabilities;
+    NaN for a task whose known labels hold one class.
+
+    Examples
+    --------
+    >>> task_aucs(np.array([[0, 1], [1, 1]]), np.array([[0.2, 0.5], [0.9, 0.5]])).tolist()
+    [1.0, nan]
+    """
+    y, proba = np.asarray(y, dtype=float), np.asarray(proba, dtype=float)
+    aucs = np.full(y.shape[1], np.nan)
+    for task in range(y.shape[1]):
+        known = ~np.isnan(y[:, task])
+        if len(np.unique(y[known, task])) == 2:
+            aucs[task] = roc_auc_score(y[known, task], proba[known, task])
+    return aucs
+
+
 def validation_auc(net: NeuralNet, X: Dataset, y: np.ndarray) -> float:
-    """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer);
-    NaN when the split holds one class."""
-    if len(np.unique(y)) < 2:
-        return float("nan")
-    return roc_auc_score(y, net.predict_proba(X)[:, 1])
+    """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer),
+    the mean over tasks for a multi-task net; NaN when no task holds both
+    classes."""
+    y = np.asarray(y, dtype=float)
+    proba = net.predict_proba(X)
+    if y.ndim == 1:
+        y, proba = y[:, None], proba[:, 1:]
+    aucs = task_aucs(y, proba)
+    return float(np.nanmean(aucs)) if not np.isnan(aucs).all() else float("nan")
 
 
 def default_callbacks(
@@ -122,6 +179,9 @@ class StrandPairedSplit:
     fraction : float
         Share of the sequences (of the pairs, when paired) held out.
     paired : bool, default=False
+    stratified : bool, default=True
+        Stratify by the labels (single-task ones); a multi-task label matrix
+        is split at random.
     random_state : int or None, default=None
 
     Examples
@@ -134,23 +194,62 @@ class StrandPairedSplit:
     True
     """
 
-    def __init__(self, fraction: float, *, paired: bool = False,
+    def __init__(self, fraction: float, *, paired: bool = False, stratified: bool = True,
                  random_state: int | None = None):
         self.fraction = fraction
         self.paired = paired
+        self.stratified = stratified
         self.random_state = random_state
 
     def __call__(self, dataset: Dataset, y: object = None, groups: object = None):
         if not self.paired:
-            return ValidSplit(self.fraction, stratified=True,
+            return ValidSplit(self.fraction, stratified=self.stratified,
                               random_state=self.random_state)(dataset, y, groups)
         n = len(dataset) // 2
         train, valid = train_test_split(np.arange(n), test_size=self.fraction,
-                                        stratify=np.asarray(y)[:n],
+                                        stratify=np.asarray(y)[:n] if self.stratified else None,
                                         random_state=self.random_state)
         return (Subset(dataset, np.concatenate([train, train + n])),
                 Subset(dataset, np.concatenate([valid, valid + n])))
 
     def __repr__(self) -> str:
         return (f"StrandPairedSplit({self.fraction!r}, paired={self.paired!r}, "
-                f"random_state={self.random_state!r})")
+                f"stratified={self.stratified!r}, random_state={self.random_state!r})")
+
+
+class BothStrandsDataset(Dataset):
+    """A dataset of one-hot windows followed by their reverse complements:
+    item ``i + n`` is item ``i`` read on the other strand, with the same
+    label, as :class:`StrandPairedSplit` with ``paired=True`` expects.
+
+    What the classifiers' ``reverse_complement`` does to arrays (concatenate
+    both strands), for a dataset that streams its windows.
+
+    Examples
+    --------
+    >>> from skorch.dataset import Dataset as ArrayDataset
+    >>> X = np.eye(4, dtype="float32")[None][:, :, [0, 0, 1, 2]]  # AACG
+    >>> both = BothStrandsDataset(ArrayDataset(X, np.array([1.0])))
+    >>> len(both), both[1][0].argmax(0).tolist()  # CGTT
+    (2, [1, 2, 3, 3])
+    """
+
+    both_strands = True
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    def __len__(self) -> int:
+        return 2 * len(self.dataset)
+
+    def __getitem__(self, index: int):
+        n = len(self.dataset)
+        x, y = self.dataset[index % n]
+        if index >= n:
+            x = np.ascontiguousarray(np.asarray(x)[::-1, ::-1])
+        return x, y
+
+    @property
+    def labels(self) -> np.ndarray:
+        labels = np.asarray(self.dataset.labels)
+        return np.concatenate([labels, labels])

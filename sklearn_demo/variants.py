@@ -103,7 +103,9 @@ class VariantEffects:
     """Per variant: its window's scores with the reference and the
     alternative allele. ``status`` is "ok", "ref_mismatch" (the genome's base
     is not the VCF's REF; not scored), "unknown_chromosome" or "off_end"
-    (the window does not fit in the chromosome; not scored)."""
+    (the window does not fit in the chromosome; not scored). With
+    ``tasks`` (a multi-task model scored for every task), the scores have
+    shape (n_variants, n_tasks), one column per task."""
 
     variants: list[Variant]
     status: np.ndarray
@@ -114,6 +116,7 @@ class VariantEffects:
     logit_ref: np.ndarray
     logit_alt: np.ndarray
     report: VcfReport = field(default_factory=VcfReport)
+    tasks: list[str] | None = None
 
     @property
     def delta_p(self) -> np.ndarray:
@@ -137,10 +140,14 @@ def variant_effects(
     *,
     width: int | None = None,
     batch_size: int = 10_000,
+    target: object = None,
 ) -> VariantEffects:
     """Score each SNV's reference and alternative window (``width`` bases
     centred on the variant; default, the width the model was trained on)
     with a fitted classifier.
+
+    A multi-task network needs ``target``: one task (name or index), or
+    ``"all"`` for every task at once (scores of shape (n, n_tasks)).
 
     Read more in the :doc:`User Guide </guide/data>`.
 
@@ -163,6 +170,7 @@ def variant_effects(
     """
     width = model_width(estimator, width)
     check_parameter("variant_effects", "width", width, [Interval(Integral, 1, None)])
+    estimator, tasks = _task_scorer(estimator, target)
     report = VcfReport()
     if not isinstance(variants, list):
         variants, report = read_vcf(variants)
@@ -191,7 +199,8 @@ def variant_effects(
         ref_windows.append(window)
         alt_windows.append(window[:half] + v.alt + window[half + 1:])
         scored.append(i)
-    p_ref, p_alt, logit_ref, logit_alt = (np.full(n, np.nan) for _ in range(4))
+    shape = n if tasks is None else (n, len(tasks))
+    p_ref, p_alt, logit_ref, logit_alt = (np.full(shape, np.nan) for _ in range(4))
     index = np.array(scored, dtype=np.int64)
     for first in range(0, len(index), batch_size):
         part = slice(first, first + batch_size)
@@ -199,10 +208,24 @@ def variant_effects(
         for windows, p_out, logit_out in ((ref_windows, p_ref, logit_ref),
                                           (alt_windows, p_alt, logit_alt)):
             batch = np.array(windows[part])
-            p_out[rows] = estimator.predict_proba(batch)[:, 1]
+            proba = estimator.predict_proba(batch)
+            p_out[rows] = proba if tasks is not None else proba[:, 1]
             logit_out[rows] = estimator.decision_function(batch)
     return VariantEffects(variants, status.astype(str), genome_base.astype(str), p_ref, p_alt,
-                          logit_ref, logit_alt, report)
+                          logit_ref, logit_alt, report, tasks)
+
+
+def _task_scorer(estimator: object, target: object) -> tuple[object, list[str] | None]:
+    """The model that scores ``target``'s task (``estimator`` itself for a
+    single-task model) and the task names when ``target="all"``."""
+    inner = getattr(estimator, "estimator", estimator)  # FrozenEstimator
+    if not getattr(inner, "is_multitask", False):
+        if target not in (None, 0):
+            raise ValueError(f"target={target!r}: the model has one task; leave target=None.")
+        return estimator, None
+    if isinstance(target, str) and target == "all":
+        return inner, list(inner.tasks_)
+    return inner.task_classifier(target), None
 
 
 #: INFO fields of :func:`write_variant_effects`' VCF output, beside STATUS.
@@ -216,13 +239,25 @@ EFFECT_INFO = {
 }
 
 
-def effects_writer(path: str | os.PathLike):
+def effects_writer(path: str | os.PathLike, tasks: list[str] | None = None):
     """The writer of :func:`score_vcf` and :func:`write_variant_effects` by
     ``path``'s extension: ``.vcf`` a VCF with the effects as INFO fields
-    (:data:`EFFECT_INFO`), anything else a TSV of :data:`EFFECT_COLUMNS`."""
+    (:data:`EFFECT_INFO`), anything else a TSV of :data:`EFFECT_COLUMNS`.
+
+    With ``tasks`` (every task of a multi-task model), the TSV has one score
+    column per task and effect (``delta_p.CTCF``) and each VCF INFO field
+    a comma-separated list in the tasks' order (named in its header).
+    """
     if os.fspath(path).lower().endswith(".vcf"):
-        return VcfWriter(path, EFFECT_INFO)
-    return TableWriter(path, EFFECT_COLUMNS)
+        if tasks is None:
+            return VcfWriter(path, EFFECT_INFO)
+        order = ",".join(tasks)
+        return VcfWriter(path, {key: f"{text}, per task ({order})"
+                                for key, text in EFFECT_INFO.items()}, number=".")
+    if tasks is None:
+        return TableWriter(path, EFFECT_COLUMNS)
+    return TableWriter(path, EFFECT_COLUMNS[:6] + tuple(
+        f"{column}.{task}" for column in EFFECT_COLUMNS[6:] for task in tasks))
 
 
 def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> None:
@@ -241,13 +276,20 @@ def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> N
     >>> path.read_text().splitlines()[-1].split("\\t")[7]
     'STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
     """
-    with effects_writer(path) as out:
+    with effects_writer(path, effects.tasks) as out:
         _write_rows(out, effects)
 
 
 def _write_rows(out, effects: VariantEffects) -> None:
-    scores = np.column_stack([effects.p_ref, effects.p_alt, effects.delta_p, effects.logit_ref,
-                              effects.logit_alt, effects.delta_logit]).tolist()
+    effect_scores = [effects.p_ref, effects.p_alt, effects.delta_p, effects.logit_ref,
+                     effects.logit_alt, effects.delta_logit]
+    if effects.tasks is not None and isinstance(out, VcfWriter):
+        out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
+                   {"STATUS": status, **{key: score[i].tolist() for key, score
+                                         in zip(EFFECT_INFO, effect_scores)}})
+                  for i, (v, status) in enumerate(zip(effects.variants, effects.status)))
+        return
+    scores = np.column_stack(effect_scores).tolist()
     if isinstance(out, VcfWriter):
         out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
                    {"STATUS": status, **dict(zip(EFFECT_INFO, row))})
@@ -277,6 +319,7 @@ def score_vcf(
     width: int | None = None,
     batch_size: int = 10_000,
     n_jobs: int | None = None,
+    target: object = None,
 ) -> VcfScoring:
     """Stream a VCF of any size through :func:`variant_effects` into ``out``,
     a TSV or (``.vcf``) a VCF with the effects as INFO fields (:func:`effects_writer`),
@@ -287,7 +330,9 @@ def score_vcf(
     Batches run through joblib: ``n_jobs`` processes here, or a Dask or Ray
     cluster inside ``joblib.parallel_config(backend="dask")`` (or
     ``"ray"``), as scikit-learn's ``n_jobs`` does; results are written in the
-    VCF's order. Each batch opens the (indexed) genome itself.
+    VCF's order. Each batch opens the (indexed) genome itself. ``target``
+    picks the task of a multi-task model, or ``"all"`` scores every task
+    (as :func:`variant_effects`).
 
     Examples
     --------
@@ -304,11 +349,13 @@ def score_vcf(
     check_parameter("score_vcf", "batch_size", batch_size, [Interval(Integral, 1, None)])
     open_genome(genome)  # index once, before the batches read it
     report = VcfReport()
-    task = partial(variant_effects, estimator, genome=os.fspath(genome), width=width,
-                   batch_size=batch_size)
+    scorer, tasks = _task_scorer(estimator, target)
+    task = partial(variant_effects, scorer, genome=os.fspath(genome), width=width,
+                   batch_size=batch_size,
+                   target=None if tasks is None else "all")
     counts: dict[str, int] = {}
     mismatches: list[str] = []
-    with effects_writer(out) as writer:
+    with effects_writer(out, tasks) as writer:
         for effects in run_batches(task, iter_vcf(vcf, report), batch_size, n_jobs=n_jobs,
                                    desc="variants"):
             _write_rows(writer, effects)

@@ -79,6 +79,10 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
     """Base of the explainers: holds a classifier, fitted by ``fit`` on a
     clone or taken as it is when wrapped in ``FrozenEstimator``.
 
+    A multi-task classifier is explained one task at a time: ``target``
+    (a task name or index) picks it, and ``classifier_`` is that task's
+    single-output network (:meth:`~sklearn_demo.base.DeMoClassifier.task_classifier`).
+
     Subclasses call :meth:`_fit_estimator` from ``fit`` and use
     :meth:`_logit`, :meth:`_class_score` (those with a ``class_score``
     parameter) and :meth:`_encode`.
@@ -104,7 +108,11 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
                 )
             estimator.fit(X, y)
         self.estimator_ = estimator
-        self.classifier_ = unwrap_classifier(estimator, name)
+        classifier = unwrap_classifier(estimator, name)
+        try:
+            self.classifier_ = classifier.task_classifier(self.target)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
         classes = self.classifier_.classes_
         target = classes[1] if self.target_class is None else self.target_class
         if target not in classes:

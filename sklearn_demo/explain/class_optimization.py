@@ -70,6 +70,10 @@ class ClassOptimizer(ModelExplainer):
         Fitted on a clone by ``fit(X, y)``, or frozen (``FrozenEstimator``).
     target_class : label or None, default=None
         None takes ``classes_[1]``.
+    target : str, int or None, default=None
+        The task to explain when the classifier is multi-task (its name in
+        ``tasks_`` or its index); required then, and the error lists the
+        tasks. None for a single-task classifier.
     sequence_length : int or None, default=None
         Length of the optimised input; None takes the length of ``X`` in fit.
     parameterization : {"simplex", "unconstrained"}, default="simplex"
@@ -152,6 +156,7 @@ class ClassOptimizer(ModelExplainer):
         estimator: object = None,
         *,
         target_class: object = None,
+        target: object = None,
         sequence_length: int | None = None,
         parameterization: str = "simplex",
         class_score: str = "logit",
@@ -167,6 +172,7 @@ class ClassOptimizer(ModelExplainer):
     ):
         self.estimator = estimator
         self.target_class = target_class
+        self.target = target
         self.sequence_length = sequence_length
         self.parameterization = parameterization
         self.class_score = class_score

@@ -59,6 +59,10 @@ class SaliencyExplainer(ModelExplainer):
         which rank planted motifs better (User Guide, "choosing a method").
     target_class : label or None, default=None
         Class whose score is explained; None takes ``classes_[1]``.
+    target : str, int or None, default=None
+        The task to explain when the classifier is multi-task (its name in
+        ``tasks_`` or its index); required then, and the error lists the
+        tasks. None for a single-task classifier.
     class_score : {"log_proba", "logit"}, default="log_proba"
         What the gradient methods and ISM differentiate or compare
         (``"expected_gradients"`` always explains the logit). DeMo took the
@@ -115,6 +119,7 @@ class SaliencyExplainer(ModelExplainer):
         *,
         method: str = "saliency",
         target_class: object = None,
+        target: object = None,
         class_score: str = "log_proba",
         batch_size: int = 256,
         n_references: int = 10,
@@ -125,6 +130,7 @@ class SaliencyExplainer(ModelExplainer):
         self.estimator = estimator
         self.method = method
         self.target_class = target_class
+        self.target = target
         self.class_score = class_score
         self.batch_size = batch_size
         self.n_references = n_references

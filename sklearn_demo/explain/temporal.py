@@ -39,6 +39,10 @@ class TemporalScorer(ModelExplainer):
         Fitted on a clone by ``fit(X, y)``, or frozen (``FrozenEstimator``).
     target_class : label or None, default=None
         None takes ``classes_[1]``.
+    target : str, int or None, default=None
+        The task to explain when the classifier is multi-task (its name in
+        ``tasks_`` or its index); required then, and the error lists the
+        tasks. None for a single-task classifier.
     algorithm : {"batched", "loop"}, default="batched"
     batch_size : int, default=256
         Sub-sequences per packed pass; bounds memory for long sequences.
@@ -60,11 +64,13 @@ class TemporalScorer(ModelExplainer):
         estimator: object = None,
         *,
         target_class: object = None,
+        target: object = None,
         algorithm: str = "batched",
         batch_size: int = 256,
     ):
         self.estimator = estimator
         self.target_class = target_class
+        self.target = target
         self.algorithm = algorithm
         self.batch_size = batch_size
 

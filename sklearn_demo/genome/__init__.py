@@ -11,6 +11,10 @@ One module per step, in the order the data flows:
   (:func:`background_windows`), with what was skipped (:class:`WindowReport`);
 * :mod:`~sklearn_demo.genome.datasets`: both as a labelled data set
   (:func:`load_peak_dataset`);
+* :mod:`~sklearn_demo.genome.tasks`: many peak sets at once as windows with
+  one label per set (:func:`task_windows`, DeepSEA's bin rule);
+* :mod:`~sklearn_demo.genome.stream`: windows read from the genome while
+  training (:class:`GenomeWindowDataset`);
 * :mod:`~sklearn_demo.genome.split`: :class:`ChromosomeHoldout`, a
   scikit-learn splitter that holds out whole chromosomes;
 * :mod:`~sklearn_demo.genome.synthetic`: :func:`write_pseudo_genome`, a
@@ -27,13 +31,16 @@ from .datasets import PeakDataset, load_peak_dataset
 from .intervals import Peaks, read_peaks
 from .reference import fetch_bases, open_genome
 from .split import ChromosomeHoldout
+from .stream import GenomeWindowDataset
 from .synthetic import write_pseudo_genome
+from .tasks import TASK_BACKGROUNDS, TaskWindows, read_tracks, task_name, task_windows
 from .windows import (
     BACKGROUNDS, CENTRES, OFF_END, WindowReport, Windows, background_windows, peak_windows,
 )
 
 __all__ = [
-    "BACKGROUNDS", "CENTRES", "OFF_END", "ChromosomeHoldout", "PeakDataset", "Peaks",
-    "WindowReport", "Windows", "background_windows", "fetch_bases", "load_peak_dataset",
-    "open_genome", "peak_windows", "read_peaks", "write_pseudo_genome",
+    "BACKGROUNDS", "CENTRES", "OFF_END", "TASK_BACKGROUNDS", "ChromosomeHoldout",
+    "GenomeWindowDataset", "PeakDataset", "Peaks", "TaskWindows", "WindowReport", "Windows",
+    "background_windows", "fetch_bases", "load_peak_dataset", "open_genome", "peak_windows",
+    "read_peaks", "read_tracks", "task_name", "task_windows", "write_pseudo_genome",
 ]

@@ -28,6 +28,7 @@ class WindowReport:
     off_end: int = 0
     padded: int = 0
     n_rich: int = 0
+    blacklisted: int = 0
     unknown_names: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -43,6 +44,8 @@ class WindowReport:
             parts.append(f"{self.padded} padded with N past a chromosome end")
         if self.n_rich:
             parts.append(f"{self.n_rich} skipped with too many N")
+        if self.blacklisted:
+            parts.append(f"{self.blacklisted} skipped overlapping the blacklist")
         return "; ".join(parts)
 
 

@@ -212,9 +212,10 @@ class VcfWriter(_AtomicText):
     'chr1\\t5\\t.\\tA\\tG\\t.\\t.\\tSTATUS=ok;DP=0.25'
     """
 
-    def __init__(self, path: str | os.PathLike, fields: dict[str, str]):
+    def __init__(self, path: str | os.PathLike, fields: dict[str, str], *, number: str = "1"):
         super().__init__(path)
         self.fields = fields
+        self.number = number
 
     def __enter__(self) -> VcfWriter:
         from .. import __version__
@@ -225,17 +226,26 @@ class VcfWriter(_AtomicText):
         self.handle.write('##INFO=<ID=STATUS,Number=1,Type=String,Description="ok, '
                           'ref_mismatch, unknown_chromosome or off_end">\n')
         for key, description in self.fields.items():
-            self.handle.write(f'##INFO=<ID={key},Number=1,Type=Float,'
+            self.handle.write(f'##INFO=<ID={key},Number={self.number},Type=Float,'
                               f'Description="{description}">\n')
         self.handle.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         return self
 
     def write(self, rows) -> None:
-        """``rows``: ``(chrom, pos, id, ref, alt, info)`` with ``info`` a dict."""
+        """``rows``: ``(chrom, pos, id, ref, alt, info)`` with ``info`` a dict;
+        a list value (one number per task, ``number="."``) is written
+        comma-separated, NaN as "."."""
         for chrom, pos, vid, ref, alt, info in rows:
             fields = ";".join(
-                f"{key}={value:.6g}" if isinstance(value, float) else f"{key}={value}"
-                for key, value in info.items()
+                f"{key}={_info_value(value)}" for key, value in info.items()
                 if not (isinstance(value, float) and np.isnan(value)))
             self.handle.write(f"{chrom}\t{pos}\t{vid or '.'}\t{ref}\t{alt}\t.\t.\t"
                               f"{fields or '.'}\n")
+
+
+def _info_value(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(_info_value(v) for v in value)
+    if isinstance(value, float):
+        return "." if np.isnan(value) else f"{value:.6g}"
+    return str(value)

@@ -55,6 +55,7 @@ TOPICS = (
      ("explainers-throughput", "pytest-benchmark-temporal", "pytest-benchmark-ism")),
     ("Training, prediction and streaming speed",
      ("pytest-benchmark-speed", "pytest-benchmark-scaling", "streaming")),
+    ("Several tasks at once (epigenomics)", ("multitask-",)),
     ("CPU and GPU agreement", ("device-agreement",)),
     ("The app", ("app-latency",)),
     ("One-off studies", ("rnn_diagnosis", "epoch-caps")),

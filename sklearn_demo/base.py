@@ -183,7 +183,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if not self.validating_:
             return dataset, None
         paired = (getattr(X, "both_strands", False) if isinstance(X, Dataset)
-                  else self._both_strands(X))
+                  else self._both_strands(X.shape[1]))
         split = StrandPairedSplit(self.validation_fraction, paired=paired,
                                   stratified=not self.is_multitask,
                                   random_state=self.random_seed_)
@@ -370,7 +370,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if reset:
             self.input_width_ = int(X_enc.shape[2])
             self._learn_label_statistics(y_enc)
-        if self._both_strands(X_enc):
+        if self._both_strands(X_enc.shape[1]):
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
@@ -400,7 +400,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if reset:
             self.input_width_ = int(dataset.width)
             self._learn_label_statistics(y_enc)
-        if self._both_strands(np.empty((0, 4, 0))):
+        if self._both_strands(self.n_features_in_):
             dataset = BothStrandsDataset(dataset)
         return dataset, None
 
@@ -458,14 +458,15 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 "validation_fraction, or early_stopping='auto' or False.")
         return True
 
-    def _both_strands(self, X: np.ndarray) -> bool:
-        """Whether ``reverse_complement`` reads both strands of ``X`` (n, channels, L):
-        always with True (DNA, 4 channels, required), on DNA only with "auto"."""
+    def _both_strands(self, n_channels: int) -> bool:
+        """Whether ``reverse_complement`` reads both strands of input with
+        ``n_channels`` channels: always with True (DNA, 4 channels,
+        required), on DNA only with "auto"."""
         if self.reverse_complement == "auto":
-            return X.shape[1] == 4
-        if self.reverse_complement and X.shape[1] != 4:
+            return n_channels == 4
+        if self.reverse_complement and n_channels != 4:
             raise ValueError(
-                f"reverse_complement=True needs DNA input with 4 channels, got {X.shape[1]}."
+                f"reverse_complement=True needs DNA input with 4 channels, got {n_channels}."
             )
         return bool(self.reverse_complement)
 
@@ -559,7 +560,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         X_enc = self._validate_X(X, reset=False)
         self._check_n_channels(X_enc)
         positive = self._positive_proba(X_enc)
-        if self._both_strands(X_enc):
+        if self._both_strands(X_enc.shape[1]):
             positive = (positive + self._positive_proba(reverse_complement(X_enc))) / 2
         return positive if self.is_multitask else np.column_stack([1 - positive, positive])
 
@@ -578,7 +579,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         X_enc = self._validate_X(X, reset=False)
         self._check_n_channels(X_enc)
         logit = self._logits(X_enc)
-        if not self._both_strands(X_enc):
+        if not self._both_strands(X_enc.shape[1]):
             return logit
         other = self._logits(reverse_complement(X_enc))
         # log(p1 + p2) - log(q1 + q2), with log p = -log(1 + e^-z), log q = -log(1 + e^z)
@@ -628,7 +629,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             params[key] = value
         return {
             "params": params,
-            "classes": self.classes_.tolist(),
+            "classes": self.label_encoder_.classes_.tolist(),
             "n_features_in": int(self.n_features_in_),
             "input_width": getattr(self, "input_width_", None),
             "tasks": self.tasks_.tolist() if self.is_multitask else None,

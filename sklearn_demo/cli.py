@@ -35,7 +35,9 @@ from .dashboard.explanations import SITE_AUROC_SEQUENCES
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
+from .genome import read_tracks, task_windows
 from .inference import explain_peaks, predict_fasta, predict_peaks
+from .metrics import task_scores
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .provenance import command_line, provenance, write_provenance
@@ -77,7 +79,8 @@ def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
     elif args.command == "serve":
         return
     else:  # train, dashboard
-        inputs = [*(args.data or ()), *filter(None, (args.bed, args.genome))]
+        inputs = [*(args.data or ()), *(args.bed or ()),
+                  *filter(None, (args.genome, getattr(args, "tracks", None)))]
     outputs = [Path(args.out)]
     if args.command in ("predict", "train", "variants"):
         outputs.append(Path(str(args.out) + ".provenance.json"))
@@ -93,11 +96,15 @@ def _logger(args: argparse.Namespace):
 
 
 def _data(args: argparse.Namespace, *, split: bool = True):
+    if len(args.bed or ()) > 1:
+        raise UsageError(f"{args.command} takes one peak file; several (one task each) train "
+                         "a multi-task model with: sklearn-demo train --bed A B ...")
     data = load_dashboard_data(args.data or (), dataset=args.dataset,
                                n_samples=getattr(args, "n_samples", 3000),
                                seed=args.seed, data_home=args.data_home, mirror=args.mirror,
                                split=split, grammar=getattr(args, "grammar", None),
-                               peaks=args.bed, genome=args.genome, negatives=args.negatives,
+                               peaks=args.bed[0] if args.bed else None, genome=args.genome,
+                               negatives=args.negatives,
                                width=args.width or 101, test_chromosomes=args.test_chromosomes)
     if args.width and not args.bed:
         data.X_train, data.X_test = (fit_to_width(data.X_train, args.width),
@@ -140,8 +147,6 @@ def run_train(args: argparse.Namespace) -> None:
         raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
     if args.lstm_timescale is not None and key[0] not in RECURRENT:
         raise UsageError("--lstm-timescale is for the recurrent networks: --model rnn or cnnrnn")
-    data = _data(args, split=False)
-    X, y = data.X_train, data.y_train
     chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size),
                                               ("lstm_timescale", args.lstm_timescale))
               if value is not None}
@@ -149,6 +154,11 @@ def run_train(args: argparse.Namespace) -> None:
                          verbose=0 if args.quiet else 1, precision=args.precision,
                          padding=args.padding, reverse_complement=args.reverse_complement,
                          **chosen)
+    if args.tracks or len(args.bed or ()) > 1:
+        _train_tasks(args, clf)
+        return
+    data = _data(args, split=False)
+    X, y = data.X_train, data.y_train
     clf.fit(X, y)
     save_model(clf, args.out)
     write_provenance(Path(str(args.out) + ".provenance.json"), args)
@@ -156,6 +166,37 @@ def run_train(args: argparse.Namespace) -> None:
         print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
         for line in _training_scores(clf, data):
             print(line)
+
+
+def _train_tasks(args: argparse.Namespace, clf) -> None:
+    """One multi-task network on several peak files: windows labelled by
+    :func:`~sklearn_demo.genome.task_windows`, streamed from the genome, the
+    test chromosomes held out and scored per task."""
+    if not args.genome:
+        raise UsageError("several peak files need --genome FASTA")
+    names, paths = read_tracks(args.tracks) if args.tracks else (None, args.bed)
+    windows = task_windows(paths, args.genome, tasks=names, bin_size=args.bin_size,
+                           width=args.width or 1000, blacklist=args.blacklist,
+                           background="gc" if args.negatives == "gc" else "random",
+                           random_state=args.seed)
+    log = _logger(args)
+    log(f"bins touching a peak: {windows.report}; {windows.n_background} background bins; "
+        f"{len(windows)} windows x {len(windows.tasks)} tasks ({', '.join(windows.tasks)})")
+    test = np.isin(windows.chrom, args.test_chromosomes)
+    train = np.flatnonzero(~test)
+    if not len(train):
+        raise UsageError(f"every window lies on the test chromosomes {args.test_chromosomes}")
+    clf.set_params(iterator_train__num_workers=args.workers)
+    clf.fit(windows.dataset(train), None)
+    save_model(clf, args.out)
+    write_provenance(Path(str(args.out) + ".provenance.json"), args)
+    log(f"saved {type(clf).__name__} trained on {len(train)} windows to {args.out}")
+    if test.any():
+        proba = clf.predict_proba(windows.dataset(np.flatnonzero(test)))
+        log(f"test chromosomes {' '.join(args.test_chromosomes)} ({int(test.sum())} windows):")
+        log("task\tpositives\tAUC\tAUPRC")
+        for row in task_scores(windows.labels[test], proba, windows.tasks):
+            log(f"{row['task']}\t{row['positives']}\t{row['auc']:.3f}\t{row['auprc']:.3f}")
 
 
 def _training_scores(clf, data) -> list[str]:
@@ -209,14 +250,19 @@ def run_predict(args: argparse.Namespace) -> None:
               file=sys.stderr if args.out == "-" else sys.stdout)
 
 
-def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False,
+                      multitask: bool = False) -> None:
     source = parser.add_mutually_exclusive_group(required=required)
     source.add_argument("--data", nargs="+", metavar="FILE",
                         help="a DeepBind .seq(.gz) training/test pair, FASTA positives "
                              "[and negatives; shuffled otherwise], or a sequence<TAB>label TSV")
     source.add_argument("--dataset", help="a DeepBind ENCODE dataset name (or unique prefix)")
-    source.add_argument("--bed", metavar="PEAKS",
-                        help="ChIP-seq peaks (BED or narrowPeak, plain or gzip) on --genome")
+    source.add_argument("--bed", metavar="PEAKS", nargs="+",
+                        help="ChIP-seq peaks (BED or narrowPeak, plain or gzip) on --genome; "
+                             "with several files (train), one task per file")
+    if multitask:
+        source.add_argument("--tracks", metavar="TSV",
+                            help="one task per line: name<TAB>peak file, on --genome")
     parser.add_argument("--data-home", help="cache folder for fetched datasets")
     parser.add_argument("--mirror", help="offline mirror folder of the DeepBind files")
     genome = parser.add_argument_group("peaks on a genome (--bed)")
@@ -231,6 +277,18 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
                              "flanking windows, or GC-matched random windows of the genome")
     genome.add_argument("--test-chromosomes", nargs="+", default=["chr8", "chr9"],
                         metavar="CHROM", help="held out as the test set (default chr8 chr9)")
+    if multitask:
+        tasks = parser.add_argument_group("several peak files, one task each (--bed A B .., "
+                                          "--tracks)")
+        tasks.add_argument("--bin-size", type=int, default=200,
+                           help="a bin is bound for a task when half of it is covered by its "
+                                "peaks (DeepSEA's rule; default 200); --width (default 1000) "
+                                "bases around it are read; --negatives gc draws GC-matched "
+                                "background bins, else random ones")
+        tasks.add_argument("--blacklist", metavar="BED", help="regions no window may touch")
+        tasks.add_argument("--workers", type=int, default=0,
+                           help="processes reading windows from the genome (default 0: the "
+                                "training process)")
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -264,7 +322,7 @@ LSTM_TIMESCALE_HELP = ("chrono initialisation of the recurrent networks' LSTM ga
 
 def _add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="fit one architecture and save it")
-    _add_data_options(train, required=True)
+    _add_data_options(train, required=True, multitask=True)
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
@@ -415,6 +473,9 @@ def _add_variants_parser(sub) -> None:
                                "these as INFO fields")
     variants.add_argument("--batch-size", type=int, default=10_000,
                           help="variants per batch; memory grows with it (default 10000)")
+    variants.add_argument("--target", metavar="TASK",
+                          help="a multi-task model's task (name or index), or 'all' for every "
+                               "task at once (a column per task and effect)")
     variants.add_argument("--n-jobs", type=int, default=1,
                           help="batches scored in parallel processes (default 1)")
     variants.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
@@ -425,8 +486,11 @@ def run_variants(args: argparse.Namespace) -> None:
     """Stream every SNV's reference and alternative window through the model;
     report what was set aside and every REF allele that disagrees with the genome."""
     model = load_model(args.model, device=args.device)
+    target = args.target
+    if target and target.isdigit() and target not in getattr(model, "tasks_", ()):
+        target = int(target)
     result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
-                       batch_size=args.batch_size, n_jobs=args.n_jobs)
+                       batch_size=args.batch_size, n_jobs=args.n_jobs, target=target)
     write_provenance(Path(str(args.out) + ".provenance.json"), args)
     mismatches = result.mismatches
     if mismatches:  # reported even with --quiet: these variants were not scored

@@ -288,6 +288,7 @@ def make_motif_dataset(
     positive_fraction: float = 0.5,
     gc_content: float = 0.5,
     release: str = "JASPAR2024",
+    tasks: Sequence[str] | None = None,
     random_state: int | np.random.RandomState | None = None,
 ) -> Bunch:
     """Synthetic sequences with real JASPAR motifs planted at known positions.
@@ -312,6 +313,13 @@ def make_motif_dataset(
     With a grammar, both sites stay at least ``end_margin`` bases away
     from the sequence ends.
 
+    * ``tasks`` (multi-task): one label per task, each task a JASPAR id
+      (bound when its motif is planted) or ids joined by "+" (bound only
+      when all of them are: a task that needs two motifs together). Every
+      motif the tasks name is planted in each sequence with probability
+      ``positive_fraction``, independently, at random non-overlapping
+      positions; ``motifs`` and ``grammar`` are not used.
+
     Parameters
     ----------
     n_samples : int, default=2000
@@ -329,6 +337,8 @@ def make_motif_dataset(
     gc_content : float, default=0.5
     release : str, default="JASPAR2024"
         JASPAR release, read offline from the ``pyjaspar`` package.
+    tasks : sequence of str or None, default=None
+        The multi-task form, e.g. ``("MA0139", "MA0062", "MA0139+MA0062")``.
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -338,7 +348,10 @@ def make_motif_dataset(
         of ``(motif_id, start, end, strand)`` tuples, in reading order),
         ``mask`` (bool array (n, L), True inside a planted site), ``motifs``
         (dict id -> (4, w) probability matrix), ``motif_names`` (dict id ->
-        TF name) and ``grammar``.
+        TF name) and ``grammar``. With ``tasks``: ``y`` of shape
+        (n, n_tasks), ``tasks`` (names: TF names joined by "+"),
+        ``task_motifs`` (the ids of each task) and ``task_mask`` (bool
+        (n, n_tasks, L), True inside a site of a motif of that task).
 
     Examples
     --------
@@ -347,6 +360,11 @@ def make_motif_dataset(
     ((10,), 5)
     >>> data = make_motif_dataset(10, grammar="pure", random_state=0)
     >>> [len(sites) for sites in data.sites] == [2] * 10
+    True
+    >>> data = make_motif_dataset(8, tasks=("MA0139", "MA0062", "MA0139+MA0062"), random_state=0)
+    >>> data.y.shape, data.tasks
+    ((8, 3), ['CTCF', 'GABPA', 'CTCF+GABPA'])
+    >>> bool((data.y[:, 2] == data.y[:, 0] * data.y[:, 1]).all())
     True
     """
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
@@ -368,6 +386,10 @@ def make_motif_dataset(
     if not 0 <= lo <= hi:
         raise ValueError(f"spacing must be (min_gap, max_gap) with 0 <= min <= max, got {spacing!r}.")
     rng = check_random_state(random_state)
+    if tasks is not None:
+        return _make_task_dataset(n_samples, tasks, sequence_length=sequence_length,
+                                  presence=positive_fraction, gc_content=gc_content,
+                                  release=release, rng=rng)
     jaspar = fetch_jaspar_motifs(motifs, release=release)
     pwms = {mid: m.pwm for mid, m in jaspar.items()}
     ids = list(pwms)
@@ -379,9 +401,7 @@ def make_motif_dataset(
             f"{widths}" + (f" with a gap of up to {hi} and {end_margin} free bases at each "
                            "end" if grammar else "") + "."
         )
-    at = (1 - gc_content) / 2
-    background = np.array([at, gc_content / 2, gc_content / 2, at])
-    bases = rng.choice(4, size=(n_samples, sequence_length), p=background)
+    bases = _background(n_samples, sequence_length, gc_content, rng)
     y = np.zeros(n_samples, dtype=np.int64)
     y[: int(round(positive_fraction * n_samples))] = 1
     y = y[rng.permutation(n_samples)]
@@ -400,14 +420,68 @@ def make_motif_dataset(
                                   sequence_length, end_margin, rng)
         for k, start in zip(order, starts):
             sites[i].append(_plant(bases[i], mask[i], ids[k], pwms[ids[k]], int(start), rng))
-    letters = np.frombuffer(b"ACGT", dtype=np.uint8)[bases]
-    X = letters.view(f"S{sequence_length}").ravel().astype(str)
     return Bunch(
-        X=X,
+        X=_letters(bases),
         y=y,
         sites=sites,
         mask=mask,
         motifs=pwms,
         motif_names={mid: m.name for mid, m in jaspar.items()},
         grammar=grammar,
+    )
+
+
+def _background(n: int, length: int, gc_content: float,
+                rng: np.random.RandomState) -> np.ndarray:
+    """(n, length) base indices drawn independently with ``gc_content``."""
+    at = (1 - gc_content) / 2
+    return rng.choice(4, size=(n, length), p=[at, gc_content / 2, gc_content / 2, at])
+
+
+def _letters(bases: np.ndarray) -> np.ndarray:
+    """(n, length) base indices as an ndarray of str."""
+    letters = np.frombuffer(b"ACGT", dtype=np.uint8)[bases]
+    return letters.view(f"S{bases.shape[1]}").ravel().astype(str)
+
+
+def _make_task_dataset(n_samples: int, tasks: Sequence[str], *, sequence_length: int,
+                       presence: float, gc_content: float, release: str,
+                       rng: np.random.RandomState) -> Bunch:
+    """The multi-task form of :func:`make_motif_dataset`."""
+    if isinstance(tasks, str) or not len(tasks):
+        raise ValueError(f"tasks must be a non-empty sequence of JASPAR ids (or ids joined by "
+                         f"'+'), got {tasks!r}.")
+    task_ids = [task.split("+") for task in tasks]
+    jaspar = fetch_jaspar_motifs(list(dict.fromkeys(m for ids in task_ids for m in ids)),
+                                 release=release)
+    by_base = {full.split(".")[0]: full for full in jaspar}  # "MA0139" -> "MA0139.2"
+    resolved = [[by_base.get(m.split(".")[0], m) for m in ids] for ids in task_ids]
+    pwms = {mid: m.pwm for mid, m in jaspar.items()}
+    ids = list(pwms)
+    widths = [pwms[m].shape[1] for m in ids]
+    if sum(widths) > sequence_length:
+        raise ValueError(f"sequence_length {sequence_length} is too short for motifs of widths "
+                         f"{widths}.")
+    bases = _background(n_samples, sequence_length, gc_content, rng)
+    present = rng.rand(n_samples, len(ids)) < presence
+    site_masks = np.zeros((n_samples, len(ids), sequence_length), dtype=bool)
+    sites: list[list[tuple[str, int, int, str]]] = [[] for _ in range(n_samples)]
+    for i in range(n_samples):
+        chosen = np.flatnonzero(present[i])
+        if not len(chosen):
+            continue
+        order, starts = _free_layout([widths[k] for k in chosen], sequence_length, rng)
+        for k, start in zip(order, starts):
+            motif = chosen[k]
+            sites[i].append(_plant(bases[i], site_masks[i, motif], ids[motif], pwms[ids[motif]],
+                                   int(start), rng))
+    columns = [[ids.index(m) for m in task] for task in resolved]
+    y = np.column_stack([present[:, c].all(axis=1) for c in columns]).astype(np.int64)
+    task_mask = np.stack([site_masks[:, c].any(axis=1) for c in columns], axis=1)
+    names = {mid: m.name for mid, m in jaspar.items()}
+    return Bunch(
+        X=_letters(bases), y=y, sites=sites, mask=site_masks.any(axis=1), motifs=pwms,
+        motif_names=names, grammar=None,
+        tasks=["+".join(names[m] for m in task) for task in resolved],
+        task_motifs=resolved, task_mask=task_mask,
     )

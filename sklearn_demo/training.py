@@ -20,10 +20,11 @@ from skorch.callbacks import (
 )
 from skorch.dataset import ValidSplit
 from skorch.utils import Ansi, noop
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import Dataset, Subset
+
+from .metrics import mean_auc
 
 
 class MaskedBCEWithLogitsLoss(torch.nn.Module):
@@ -60,34 +61,11 @@ class MaskedBCEWithLogitsLoss(torch.nn.Module):
         return (losses * known).sum() / known.sum().clamp(min=1)
 
 
-def task_aucs(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """ROC AUC per column of (n, N) labels (NaN: unknown) and probabilities;
-    NaN for a task whose known labels hold one class.
-
-    Examples
-    --------
-    >>> task_aucs(np.array([[0, 1], [1, 1]]), np.array([[0.2, 0.5], [0.9, 0.5]])).tolist()
-    [1.0, nan]
-    """
-    y, proba = np.asarray(y, dtype=float), np.asarray(proba, dtype=float)
-    aucs = np.full(y.shape[1], np.nan)
-    for task in range(y.shape[1]):
-        known = ~np.isnan(y[:, task])
-        if len(np.unique(y[known, task])) == 2:
-            aucs[task] = roc_auc_score(y[known, task], proba[known, task])
-    return aucs
-
-
 def validation_auc(net: NeuralNet, X: Dataset, y: np.ndarray) -> float:
     """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer),
     the mean over tasks for a multi-task net; NaN when no task holds both
     classes."""
-    y = np.asarray(y, dtype=float)
-    proba = net.predict_proba(X)
-    if y.ndim == 1:
-        y, proba = y[:, None], proba[:, 1:]
-    aucs = task_aucs(y, proba)
-    return float(np.nanmean(aucs)) if not np.isnan(aucs).all() else float("nan")
+    return mean_auc(y, net.predict_proba(X))
 
 
 def default_callbacks(

@@ -60,6 +60,11 @@ def motif_data():
     return make_motif_dataset(600, random_state=0)
 
 
+#: The tasks of the multi-task planted set: CTCF, GABPA, and both together.
+MULTITASK_MOTIFS = ("MA0139", "MA0062", "MA0139+MA0062")
+MULTITASK_NAMES = ["CTCF", "GABPA", "CTCF+GABPA"]
+
+
 class FittedModels:
     """The models several test modules need, each fitted once per session.
 
@@ -73,7 +78,9 @@ class FittedModels:
     ``motif_data``; ``"planted_cnn"``, ``"planted_cnnrnn"`` (the defaults,
     8 epochs on 2,500 sequences with CTCF and GABPA sites) and
     ``"ctcf_cnn"``, ``"ctcf_cnnrnn"`` (every positive has one CTCF site):
-    models that learned their motifs, for the checks against planted truth.
+    models that learned their motifs, for the checks against planted truth;
+    ``"tasks_cnnrnn"``: one multi-task CNN-RNN for CTCF, GABPA and both together
+    (:data:`MULTITASK_MOTIFS`).
     """
 
     def __init__(self, motif_data):
@@ -96,11 +103,14 @@ class FittedModels:
             "planted_cnnrnn": ("planted", CNNRNNClassifier(max_epochs=8, **learned)),
             "ctcf_cnn": ("ctcf", CNNClassifier(max_epochs=10, **learned)),
             "ctcf_cnnrnn": ("ctcf", CNNRNNClassifier(max_epochs=8, **learned)),
+            "tasks_cnnrnn": ("tasks", CNNRNNClassifier(max_epochs=20, task_names=MULTITASK_NAMES,
+                                                       **learned)),
         }
         self._data = {
             "motif": lambda: motif_data,
             "planted": lambda: make_motif_dataset(3000, random_state=0),
             "ctcf": lambda: make_motif_dataset(3000, motifs=("MA0139",), random_state=0),
+            "tasks": lambda: make_motif_dataset(3000, tasks=MULTITASK_MOTIFS, random_state=0),
         }
         self._made: dict = {}
 

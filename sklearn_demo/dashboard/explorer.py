@@ -24,6 +24,7 @@ from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, snif
 from ..motifs import MotifMatch, scan_motifs
 from ..persistence import load_model
 from .explanations import ATTRIBUTION_METHODS
+from .train import per_task
 
 #: The map views the app can show under each model, by key.
 VIEWS = ("attribution", "temporal", "mutations")
@@ -224,7 +225,7 @@ class SequenceExplorer:
                  motifs: Sequence[FoundMotif] = ()):
         if not models:
             raise ValueError("the explorer needs at least one model.")
-        self.models = dict(models)
+        self.models = per_task(models)
         self.data = data
         self.motifs = list(motifs)
         self._explainers: dict[tuple[str, str], object] = {}

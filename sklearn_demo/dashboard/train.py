@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -98,3 +98,25 @@ def train_models(
                           "train_sequences": len(X)}
     return fitted, training
 
+
+def per_task(models: Mapping[str, object]) -> dict[str, object]:
+    """``models`` with each multi-task network replaced by one entry per task,
+    named "model · task" (its :meth:`~sklearn_demo.base.DeMoClassifier.task_classifier`):
+    the app's model list is its task chooser.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_demo import CNNClassifier
+    >>> clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, task_names=["CTCF", "DNase"])
+    >>> clf = clf.fit(["ACGTACGTAC"] * 4, np.array([[0, 1], [1, 0], [0, 1], [1, 0]]))
+    >>> list(per_task({"multi": clf}))
+    ['multi · CTCF', 'multi · DNase']
+    """
+    out: dict[str, object] = {}
+    for name, model in models.items():
+        if getattr(model, "is_multitask", False):
+            out.update({f"{name} · {task}": model.task_classifier(task) for task in model.tasks_})
+        else:
+            out[name] = model
+    return out

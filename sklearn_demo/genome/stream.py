@@ -67,7 +67,7 @@ class GenomeWindowDataset(Dataset):
                 f"GenomeWindowDataset: chrom ({len(self.chrom_codes)}), start ({len(self.start)}) "
                 f"and labels ({len(self.labels)}) must have one entry per window.")
         fasta = open_genome(self.genome)
-        missing = [name for name in self.chrom_names if name not in fasta]
+        missing = [str(name) for name in self.chrom_names if name not in fasta]
         if missing:
             raise ValueError(f"GenomeWindowDataset: chromosomes {missing[:5]} are not in "
                              f"{self.genome!r}.")

@@ -41,6 +41,8 @@ class TaskWindows:
     genome: str
     report: WindowReport
     """What happened to the candidate bins (skipped, padded, blacklisted)."""
+    n_background: int = 0
+    """Background bins drawn (the last rows; all-zero labels)."""
 
     def __len__(self) -> int:
         return len(self.start)
@@ -242,6 +244,7 @@ def task_windows(
         chroms += [chrom] * len(bins)
         starts.append(a + bin_size // 2 - width // 2)
     start = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    report.kept = len(start)
     labels = (np.concatenate(label_rows) if label_rows
               else np.zeros((0, len(tables)), dtype=np.uint8))
     chrom = np.array(chroms, dtype=object)
@@ -253,11 +256,10 @@ def task_windows(
         chrom = np.concatenate([chrom, extra_chrom])
         start = np.concatenate([start, extra_start])
         labels = np.concatenate([labels, np.zeros((len(extra_start), len(tables)), np.uint8)])
-    report.kept = len(start)
     if not len(start):
         raise ValueError(f"{owner}: no window could be cut from the genome: {report}.")
     return TaskWindows(chrom.astype(str), start, start + width, labels, names,
-                       os.fspath(genome), report)
+                       os.fspath(genome), report, len(start) - report.kept)
 
 
 def _candidate_bins(tables: list[Peaks], bin_size: int) -> dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet, NeuralNetBinaryClassifier
-from skorch.utils import _sigmoid_then_2d
+from skorch.utils import _sigmoid_then_2d, to_device
 from torch.utils.data import Dataset
 
 from ._validation import (
@@ -158,9 +158,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         kwargs = self.get_params_for("criterion")
         if getattr(self, "pos_weight_", None) is not None and "pos_weight" not in kwargs:
             kwargs["pos_weight"] = torch.as_tensor(self.pos_weight_, dtype=torch.float32)
-        self.criterion_ = self.initialized_instance(self.criterion, kwargs)
-        if isinstance(self.criterion_, torch.nn.Module):
-            self.criterion_ = self.criterion_.to(self.device)
+        self.criterion_ = to_device(self.initialized_instance(self.criterion, kwargs),
+                                    self.device)
         return self
 
     def _module_kwargs(self) -> dict:
@@ -604,7 +603,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     _NOT_SAVED = frozenset({
         "module", "criterion", "optimizer", "iterator_train", "iterator_valid", "dataset",
         "train_split", "callbacks", "predict_nonlinearity", "_params_to_validate",
-        "torch_load_kwargs"})
+        "torch_load_kwargs", "accelerator"})
 
     def fitted_state(self) -> dict:
         """The fitted network as plain data: its hyper-parameters (JSON-able),

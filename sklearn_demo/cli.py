@@ -35,9 +35,8 @@ from .dashboard.explanations import SITE_AUROC_SEQUENCES
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
-from .genome import read_tracks, task_windows
 from .inference import explain_peaks, predict_fasta, predict_peaks
-from .metrics import task_scores
+from .cli_tasks import add_task_options, explain_tasks, train_tasks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .provenance import command_line, provenance, write_provenance
@@ -137,6 +136,11 @@ def run_explain(args: argparse.Namespace) -> Path:
     for path in args.model:
         model = load_model(path, device=args.device)
         models[type(model).__name__] = model
+    multitask = [m for m in models.values() if getattr(m, "is_multitask", False)]
+    if multitask:
+        if len(args.model) != 1:
+            raise UsageError("a multi-task model is explained alone: pass one --model")
+        return explain_tasks(args, multitask[0], log=_logger(args))
     return _build(args, models, split=False)
 
 
@@ -155,7 +159,7 @@ def run_train(args: argparse.Namespace) -> None:
                          padding=args.padding, reverse_complement=args.reverse_complement,
                          **chosen)
     if args.tracks or len(args.bed or ()) > 1:
-        _train_tasks(args, clf)
+        train_tasks(args, clf, log=_logger(args))
         return
     data = _data(args, split=False)
     X, y = data.X_train, data.y_train
@@ -166,37 +170,6 @@ def run_train(args: argparse.Namespace) -> None:
         print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
         for line in _training_scores(clf, data):
             print(line)
-
-
-def _train_tasks(args: argparse.Namespace, clf) -> None:
-    """One multi-task network on several peak files: windows labelled by
-    :func:`~sklearn_demo.genome.task_windows`, streamed from the genome, the
-    test chromosomes held out and scored per task."""
-    if not args.genome:
-        raise UsageError("several peak files need --genome FASTA")
-    names, paths = read_tracks(args.tracks) if args.tracks else (None, args.bed)
-    windows = task_windows(paths, args.genome, tasks=names, bin_size=args.bin_size,
-                           width=args.width or 1000, blacklist=args.blacklist,
-                           background="gc" if args.negatives == "gc" else "random",
-                           random_state=args.seed)
-    log = _logger(args)
-    log(f"bins touching a peak: {windows.report}; {windows.n_background} background bins; "
-        f"{len(windows)} windows x {len(windows.tasks)} tasks ({', '.join(windows.tasks)})")
-    test = np.isin(windows.chrom, args.test_chromosomes)
-    train = np.flatnonzero(~test)
-    if not len(train):
-        raise UsageError(f"every window lies on the test chromosomes {args.test_chromosomes}")
-    clf.set_params(iterator_train__num_workers=args.workers)
-    clf.fit(windows.dataset(train), None)
-    save_model(clf, args.out)
-    write_provenance(Path(str(args.out) + ".provenance.json"), args)
-    log(f"saved {type(clf).__name__} trained on {len(train)} windows to {args.out}")
-    if test.any():
-        proba = clf.predict_proba(windows.dataset(np.flatnonzero(test)))
-        log(f"test chromosomes {' '.join(args.test_chromosomes)} ({int(test.sum())} windows):")
-        log("task\tpositives\tAUC\tAUPRC")
-        for row in task_scores(windows.labels[test], proba, windows.tasks):
-            log(f"{row['task']}\t{row['positives']}\t{row['auc']:.3f}\t{row['auprc']:.3f}")
 
 
 def _training_scores(clf, data) -> list[str]:
@@ -278,17 +251,7 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
     genome.add_argument("--test-chromosomes", nargs="+", default=["chr8", "chr9"],
                         metavar="CHROM", help="held out as the test set (default chr8 chr9)")
     if multitask:
-        tasks = parser.add_argument_group("several peak files, one task each (--bed A B .., "
-                                          "--tracks)")
-        tasks.add_argument("--bin-size", type=int, default=200,
-                           help="a bin is bound for a task when half of it is covered by its "
-                                "peaks (DeepSEA's rule; default 200); --width (default 1000) "
-                                "bases around it are read; --negatives gc draws GC-matched "
-                                "background bins, else random ones")
-        tasks.add_argument("--blacklist", metavar="BED", help="regions no window may touch")
-        tasks.add_argument("--workers", type=int, default=0,
-                           help="processes reading windows from the genome (default 0: the "
-                                "training process)")
+        add_task_options(parser)
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -323,6 +286,9 @@ LSTM_TIMESCALE_HELP = ("chrono initialisation of the recurrent networks' LSTM ga
 def _add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="fit one architecture and save it")
     _add_data_options(train, required=True, multitask=True)
+    train.add_argument("--workers", type=int, default=0,
+                       help="several peak files: processes reading windows from the genome "
+                            "(default 0: the training process)")
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
@@ -398,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="the report for models saved by train/dashboard")
     explain.add_argument("--model", action="append", required=True, metavar="FILE",
                          help="a saved model (repeat for several)")
-    _add_data_options(explain)
+    _add_data_options(explain, multitask=True)
     _add_report_options(explain)
 
     _add_train_parser(sub)

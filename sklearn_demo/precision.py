@@ -20,4 +20,5 @@ def mixed_precision(device: str | torch.device, precision: str) -> torch.autocas
     torch.bfloat16
     """
     dtype = PRECISIONS[precision]
-    return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype is not None)
+    kind = "cpu" if device is None else torch.device(device).type  # None: placed by accelerate
+    return torch.autocast(kind, dtype=dtype, enabled=dtype is not None)

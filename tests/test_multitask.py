@@ -339,3 +339,32 @@ def test_the_app_lists_one_entry_per_task(fitted_models):
                                      "single"]
     reading = explorer.read("ACGT" * 25)
     assert reading["multi · GABPA"].attribution.shape == (4, 100)
+
+
+def test_explain_command_writes_a_report_per_task(genome_with_tracks, tmp_path):
+    folder = genome_with_tracks
+    model = tmp_path / "multi.pt"
+    common = ["--tracks", str(folder / "tracks.tsv"), "--genome", str(folder / "g.fa"),
+              "--width", "300", "--test-chromosomes", "chr8", "--quiet"]
+    assert main(["train", *common, "--model", "cnn", "--epochs", "1", "-o", str(model)]) == 0
+    out = tmp_path / "report"
+    assert main(["explain", "--model", str(model), *common, "--class-iterations", "10",
+                 "--site-auroc-sequences", "4", "-o", str(out)]) == 0
+    index = (out / "index.html").read_text()
+    assert '<option value="CTCF/index.html">CTCF</option>' in index
+    assert "<th>AUPRC</th>" in index and "data:image/png;base64," in index
+    for task in ("CTCF", "DNase"):
+        assert "ClassOptimizer" in (out / task / "index.html").read_text() or \
+            (out / task / "index.html").stat().st_size > 10_000
+
+
+def test_motif_discovery_reads_one_task(fitted_models):
+    from sklearn_demo.explain.discovery import hypothetical_contributions
+
+    model = fitted_models("tasks_cnnrnn")
+    X = fitted_models.data("tasks_cnnrnn").X[:4]
+    ours = hypothetical_contributions(model, X, target="GABPA")
+    alone = hypothetical_contributions(model.task_classifier("GABPA"), X)
+    np.testing.assert_allclose(ours, alone, atol=1e-6)
+    with pytest.raises(ValueError, match="multi-task; pass target="):
+        hypothetical_contributions(model, X)

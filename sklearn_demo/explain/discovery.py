@@ -30,14 +30,14 @@ class DiscoveredMotif:
     """Best JASPAR matches (TOMTOM), best first."""
 
 
-def hypothetical_contributions(estimator: object, X: object, *,
-                               batch_size: int = 256) -> np.ndarray:
+def hypothetical_contributions(estimator: object, X: object, *, batch_size: int = 256,
+                               target: object = None) -> np.ndarray:
     """(n, 4, L) hypothetical contributions for TF-MoDISco: the gradient of
     the logit at every base, minus its mean over the four bases at each
     position (the gradient correction of Majdandzic et al., 2023, which
     removes the part of the gradient off the simplex of one-hot inputs).
     Multiplied by the one-hot input it is the contribution of each present
-    base.
+    base. ``target``: the task of a multi-task model (name or index).
 
     Examples
     --------
@@ -49,8 +49,8 @@ def hypothetical_contributions(estimator: object, X: object, *,
     ((3, 4, 101), True)
     """
     gradient = SaliencyExplainer(FrozenEstimator(estimator), method="gradient",
-                                 class_score="logit", batch_size=batch_size).fit(
-        X).transform(X)
+                                 class_score="logit", batch_size=batch_size,
+                                 target=target).fit(X).transform(X)
     return gradient - gradient.mean(axis=1, keepdims=True)
 
 
@@ -61,6 +61,7 @@ def discover_motifs(
     n_matches: int = 5,
     trim_threshold: float = 0.3,
     modisco_params: dict | None = None,
+    target: object = None,
 ) -> list[DiscoveredMotif]:
     """Run TF-MoDISco on a fitted classifier's attributions of ``X``
     (typically bound sequences) and match each pattern to JASPAR.
@@ -77,6 +78,9 @@ def discover_motifs(
     modisco_params : dict, optional
         Passed to ``modiscolite.tfmodisco.TFMoDISco`` (e.g.
         ``sliding_window_size``, ``max_seqlets_per_metacluster``).
+    target : str, int or None, default=None
+        The task of a multi-task model whose contributions are read (name or
+        index); required for one, as in the explainers.
 
     Returns
     -------
@@ -87,7 +91,7 @@ def discover_motifs(
 
     cache_modisco_kernels()
     one_hot = check_dna(X)
-    hypothetical = hypothetical_contributions(estimator, one_hot)
+    hypothetical = hypothetical_contributions(estimator, one_hot, target=target)
     positive, negative = TFMoDISco(
         one_hot.transpose(0, 2, 1).astype(np.float32),
         hypothetical.transpose(0, 2, 1).astype(np.float32),

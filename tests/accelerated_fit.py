@@ -1,0 +1,44 @@
+"""Train a multi-task CNN in several processes through skorch's
+``AccelerateMixin`` (Hugging Face accelerate, torch's DistributedDataParallel
+underneath); run by ``accelerate launch --cpu --num_processes 2``.
+
+Each process writes its rank, world size, how many windows it trained on and
+a checksum of its final weights to ``OUT/rank<N>.json``.
+"""
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from accelerate import Accelerator
+from skorch.hf import AccelerateMixin
+
+from sklearn_demo import CNNClassifier, make_motif_dataset
+
+
+class AcceleratedCNN(AccelerateMixin, CNNClassifier):
+    """The CNN trained through accelerate."""
+
+
+def main(out: Path) -> None:
+    accelerator = Accelerator(cpu=True)
+    data = make_motif_dataset(800, tasks=("MA0139", "MA0062"), random_state=0)
+    clf = AcceleratedCNN(accelerator=accelerator, device=None, n_filters=16, max_epochs=3,
+                         batch_size=64, validation_fraction=0, verbose=0, random_state=0,
+                         task_names=data.tasks)
+    clf.fit(data.X, data.y)
+    weights = torch.cat([p.detach().flatten() for p in clf.module_.parameters()])
+    proba = clf.predict_proba(data.X[:200])
+    accelerator.wait_for_everyone()
+    (out / f"rank{accelerator.process_index}.json").write_text(json.dumps({
+        "world": accelerator.num_processes,
+        "batches": len(clf.history[-1, "batches"]),
+        "checksum": float(weights.double().sum()),
+        "shape": list(proba.shape),
+        "auc_ctcf": float(np.corrcoef(proba[:, 0], data.y[:200, 0])[0, 1]),
+    }))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -158,8 +158,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         kwargs = self.get_params_for("criterion")
         if getattr(self, "pos_weight_", None) is not None and "pos_weight" not in kwargs:
             kwargs["pos_weight"] = torch.as_tensor(self.pos_weight_, dtype=torch.float32)
-        self.criterion_ = to_device(self.initialized_instance(self.criterion, kwargs),
-                                    self.device)
+        criterion = self.initialized_instance(self.criterion, kwargs)
+        if isinstance(criterion, torch.nn.Module):
+            criterion = to_device(criterion, self.device)
+        self.criterion_ = criterion
         return self
 
     def _module_kwargs(self) -> dict:

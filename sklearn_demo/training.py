@@ -27,12 +27,16 @@ from torch.utils.data import Dataset, Subset
 from .metrics import mean_auc
 
 
-class MaskedBCEWithLogitsLoss(torch.nn.Module):
+class MaskedBCEWithLogitsLoss:
     """Binary cross-entropy on logits that skips unknown (NaN) labels.
 
     The mean is over the known labels only, so a task missing for some
     sequences neither pulls their logits towards 0 or 1 nor dilutes the
     others. Without NaN it equals :class:`torch.nn.BCEWithLogitsLoss`.
+
+    A plain callable rather than a torch ``Module``: it holds no parameters,
+    and Hugging Face accelerate wraps every module it is given in
+    ``DistributedDataParallel`` on CPUs, which refuses one without any.
 
     Parameters
     ----------
@@ -49,15 +53,14 @@ class MaskedBCEWithLogitsLoss(torch.nn.Module):
     """
 
     def __init__(self, pos_weight: torch.Tensor | None = None):
-        super().__init__()
-        self.register_buffer("pos_weight", None if pos_weight is None
-                             else torch.as_tensor(pos_weight, dtype=torch.float32))
+        self.pos_weight = (None if pos_weight is None
+                           else torch.as_tensor(pos_weight, dtype=torch.float32))
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def __call__(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         known = ~torch.isnan(target)
+        pos_weight = None if self.pos_weight is None else self.pos_weight.to(logits.device)
         losses = torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, torch.where(known, target, 0.0), pos_weight=self.pos_weight,
-            reduction="none")
+            logits, torch.where(known, target, 0.0), pos_weight=pos_weight, reduction="none")
         return (losses * known).sum() / known.sum().clamp(min=1)
 
 

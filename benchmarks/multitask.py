@@ -82,7 +82,8 @@ def run_planted(args) -> str:
         command_line("multitask.py", args.argv),
         f"`make_motif_dataset({args.n}, tasks={PLANTED_TASKS})`: each motif planted in a "
         "sequence with probability 0.5, independently; the third task is bound only where "
-        f"both are. {n_train} sequences train, {args.n - n_train} test. Site AUROC: expected "
+        f"both are. {n_train} sequences train, {args.n - n_train} test; the CNN reads both "
+        "strands (`reverse_complement=True`), the CNN-RNN has its defaults. Site AUROC: expected "
         f"gradients of each task (`target=`) on up to {args.explained} test sequences bound "
         "for it, its own motif's positions against all others (the other motif's sites "
         "count as negatives).")
@@ -239,7 +240,7 @@ def run_streaming(args) -> str:
         f"windows of 1,000 bp at random places of a {args.genome_mb} Mb random genome, read "
         f"by `GenomeWindowDataset` with {args.workers} loader worker(s); each size in a "
         "fresh process. Peak RSS: the training process's maximum resident memory (the "
-        "worker's is its own, about the same at every size).")
+        "loader worker's, a process of its own, is not counted).")
     lines += markdown_table(
         ("windows", "windows/s", "peak RSS (MB)", "in memory as one-hot float32 (MB)"),
         ((f"{r['n']:,}", f"{r['n'] / r['seconds']:,.0f}", f"{r['peak_rss_mb']:,.0f}",

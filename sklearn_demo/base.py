@@ -40,6 +40,9 @@ __all__ = ["DeMoClassifier"]
 #: validation split must expect to hold for the classifiers to make one.
 MIN_VALIDATION_PER_CLASS = 10
 
+#: Rows of a streamed dataset's label matrix validated at a time.
+LABEL_BLOCK = 100_000
+
 class DeMoClassifier(NeuralNetBinaryClassifier):
     """The base class of the three DeMo classifiers: a skorch
     :class:`~skorch.NeuralNetBinaryClassifier` that takes DNA strings.
@@ -82,7 +85,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         module: type[torch.nn.Module],
         *,
         optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
-        criterion: type[torch.nn.Module] = MaskedBCEWithLogitsLoss,
+        criterion: type = MaskedBCEWithLogitsLoss,
         lr: float = 0.01,
         max_epochs: int = 50,
         batch_size: int = 256,
@@ -255,7 +258,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _validate_y(self, y: object, *, reset: bool, n_samples: int,
                     classes: object = None) -> np.ndarray:
-        if reset and is_task_matrix(y) or not reset and self.is_multitask:
+        if (reset and is_task_matrix(y)) or (not reset and self.is_multitask):
             return self._validate_task_labels(y, reset=reset, n_samples=n_samples)
         if reset and hasattr(self, "tasks_"):
             del self.tasks_
@@ -370,7 +373,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
         if reset:
             self.input_width_ = int(X_enc.shape[2])
-            self._learn_label_statistics(y_enc)
+            self._learn_label_statistics(*_label_counts(y_enc))
         if self._both_strands(X_enc.shape[1]):
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
@@ -388,7 +391,12 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 f"has); got {type(dataset).__name__} with y={'None' if y is None else 'given'}.")
         if reset:
             self.n_features_in_ = 4
-        y_enc = self._validate_y(dataset.labels, reset=reset, n_samples=len(dataset))
+        labels = dataset.labels
+        if is_task_matrix(labels) or (not reset and self.is_multitask):
+            counts = self._count_stream_labels(labels, reset=reset, n_samples=len(dataset))
+        else:
+            counts = _label_counts(self._validate_y(labels, reset=reset,
+                                                    n_samples=len(dataset)))
         tasks = getattr(dataset, "tasks", None)
         if reset and self.is_multitask and self.task_names is None and tasks is not None:
             if len(tasks) != len(self.tasks_):
@@ -400,15 +408,33 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                              f"got {self.classes_.tolist()}.")
         if reset:
             self.input_width_ = int(dataset.width)
-            self._learn_label_statistics(y_enc)
+            self._learn_label_statistics(*counts)
         if self._both_strands(self.n_features_in_):
             dataset = BothStrandsDataset(dataset)
         return dataset, None
 
-    def _learn_label_statistics(self, y_enc: np.ndarray) -> None:
-        """``validating_`` and, with ``class_weight="balanced"``, ``pos_weight_``
-        (negatives over positives per task, from the known labels)."""
-        self.validating_ = self._decide_validation(y_enc)
+    def _count_stream_labels(self, labels: object, *, reset: bool,
+                             n_samples: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """Validate a streamed dataset's label matrix a block of rows at a time
+        (no float copy of a matrix that may be larger than memory) and count
+        each task's positives and negatives."""
+        positives = negatives = 0
+        block = LABEL_BLOCK
+        for start in range(0, len(labels), block):
+            part = self._validate_task_labels(labels[start:start + block],
+                                              reset=reset and start == 0, n_samples=None)
+            positives = positives + np.nansum(part, axis=0)
+            negatives = negatives + np.sum(part == 0, axis=0)
+        if len(labels) != n_samples:
+            raise ValueError(f"the dataset has {n_samples} windows but {len(labels)} rows of "
+                             "labels.")
+        return positives, negatives, n_samples
+
+    def _learn_label_statistics(self, positives: np.ndarray, negatives: np.ndarray,
+                                n_rows: int) -> None:
+        """``validating_`` and, with ``class_weight``, ``pos_weight_``, from
+        each task's counts of positive and negative (known) labels."""
+        self.validating_ = self._decide_validation(positives, negatives, n_rows)
         self.pos_weight_ = None
         if isinstance(self.class_weight, dict):
             if self.is_multitask:
@@ -421,12 +447,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             negative, positive = (self.class_weight[c] for c in self.classes_.tolist())
             self.pos_weight_ = np.array([positive / negative], dtype=np.float32)
         elif self.class_weight == "balanced":
-            labels = y_enc.reshape(len(y_enc), -1)
-            positives = np.nansum(labels, axis=0)
-            negatives = np.sum(labels == 0, axis=0)
             self.pos_weight_ = (negatives / np.maximum(positives, 1)).astype(np.float32)
 
-    def _decide_validation(self, y_enc: np.ndarray) -> bool:
+    def _decide_validation(self, positives: np.ndarray, negatives: np.ndarray,
+                           n_rows: int) -> bool:
         """Whether this fit holds out a validation split (and stops early).
 
         ``early_stopping="auto"`` validates when the split would hold at
@@ -439,24 +463,24 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             return False
         name = type(self).__name__
         if self.is_multitask:  # split at random: count sequences
-            smaller, what = len(y_enc), "sequences"
+            smaller, what = n_rows, "sequences"
         else:
-            smaller = int(np.bincount(y_enc.astype(int), minlength=2).min())
-            what = "sequences of the smaller class"
+            smaller, what = int(min(positives[0], negatives[0])), "sequences of the smaller class"
         expected = smaller * self.validation_fraction
         if self.early_stopping == "auto" and expected < MIN_VALIDATION_PER_CLASS:
             if self.verbose:
                 print(f"{name}: no validation split: validation_fraction="
-                      f"{self.validation_fraction} of the {smaller} {what} would hold {expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
-                      f"(early_stopping='auto'); training on all {len(y_enc)} for "
+                      f"{self.validation_fraction} of the {smaller} {what} would hold "
+                      f"{expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
+                      f"(early_stopping='auto'); training on all {n_rows} for "
                       f"max_epochs={self.max_epochs} epochs without early stopping.")
             return False
         if expected < 1:
             raise ValueError(
                 f"{name}: validation_fraction={self.validation_fraction} of the {smaller} "
-                f"{what} holds none of them, and early_stopping=True "
-                "needs both classes in the validation split; give more data, a larger "
-                "validation_fraction, or early_stopping='auto' or False.")
+                f"{what} holds none of them, and early_stopping=True needs both classes in "
+                "the validation split; give more data, a larger validation_fraction, or "
+                "early_stopping='auto' or False.")
         return True
 
     def _both_strands(self, n_channels: int) -> bool:
@@ -679,3 +703,9 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         tags.non_deterministic = self.random_state is None
         return tags
 
+
+def _label_counts(y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Positive and negative (known) labels per task of encoded labels
+    (n,) or (n, n_tasks), and the number of rows."""
+    labels = y_enc.reshape(len(y_enc), -1)
+    return np.nansum(labels, axis=0), np.sum(labels == 0, axis=0), len(y_enc)

@@ -37,6 +37,7 @@ def test_the_site_builds_without_warnings(tmp_path):
     for page in ("index.html", "api.html", "readme.html", "auto_examples/index.html",
                  "guide/index.html", "guide/getting_started.html", "guide/training.html",
                  "guide/dashboard.html", "guide/models.html", "guide/data.html",
+                 "guide/multitask.html", "generated/sklearn_demo.genome.task_windows.html",
                  "generated/sklearn_demo.CNNRNNClassifier.html"):
         assert (tmp_path / "html" / page).is_file(), page
 

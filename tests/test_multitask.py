@@ -396,3 +396,26 @@ def test_two_processes_train_one_model_through_accelerate(tmp_path):
     assert ranks[0]["batches"] == 7  # 800 sequences / 64 per batch / 2 processes
     assert ranks[0]["checksum"] == ranks[1]["checksum"]
     assert ranks[0]["shape"] == [200, 2] and min(ranks[0]["auc"]) > 0.5
+
+
+def test_streamed_labels_are_checked_a_block_at_a_time(genome_with_tracks, monkeypatch):
+    import sklearn_demo.base
+
+    monkeypatch.setattr(sklearn_demo.base, "LABEL_BLOCK", 7)
+    folder = genome_with_tracks
+    rng = np.random.RandomState(0)
+    labels = rng.randint(0, 2, (40, 3)).astype(float)
+    labels[::5, 2] = np.nan
+    data = GenomeWindowDataset(folder / "g.fa", ["chr1"] * 40, rng.randint(0, 20_000, 40),
+                               labels, width=50, tasks=["a", "b", "c"])
+    clf = CNNClassifier(n_filters=2, class_weight="balanced", **TINY).fit(data, None)
+    known = ~np.isnan(labels)
+    expected = [(known[:, t] & (labels[:, t] == 0)).sum() / np.nansum(labels[:, t])
+                for t in range(3)]
+    np.testing.assert_allclose(clf.pos_weight_, expected, rtol=1e-6)
+    assert clf.tasks_.tolist() == ["a", "b", "c"]
+    labels[33, 1] = 3
+    bad = GenomeWindowDataset(folder / "g.fa", ["chr1"] * 40, np.zeros(40, int), labels,
+                              width=50)
+    with pytest.raises(ValueError, match="task 1 holds 3.0"):
+        CNNClassifier(**TINY).fit(bad, None)

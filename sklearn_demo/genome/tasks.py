@@ -194,8 +194,8 @@ def task_windows(
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> rng = np.random.RandomState(0)
-    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "".join(rng.choice(list("ACGT"), 5000)) + "\\n")
+    >>> bases = "".join(np.random.RandomState(0).choice(list("ACGT"), 5000))
+    >>> _ = (folder / "g.fa").write_text(">chr1\\n" + bases + "\\n")
     >>> _ = (folder / "ctcf.bed").write_text("chr1\\t1000\\t1200\\n")
     >>> _ = (folder / "dnase.bed").write_text("chr1\\t1150\\t1500\\n")
     >>> data = task_windows([folder / "ctcf.bed", folder / "dnase.bed"], folder / "g.fa",

@@ -62,13 +62,20 @@ def save_model(estimator: DeMoClassifier, path: str | os.PathLike) -> Path:
     >>> load_model(path).predict_proba(data.X[:2]).shape
     (2, 2)
     """
-    if type(estimator).__name__ not in _CLASSES:
-        raise TypeError(f"save_model saves {', '.join(_CLASSES)}; got {type(estimator).__name__}.")
+    saved_class = next((cls for cls in type(estimator).__mro__
+                        if _CLASSES.get(cls.__name__) is cls), None)
+    if saved_class is None:
+        raise TypeError(f"save_model saves {', '.join(_CLASSES)} (and their subclasses); got "
+                        f"{type(estimator).__name__}.")
     state = estimator.fitted_state()
+    # a subclass (e.g. one trained through skorch's AccelerateMixin) is saved as its
+    # DeMo class, without the parameters only the subclass has
+    known = set(saved_class().get_params(deep=False))
+    state["params"] = {key: value for key, value in state["params"].items() if key in known}
     payload = {
         "format_version": FORMAT_VERSION,
         "package_version": _package_version(),
-        "class": type(estimator).__name__,
+        "class": saved_class.__name__,
         "module_class": estimator.module_.__class__.__name__,
         **state,
         "params": json.dumps(state["params"]),
@@ -153,6 +160,11 @@ def _check_payload(path: Path, payload: object) -> dict:
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValueError(f"{path}: unknown saved parameters {unknown} for {payload['class']}.")
+    tasks = payload.get("tasks")
+    if tasks is not None and (not isinstance(tasks, list) or len(tasks) < 2 or len(set(tasks))
+                              != len(tasks) or not all(isinstance(t, str) for t in tasks)):
+        raise ValueError(f"{path}: tasks must be None or two or more distinct names, got "
+                         f"{tasks!r}.")
     width = payload.get("input_width")
     if width is not None and (not isinstance(width, int) or isinstance(width, bool) or width < 1):
         raise ValueError(f"{path}: input_width must be a positive integer or None, got {width!r}.")

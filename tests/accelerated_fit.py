@@ -3,7 +3,8 @@
 underneath); run by ``accelerate launch --cpu --num_processes 2``.
 
 Each process writes its rank, world size, how many windows it trained on and
-a checksum of its final weights to ``OUT/rank<N>.json``.
+a checksum of its final weights to ``OUT/rank<N>.json``; the first saves the
+model to ``OUT/model.pt``.
 """
 import json
 import sys
@@ -14,7 +15,7 @@ from accelerate import Accelerator
 from sklearn.metrics import roc_auc_score
 from skorch.hf import AccelerateMixin
 
-from sklearn_demo import CNNClassifier, make_motif_dataset
+from sklearn_demo import CNNClassifier, make_motif_dataset, save_model
 
 
 class AcceleratedCNN(AccelerateMixin, CNNClassifier):
@@ -30,6 +31,8 @@ def main(out: Path) -> None:
     clf.fit(data.X, data.y)
     weights = torch.cat([p.detach().flatten() for p in clf.module_.parameters()])
     proba = clf.predict_proba(data.X[:200])
+    if accelerator.is_main_process:
+        save_model(clf, out / "model.pt")
     accelerator.wait_for_everyone()
     (out / f"rank{accelerator.process_index}.json").write_text(json.dumps({
         "world": accelerator.num_processes,

@@ -396,6 +396,8 @@ def test_two_processes_train_one_model_through_accelerate(tmp_path):
     assert ranks[0]["batches"] == 7  # 800 sequences / 64 per batch / 2 processes
     assert ranks[0]["checksum"] == ranks[1]["checksum"]
     assert ranks[0]["shape"] == [200, 2] and min(ranks[0]["auc"]) > 0.5
+    saved = load_model(tmp_path / "model.pt")  # saved as the CNN it is, without accelerate
+    assert type(saved) is CNNClassifier and saved.tasks_.tolist() == ["CTCF", "GABPA"]
 
 
 def test_streamed_labels_are_checked_a_block_at_a_time(genome_with_tracks, monkeypatch):

@@ -17,7 +17,8 @@ Three parts, each its own section of RESULTS.md:
   one loader worker), each size in a fresh process.
 
     python benchmarks/multitask.py planted
-    python benchmarks/multitask.py encode --peaks 600
+    python benchmarks/multitask.py encode --peaks 300 --test-peaks 200 --epochs 20 \\
+        --variant defaults --variant h128 hidden_size=128
     python benchmarks/multitask.py streaming
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    benchmark_parser, command_line, markdown_table, section_head, write_section,
+    ResultStore, benchmark_parser, command_line, markdown_table, section_head, write_section,
 )
 
 PLANTED_TASKS = ("MA0139", "MA0062", "MA0139+MA0062")
@@ -128,6 +129,18 @@ def encode_genome(folder: Path, args) -> tuple[list[str], list[Path], Path]:
     return names, beds, fasta
 
 
+def _parse_params(pairs: list[str]) -> dict:
+    """``key=value`` strings as estimator parameters (numbers and None read as such)."""
+    params = {}
+    for pair in pairs:
+        key, _, text = pair.partition("=")
+        try:
+            params[key] = json.loads(text)
+        except json.JSONDecodeError:
+            params[key] = None if text == "None" else text
+    return params
+
+
 def run_encode(args) -> str:
     from sklearn_demo import CNNRNNClassifier
     from sklearn_demo.genome import task_windows
@@ -137,52 +150,84 @@ def run_encode(args) -> str:
         names, beds, fasta = encode_genome(Path(tmp), args)
         windows = task_windows(beds, fasta, tasks=names, bin_size=args.bin_size,
                                width=args.width, random_state=0)
-        print(f"windows: {windows.report}; {len(windows)} x {len(names)} tasks", flush=True)
+        print(f"windows: {windows.report}; {windows.n_background} background; "
+              f"{len(windows)} x {len(names)} tasks", flush=True)
         train, test = windows.chrom == "chr1", windows.chrom == "chr8"
         X_train, X_test = windows.sequences(train), windows.sequences(test)
     y_train, y_test = windows.labels[train], windows.labels[test]
+    store = ResultStore(args.out / "multitask_encode.json", key=("model", "task"))
 
-    def model():
-        return CNNRNNClassifier(max_epochs=args.epochs, verbose=0, random_state=0)
-
-    start = time.perf_counter()
-    multi = model().set_params(task_names=names).fit(X_train, y_train)
-    multi_seconds = time.perf_counter() - start
-    multi_scores = task_scores(y_test, multi.predict_proba(X_test), names)
-    print(f"multi-task: {multi_seconds:.0f} s", flush=True)
-    single_scores, single_seconds = [], 0.0
-    for column, name in enumerate(names):
+    def fit(label: str, params: dict, columns: list[int]) -> None:
         start = time.perf_counter()
-        single = model().fit(X_train, y_train[:, column])
-        single_seconds += time.perf_counter() - start
-        single_scores += task_scores(y_test[:, column], single.predict_proba(X_test), [name])
-        print(f"{name}: multi {multi_scores[column]['auc']:.3f}, single "
-              f"{single_scores[-1]['auc']:.3f}", flush=True)
-    multi_auc = np.array([r["auc"] for r in multi_scores])
-    single_auc = np.array([r["auc"] for r in single_scores])
+        model = CNNRNNClassifier(max_epochs=args.epochs, verbose=0, random_state=0, **params)
+        y = y_train[:, columns[0]] if len(columns) == 1 else y_train
+        model.fit(X_train, y)
+        seconds = time.perf_counter() - start
+        proba = model.predict_proba(X_test)
+        if not model.is_multitask:
+            proba = proba[:, 1:]  # p(bound), as a one-task matrix
+        rows = task_scores(y_test[:, columns], proba, [names[c] for c in columns])
+        store.merge({**row, "model": label, "seconds": seconds, "epochs": len(model.history),
+                     "command": command_line("multitask.py", args.argv)} for row in rows)
+        print(f"{label} {' '.join(names[c] for c in columns)}: {seconds:.0f} s, "
+              f"{len(model.history)} epochs, AUC "
+              + " ".join(f"{row['auc']:.3f}" for row in rows), flush=True)
+
+    for variant in [] if args.skip_multi else args.variant or [["defaults"]]:
+        label = "multi" if variant[0] == "defaults" else f"multi+{variant[0]}"
+        fit(label, _parse_params(variant[1:]), list(range(len(names))))
+    if not args.skip_single:
+        for column in range(len(names)):
+            fit("single", {}, [column])
+    return encode_markdown(store.rows(), names, args, windows, int(train.sum()),
+                           int(test.sum()))
+
+
+def encode_markdown(rows: list[dict], names: list[str], args, windows, n_train: int,
+                    n_test: int) -> str:
+    by = {(row["model"], row["task"]): row for row in rows}
+    multis = sorted({row["model"] for row in rows if row["model"].startswith("multi")},
+                    key=lambda m: (m != "multi", m))
+    single = [by.get(("single", name)) for name in names]
+    commands = list(dict.fromkeys(row["command"] for row in rows))
     lines = section_head(
         "Multi-task CNN-RNN on the ten ENCODE sets' peaks against ten single-task ones",
-        command_line("multitask.py", args.argv),
+        "; ".join(commands),
+        "Each run's rows are kept in `benchmarks/results/multitask_encode.json`; the table "
+        "joins the runs of the commands above, on the same windows.",
         f"Pseudo-genome: {args.peaks} training peaks per set on chr1 and {args.test_peaks} "
         f"test peaks per set on chr8 (DeepBind's own train and test files), each between "
         f"{args.flank}-bp dinucleotide shuffles of itself. `task_windows(bin_size="
-        f"{args.bin_size}, width={args.width})`: {int(train.sum())} training and "
-        f"{int(test.sum())} test windows (bins touching a peak: {windows.report}; "
-        f"{windows.n_background} background bins); a window is bound for a set "
-        "when half its central bin is that set's peak, and background bins (shuffles) are "
-        "all-zero rows. The same windows train the one multi-task model and the ten "
-        f"single-task ones (CNN-RNN defaults, up to {args.epochs} epochs, early stopping).")
-    lines += markdown_table(
-        ("task", "test positives", "multi-task AUC", "single-task AUC", "difference",
-         "multi-task AUPRC", "single-task AUPRC"),
-        [(m["task"], m["positives"], _fmt(m["auc"]), _fmt(s["auc"]),
-          f"{m['auc'] - s['auc']:+.3f}", _fmt(m["auprc"]), _fmt(s["auprc"]))
-         for m, s in zip(multi_scores, single_scores)]
-        + [("**mean**", "", f"**{np.nanmean(multi_auc):.3f}**",
-            f"**{np.nanmean(single_auc):.3f}**",
-            f"**{np.nanmean(multi_auc - single_auc):+.3f}**", "", "")])
-    lines += ["", f"Training time: one multi-task model {multi_seconds:.0f} s, ten single-task "
-              f"models {single_seconds:.0f} s ({single_seconds / multi_seconds:.1f}x)."]
+        f"{args.bin_size}, width={args.width})`: {n_train} training and {n_test} test "
+        f"windows (bins touching a peak: {windows.report}; {windows.n_background} background "
+        "bins); a window is bound for a set when half its central bin is that set's peak, "
+        "and background bins (shuffles) are all-zero rows. The same windows train the "
+        "multi-task models and the ten single-task ones (CNN-RNN defaults, up to "
+        f"{args.epochs} epochs, early stopping); `multi+NAME` rows change the parameters "
+        "named in the command.")
+    columns = ["task", "test positives", "single-task AUC"]
+    for model in multis:
+        columns += [f"{model} AUC", "vs single"]
+    table = []
+    for name, one in zip(names, single):
+        cells = [name, by.get((multis[0], name), one or {}).get("positives", ""),
+                 _fmt(one["auc"]) if one else "not run"]
+        for model in multis:
+            row = by.get((model, name))
+            cells += [_fmt(row["auc"]) if row else "", f"{row['auc'] - one['auc']:+.3f}"
+                      if row and one else ""]
+        table.append(cells)
+    mean_single = np.nanmean([r["auc"] for r in single]) if all(single) else float("nan")
+    means = ["**mean**", "", f"**{_fmt(mean_single)}**"]
+    for model in multis:
+        auc = np.nanmean([by[(model, n)]["auc"] for n in names if (model, n) in by])
+        means += [f"**{_fmt(auc)}**", f"**{auc - mean_single:+.3f}**"]
+    lines += markdown_table(columns, table + [means])
+    single_seconds = sum(r["seconds"] for r in single if r)
+    lines += ["", "Training time (seconds; epochs run): ten single-task models "
+              f"{single_seconds:.0f} ({', '.join(str(r['epochs']) for r in single if r)}); "
+              + "; ".join(f"{m} {by[(m, names[0])]['seconds']:.0f} "
+                          f"({by[(m, names[0])]['epochs']})" for m in multis) + "."]
     return "\n".join(lines)
 
 
@@ -265,6 +310,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--flank", type=int, default=400, help="encode: shuffle around peaks")
     parser.add_argument("--bin-size", type=int, default=100, help="encode: bin size")
     parser.add_argument("--width", type=int, default=201, help="encode: window width")
+    parser.add_argument("--variant", nargs="+", action="append", metavar="NAME KEY=VALUE",
+                        help="encode: a multi-task model with these parameters (repeat; "
+                             "'defaults' is the defaults' row)")
+    parser.add_argument("--skip-single", action="store_true",
+                        help="encode: reuse the stored single-task rows")
+    parser.add_argument("--skip-multi", action="store_true",
+                        help="encode: reuse the stored multi-task rows")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6],
                         help="streaming: windows per run")
     parser.add_argument("--genome-mb", type=int, default=20, help="streaming: genome size")

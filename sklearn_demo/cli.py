@@ -36,7 +36,7 @@ from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
 from .inference import explain_peaks, predict_fasta, predict_peaks
-from .cli_tasks import add_task_options, explain_tasks, train_tasks
+from .cli_tasks import add_task_options, add_task_training_options, explain_tasks, train_tasks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
 from .provenance import command_line, provenance, write_provenance
@@ -152,7 +152,8 @@ def run_train(args: argparse.Namespace) -> None:
     if args.lstm_timescale is not None and key[0] not in RECURRENT:
         raise UsageError("--lstm-timescale is for the recurrent networks: --model rnn or cnnrnn")
     chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size),
-                                              ("lstm_timescale", args.lstm_timescale))
+                                              ("lstm_timescale", args.lstm_timescale),
+                                              ("class_weight", args.class_weight))
               if value is not None}
     clf = make_estimator(key[0], epochs=args.epochs, device=args.device, seed=args.seed,
                          verbose=0 if args.quiet else 1, precision=args.precision,
@@ -233,9 +234,6 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
     source.add_argument("--bed", metavar="PEAKS", nargs="+",
                         help="ChIP-seq peaks (BED or narrowPeak, plain or gzip) on --genome; "
                              "with several files (train), one task per file")
-    if multitask:
-        source.add_argument("--tracks", metavar="TSV",
-                            help="one task per line: name<TAB>peak file, on --genome")
     parser.add_argument("--data-home", help="cache folder for fetched datasets")
     parser.add_argument("--mirror", help="offline mirror folder of the DeepBind files")
     genome = parser.add_argument_group("peaks on a genome (--bed)")
@@ -251,7 +249,7 @@ def _add_data_options(parser: argparse.ArgumentParser, *, required: bool = False
     genome.add_argument("--test-chromosomes", nargs="+", default=["chr8", "chr9"],
                         metavar="CHROM", help="held out as the test set (default chr8 chr9)")
     if multitask:
-        add_task_options(parser)
+        add_task_options(parser, source)
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -286,9 +284,7 @@ LSTM_TIMESCALE_HELP = ("chrono initialisation of the recurrent networks' LSTM ga
 def _add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="fit one architecture and save it")
     _add_data_options(train, required=True, multitask=True)
-    train.add_argument("--workers", type=int, default=0,
-                       help="several peak files: processes reading windows from the genome "
-                            "(default 0: the training process)")
+    add_task_training_options(train)
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
     train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
     train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
@@ -306,7 +302,6 @@ def _add_train_parser(sub) -> None:
     train.add_argument("--seed", type=int, default=0, help="seed of training (default 0)")
     train.add_argument("-o", "--out", required=True, help="model file to write")
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
-
 
 
 def _add_predict_parser(sub) -> None:

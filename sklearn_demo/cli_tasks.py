@@ -14,8 +14,11 @@ from .persistence import save_model
 from .provenance import command_line, provenance, write_provenance
 
 
-def add_task_options(parser: argparse.ArgumentParser) -> None:
-    """The options of several peak files, one task each."""
+def add_task_options(parser: argparse.ArgumentParser, source) -> None:
+    """The options of several peak files, one task each; ``--tracks`` joins
+    the ``source`` group (one of --data, --dataset, --bed, --tracks)."""
+    source.add_argument("--tracks", metavar="TSV",
+                        help="one task per line: name<TAB>peak file, on --genome")
     tasks = parser.add_argument_group("several peak files, one task each (--bed A B .., "
                                       "--tracks)")
     tasks.add_argument("--bin-size", type=int, default=200,
@@ -24,6 +27,16 @@ def add_task_options(parser: argparse.ArgumentParser) -> None:
                             "the model's) bases around it are read; --negatives gc draws "
                             "GC-matched background bins, else random ones")
     tasks.add_argument("--blacklist", metavar="BED", help="regions no window may touch")
+
+
+def add_task_training_options(train: argparse.ArgumentParser) -> None:
+    """The ``train`` command's options for several tasks."""
+    train.add_argument("--class-weight", choices=("balanced",),
+                       help="weigh each task's positives by its negatives over its positives "
+                            "(rare tasks; default: every label the same)")
+    train.add_argument("--workers", type=int, default=0,
+                       help="several peak files: processes reading windows from the genome "
+                            "(default 0: the training process)")
 
 
 def task_data(args: argparse.Namespace, width: int | None, log) -> TaskWindows:

@@ -21,8 +21,11 @@ def task_scores(y_true: object, proba: object, tasks: Sequence[str] | None = Non
     [('a', 2, 1.0), ('b', 2, nan)]
     """
     y_true, proba = np.asarray(y_true, dtype=float), np.asarray(proba, dtype=float)
-    if y_true.ndim == 1:
+    if y_true.ndim == 1:  # one task: a binary classifier's (n, 2) or p(bound) (n,)
         y_true, proba = y_true[:, None], (proba[:, 1:] if proba.ndim == 2 else proba[:, None])
+    if proba.shape != y_true.shape:
+        raise ValueError(f"task_scores: labels of shape {y_true.shape} but probabilities of "
+                         f"shape {proba.shape}; give one probability per label.")
     names = list(tasks) if tasks is not None else [f"task_{i}" for i in range(y_true.shape[1])]
     rows = []
     for column, name in enumerate(names):

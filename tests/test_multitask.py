@@ -273,10 +273,12 @@ def test_train_command_fits_one_model_for_several_peak_files(genome_with_tracks,
     out = tmp_path / "multi.pt"
     assert main(["train", "--tracks", str(folder / "tracks.tsv"), "--genome",
                  str(folder / "g.fa"), "--model", "cnn", "--epochs", "1", "--width", "300",
-                 "--test-chromosomes", "chr8", "-o", str(out)]) == 0
+                 "--test-chromosomes", "chr8", "--class-weight", "balanced",
+                 "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "task\tpositives\tAUC\tAUPRC" in printed and "\nCTCF\t" in printed
-    assert load_model(out).tasks_.tolist() == ["CTCF", "DNase"]
+    saved = load_model(out)
+    assert saved.tasks_.tolist() == ["CTCF", "DNase"] and saved.class_weight == "balanced"
     assert main(["train", "--bed", str(folder / "ctcf.narrowPeak"), str(folder / "dnase.bed"),
                  "--model", "cnn", "-o", str(tmp_path / "x.pt"), "--quiet"]) == 2
     assert "need --genome" in capsys.readouterr().err
@@ -342,6 +344,7 @@ def test_the_app_lists_one_entry_per_task(fitted_models):
     assert reading["multi · GABPA"].attribution.shape == (4, 100)
 
 
+@pytest.mark.slow
 def test_explain_command_writes_a_report_per_task(genome_with_tracks, tmp_path):
     folder = genome_with_tracks
     model = tmp_path / "multi.pt"
@@ -372,6 +375,7 @@ def test_motif_discovery_reads_one_task(fitted_models):
         hypothetical_contributions(model, X)
 
 
+@pytest.mark.slow
 def test_two_processes_train_one_model_through_accelerate(tmp_path):
     """Distributed training is skorch's AccelerateMixin with Hugging Face
     accelerate (DistributedDataParallel over gloo here): two CPU processes
@@ -421,3 +425,12 @@ def test_streamed_labels_are_checked_a_block_at_a_time(genome_with_tracks, monke
                               width=50)
     with pytest.raises(ValueError, match="task 1 holds 3.0"):
         CNNClassifier(**TINY).fit(bad, None)
+
+
+def test_task_scores_refuse_mismatched_shapes():
+    y = np.array([[0], [1], [1]])
+    with pytest.raises(ValueError, match=r"labels of shape \(3, 1\) but probabilities of shape "
+                                         r"\(3, 2\)"):
+        task_scores(y, np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7]]))
+    single = task_scores(y[:, 0], np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7]]))
+    assert single[0]["auc"] == 1.0  # a binary classifier's (n, 2): its positive column

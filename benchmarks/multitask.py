@@ -177,8 +177,10 @@ def run_encode(args) -> str:
         label = "multi" if variant[0] == "defaults" else f"multi+{variant[0]}"
         fit(label, _parse_params(variant[1:]), list(range(len(names))))
     if not args.skip_single:
+        name, *pairs = args.single_variant or ["defaults"]
         for column in range(len(names)):
-            fit("single", {}, [column])
+            fit("single" if name == "defaults" else f"single+{name}", _parse_params(pairs),
+                [column])
     return encode_markdown(store.rows(), names, args, windows, int(train.sum()),
                            int(test.sum()))
 
@@ -186,15 +188,14 @@ def run_encode(args) -> str:
 def encode_markdown(rows: list[dict], names: list[str], args, windows, n_train: int,
                     n_test: int) -> str:
     by = {(row["model"], row["task"]): row for row in rows}
-    multis = sorted({row["model"] for row in rows if row["model"].startswith("multi")},
-                    key=lambda m: (m != "multi", m))
-    single = [by.get(("single", name)) for name in names]
+    models = sorted({row["model"] for row in rows},
+                    key=lambda m: (not m.startswith("single"), "+" in m, m))
     commands = list(dict.fromkeys(row["command"] for row in rows))
     lines = section_head(
         "Multi-task CNN-RNN on the ten ENCODE sets' peaks against ten single-task ones",
         "; ".join(commands),
-        "Each run's rows are kept in `benchmarks/results/multitask_encode.json`; the table "
-        "joins the runs of the commands above, on the same windows.",
+        "Each run's rows are kept in `benchmarks/results/multitask_encode.json`; the tables "
+        "join the runs of the commands above, on the same windows.",
         f"Pseudo-genome: {args.peaks} training peaks per set on chr1 and {args.test_peaks} "
         f"test peaks per set on chr8 (DeepBind's own train and test files), each between "
         f"{args.flank}-bp dinucleotide shuffles of itself. `task_windows(bin_size="
@@ -202,32 +203,38 @@ def encode_markdown(rows: list[dict], names: list[str], args, windows, n_train: 
         f"windows (bins touching a peak: {windows.report}; {windows.n_background} background "
         "bins); a window is bound for a set when half its central bin is that set's peak, "
         "and background bins (shuffles) are all-zero rows. The same windows train the "
-        "multi-task models and the ten single-task ones (CNN-RNN defaults, up to "
-        f"{args.epochs} epochs, early stopping); `multi+NAME` rows change the parameters "
-        "named in the command.")
-    columns = ["task", "test positives", "single-task AUC"]
-    for model in multis:
-        columns += [f"{model} AUC", "vs single"]
-    table = []
-    for name, one in zip(names, single):
-        cells = [name, by.get((multis[0], name), one or {}).get("positives", ""),
-                 _fmt(one["auc"]) if one else "not run"]
-        for model in multis:
-            row = by.get((model, name))
-            cells += [_fmt(row["auc"]) if row else "", f"{row['auc'] - one['auc']:+.3f}"
-                      if row and one else ""]
-        table.append(cells)
-    mean_single = np.nanmean([r["auc"] for r in single]) if all(single) else float("nan")
-    means = ["**mean**", "", f"**{_fmt(mean_single)}**"]
-    for model in multis:
-        auc = np.nanmean([by[(model, n)]["auc"] for n in names if (model, n) in by])
-        means += [f"**{_fmt(auc)}**", f"**{auc - mean_single:+.3f}**"]
-    lines += markdown_table(columns, table + [means])
-    single_seconds = sum(r["seconds"] for r in single if r)
-    lines += ["", "Training time (seconds; epochs run): ten single-task models "
-              f"{single_seconds:.0f} ({', '.join(str(r['epochs']) for r in single if r)}); "
-              + "; ".join(f"{m} {by[(m, names[0])]['seconds']:.0f} "
-                          f"({by[(m, names[0])]['epochs']})" for m in multis) + "."]
+        "multi-task models and the ten single-task models per row (CNN-RNN defaults, up to "
+        f"{args.epochs} epochs, early stopping); `+NAME` changes the parameters the command "
+        "names (`balanced`: `class_weight='balanced'`; `h128`: `hidden_size=128`).")
+
+    def mean_auc(model: str) -> float:
+        return float(np.nanmean([by[(model, n)]["auc"] for n in names if (model, n) in by]))
+
+    table = [[name, next((by[(m, name)]["positives"] for m in models if (m, name) in by), "")]
+             + [_fmt(by[(m, name)]["auc"]) if (m, name) in by else "" for m in models]
+             for name in names]
+    table.append(["**mean**", ""] + [f"**{_fmt(mean_auc(m))}**" for m in models])
+    lines += markdown_table(["task", "test positives"] + [f"{m} AUC" for m in models], table)
+
+    def seconds(model: str) -> float:
+        runs = [by[(model, n)] for n in names if (model, n) in by]
+        return runs[0]["seconds"] if model.startswith("multi") else sum(r["seconds"] for r in runs)
+
+    pairs = []
+    for multi in (m for m in models if m.startswith("multi")):
+        single = "single" + multi[len("multi"):]
+        for partner in dict.fromkeys([single, "single"]):
+            if all((partner, n) in by for n in names) and all((multi, n) in by for n in names):
+                gaps = [by[(multi, n)]["auc"] - by[(partner, n)]["auc"] for n in names]
+                pairs.append((multi, partner, f"{np.mean(gaps):+.3f}",
+                              sum(g < -0.01 for g in gaps), f"{seconds(multi):.0f}",
+                              f"{seconds(partner):.0f}",
+                              f"{seconds(partner) / seconds(multi):.1f}x"))
+    if pairs:
+        lines += [""] + markdown_table(
+            ("one multi-task model", "against ten", "mean AUC difference",
+             "tasks more than 0.01 below", "train s (one)", "train s (ten)", "time saved"),
+            pairs)
     return "\n".join(lines)
 
 
@@ -315,6 +322,8 @@ def main(argv: list[str] | None = None) -> None:
                              "'defaults' is the defaults' row)")
     parser.add_argument("--skip-single", action="store_true",
                         help="encode: reuse the stored single-task rows")
+    parser.add_argument("--single-variant", nargs="+", metavar="NAME KEY=VALUE",
+                        help="encode: the single-task models with these parameters")
     parser.add_argument("--skip-multi", action="store_true",
                         help="encode: reuse the stored multi-task rows")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6],

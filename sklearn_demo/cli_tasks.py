@@ -96,8 +96,8 @@ def explain_tasks(args: argparse.Namespace, model, *, log) -> Path:
     return build_task_dashboards(
         model, windows.sequences(train), windows.labels[train].astype(float),
         windows.sequences(test), windows.labels[test].astype(float), out=args.out,
-        name=Path(args.tracks or args.bed[0]).stem, device=args.device, seed=args.seed,
-        class_iterations=args.class_iterations,
+        name=Path(args.tracks).stem if args.tracks else "peaks", device=args.device,
+        seed=args.seed, class_iterations=args.class_iterations,
         site_auroc_sequences=args.site_auroc_sequences or None, command=command_line(args),
         discover_motifs=args.discover_motifs, provenance=provenance(args),
         verbose=0 if args.quiet else 1, log=log)

@@ -41,6 +41,7 @@ def main(out: Path) -> None:
         "shape": list(proba.shape),
         "auc": roc_auc_score(data.y[:200], proba, average=None).tolist(),
     }))
+    accelerator.end_training()  # closes the process group: a live gloo group aborts at exit
 
 
 if __name__ == "__main__":

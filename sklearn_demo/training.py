@@ -24,6 +24,7 @@ from sklearn.model_selection import train_test_split
 from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import Dataset, Subset
 
+from .encoding import reverse_complement
 from .metrics import mean_auc
 
 
@@ -227,7 +228,7 @@ class BothStrandsDataset(Dataset):
         n = len(self.dataset)
         x, y = self.dataset[index % n]
         if index >= n:
-            x = np.ascontiguousarray(np.asarray(x)[::-1, ::-1])
+            x = reverse_complement(x)
         return x, y
 
     @property

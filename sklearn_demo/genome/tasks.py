@@ -15,7 +15,7 @@ from ..io import open_text
 from .intervals import Peaks, read_peaks
 from .reference import fetch_bases, open_genome
 from .stream import GenomeWindowDataset
-from .windows import OFF_END, WindowReport
+from .windows import OFF_END, WindowReport, gc_bins, gc_fraction
 
 #: How background (all-zero) bins are drawn from the genome.
 TASK_BACKGROUNDS = ("random", "gc")
@@ -59,9 +59,8 @@ class TaskWindows:
 
     def sequences(self, index: object = slice(None)) -> np.ndarray:
         """The windows' bases (``index``: a subset), ndarray of str."""
-        fasta = open_genome(self.genome)
-        return np.array([fetch_bases(fasta, c, s, s + self.width)
-                         for c, s in zip(self.chrom[index], self.start[index].tolist())],
+        windows = self.dataset(index)
+        return np.array([windows.sequence(i) for i in range(len(windows))],
                         dtype=f"<U{self.width}")
 
 
@@ -230,13 +229,14 @@ def task_windows(
     unknown = [c for c in candidates if c not in fasta]
     report.unknown_chromosome = sum(len(candidates.pop(c)) for c in unknown)
     report.unknown_names = unknown
-    chroms, starts, label_rows = [], [], []
+    chroms, starts, label_rows, gcs = [], [], [], []
     for chrom, bins in candidates.items():
         size = len(fasta[chrom])
         bins = bins[bins * bin_size < size]
-        keep = _usable(fasta, chrom, size, bins, bin_size, width, off_end, max_n_fraction,
-                       banned, report)
+        keep, gc = _usable(fasta, chrom, size, bins, bin_size, width, off_end, max_n_fraction,
+                           banned, report)
         bins = bins[keep]
+        gcs.append(gc[keep])
         a, b = bins * bin_size, np.minimum(bins * bin_size + bin_size, size)
         need = min_overlap * (b - a)
         label_rows.append(np.column_stack([c.covered(chrom, a, b) >= need
@@ -250,7 +250,7 @@ def task_windows(
     chrom = np.array(chroms, dtype=object)
     if background is not None and len(start):
         extra_chrom, extra_start = _background_bins(
-            fasta, chrom, start, coverage, banned, rng, method=background,
+            fasta, chrom, start, np.concatenate(gcs), coverage, banned, rng, method=background,
             n_wanted=int(round(background_ratio * len(start))), bin_size=bin_size, width=width,
             max_n_fraction=max_n_fraction, n_gc_bins=n_gc_bins)
         chrom = np.concatenate([chrom, extra_chrom])
@@ -276,10 +276,12 @@ def _candidate_bins(tables: list[Peaks], bin_size: int) -> dict[str, np.ndarray]
 
 def _usable(fasta, chrom: str, size: int, bins: np.ndarray, bin_size: int, width: int,
             off_end: str, max_n_fraction: float, banned: _Coverage | None,
-            report: WindowReport) -> np.ndarray:
-    """Which bins' windows are kept; counts what is skipped into ``report``."""
+            report: WindowReport) -> tuple[np.ndarray, np.ndarray]:
+    """Which bins' windows are kept, and the GC fraction of each window read
+    (NaN where none was); counts what is skipped into ``report``."""
     starts = bins * bin_size + bin_size // 2 - width // 2
     keep = np.ones(len(bins), dtype=bool)
+    gc = np.full(len(bins), np.nan)
     off = (starts < 0) | (starts + width > size)
     if off_end == "skip":
         keep &= ~off
@@ -295,31 +297,27 @@ def _usable(fasta, chrom: str, size: int, bins: np.ndarray, bin_size: int, width
         if bases.count("N") > max_n_fraction * width:
             keep[i] = False
             report.n_rich += 1
-    return keep
+        else:
+            gc[i] = gc_fraction([bases])[0]
+    return keep, gc
 
 
-def _gc(bases: str) -> float:
-    return (bases.count("G") + bases.count("C")) / max(1, len(bases) - bases.count("N"))
-
-
-def _background_bins(fasta, chrom: np.ndarray, start: np.ndarray, coverage: list[_Coverage],
+def _background_bins(fasta, chrom: np.ndarray, start: np.ndarray, gc: np.ndarray,
+                     coverage: list[_Coverage],
                      banned: _Coverage | None, rng: np.random.RandomState, *, method: str,
                      n_wanted: int, bin_size: int, width: int, max_n_fraction: float,
                      n_gc_bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Bins touching no peak of any task nor the blacklist, drawn on the
     candidates' chromosomes in proportion to their candidates (and, with
-    ``method="gc"``, to their GC bins)."""
-    def gc_bin(bases: str) -> int:
-        return min(int(_gc(bases) * n_gc_bins), n_gc_bins - 1)
-
+    ``method="gc"``, to their GC bins; ``gc``: each candidate window's GC
+    fraction)."""
     taken = set(zip(chrom.tolist(), start.tolist()))
     out_chrom, out_start = [], []
     for name in np.unique(chrom):
         mine = start[chrom == name]
         share = int(round(n_wanted * len(mine) / len(start)))
         if method == "gc":
-            wanted = np.bincount([gc_bin(fetch_bases(fasta, name, s, s + width))
-                                  for s in mine.tolist()], minlength=n_gc_bins)
+            wanted = np.bincount(gc_bins(gc[chrom == name], n_gc_bins), minlength=n_gc_bins)
             wanted = np.round(wanted * share / max(1, len(mine))).astype(int)
         else:
             wanted = np.array([share])
@@ -338,7 +336,7 @@ def _background_bins(fasta, chrom: np.ndarray, start: np.ndarray, coverage: list
             bases = fetch_bases(fasta, name, s, s + width)
             if bases.count("N") > max_n_fraction * width:
                 continue
-            slot = gc_bin(bases) if method == "gc" else 0
+            slot = int(gc_bins(gc_fraction([bases]), n_gc_bins)[0]) if method == "gc" else 0
             if wanted[slot]:
                 wanted[slot] -= 1
                 taken.add((name, s))

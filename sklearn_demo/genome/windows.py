@@ -131,9 +131,15 @@ def peak_windows(
                    starts[index], starts[index] + width, peaks.name[index], report)
 
 
-def _gc_fraction(sequences: Sequence[str]) -> np.ndarray:
+def gc_fraction(sequences: Sequence[str]) -> np.ndarray:
+    """G+C over known (non-N) bases of each sequence."""
     return np.array([(s.count("G") + s.count("C")) / max(1, len(s) - s.count("N"))
                      for s in sequences])
+
+
+def gc_bins(fractions: np.ndarray, n_bins: int) -> np.ndarray:
+    """The bin (0 .. n_bins - 1) of each GC fraction, for GC-matched draws."""
+    return np.minimum((np.asarray(fractions) * n_bins).astype(int), n_bins - 1)
 
 
 def background_windows(
@@ -203,8 +209,7 @@ def background_windows(
                     drawn.append((chrom, candidate, sequence))
                     occupied.add(chrom, candidate, candidate + width)
     else:
-        bins = np.minimum((_gc_fraction(windows.sequences) * n_gc_bins).astype(int),
-                          n_gc_bins - 1)
+        bins = gc_bins(gc_fraction(windows.sequences), n_gc_bins)
         for chrom in dict.fromkeys(windows.chrom.tolist()):
             wanted = np.bincount(bins[windows.chrom == chrom], minlength=n_gc_bins) * n_per_window
             size = len(fasta[chrom])
@@ -215,7 +220,7 @@ def background_windows(
                 sequence = usable(chrom, candidate)
                 if sequence is None:
                     continue
-                gc_bin = min(int(_gc_fraction([sequence])[0] * n_gc_bins), n_gc_bins - 1)
+                gc_bin = int(gc_bins(gc_fraction([sequence]), n_gc_bins)[0])
                 if wanted[gc_bin]:
                     wanted[gc_bin] -= 1
                     drawn.append((chrom, candidate, sequence))

@@ -18,7 +18,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet, NeuralNetBinaryClassifier
-from skorch.utils import _sigmoid_then_2d, to_device
+from skorch.utils import _sigmoid_then_2d, to_device, to_tensor
 from torch.utils.data import Dataset
 
 from ._validation import (
@@ -29,6 +29,7 @@ from .encoding import (
     PADDING_MODES, check_dna, check_values, holds_text, is_sequence_collection,
     reverse_complement,
 )
+from .ensemble import SeedEnsemble
 from .precision import PRECISIONS, mixed_precision
 from .training import (
     BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit, default_callbacks,
@@ -73,6 +74,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "lr_step": [Interval(Integral, 1, None), None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "reverse_complement": ["boolean", Options(("auto",))],
+        "ensemble_size": [Interval(Integral, 1, None)],
         "padding": [Options(PADDING_MODES)],
         "precision": [Options(tuple(PRECISIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -96,6 +98,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         lr_step: int | None = 10,
         lr_decay: float = 0.5,
         reverse_complement: bool = False,
+        ensemble_size: int = 1,
         padding: str = "error",
         random_state: int | np.random.RandomState | None = None,
         device: str = "cpu",
@@ -125,6 +128,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.lr_step = lr_step
         self.lr_decay = lr_decay
         self.reverse_complement = reverse_complement
+        self.ensemble_size = ensemble_size
         self.padding = padding
         self.random_state = random_state
         self.precision = precision
@@ -152,7 +156,9 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if self.is_multitask:
             kwargs["n_outputs"] = len(self.tasks_)
         kwargs.update(self.get_params_for("module"))
-        self.module_ = self.initialized_instance(self.module, kwargs)
+        members = [self.initialized_instance(self.module, kwargs)
+                   for _ in range(self.ensemble_size)]
+        self.module_ = members[0] if len(members) == 1 else SeedEnsemble(members)
         return self
 
     def initialize_criterion(self):
@@ -168,8 +174,12 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         return self
 
     def _module_kwargs(self) -> dict:
-        """The module's constructor arguments from the named hyper-parameters."""
-        return {name: getattr(self, name) for name in self._module_params}
+        """The module's constructor arguments from the named hyper-parameters;
+        ``filter_strands="auto"`` reads both strands of DNA (4 channels) only."""
+        kwargs = {name: getattr(self, name) for name in self._module_params}
+        if kwargs.get("filter_strands") == "auto":
+            kwargs["filter_strands"] = "both" if self.n_features_in_ == 4 else "forward"
+        return kwargs
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """Split off ``validation_fraction`` of the data, stratified and seeded.
@@ -211,9 +221,23 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         """
         with mixed_precision(self.device, self.precision):
             logits = NeuralNet.infer(self, x, **fit_params)
-        if not self.is_multitask:  # skorch's binary classifier wants (n,)
-            logits = logits.reshape(-1)
+        if not (self.is_multitask or self._members_stacked()):
+            logits = logits.reshape(-1)  # skorch's binary classifier wants (n,)
         return logits if self.precision == "float32" else logits.float()
+
+    def _members_stacked(self) -> bool:
+        """Whether the module returns one logit per ensemble member (a
+        :class:`~sklearn_demo.ensemble.SeedEnsemble` in training mode)."""
+        module = getattr(self.module_, "module", self.module_)  # DDP wraps it under accelerate
+        return isinstance(module, SeedEnsemble) and module.training
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The criterion on this batch; for an ensemble in training, the mean
+        of its members' losses, each member against the same labels."""
+        y_true = to_tensor(y_true, device=self.device)
+        if y_pred.dim() > y_true.dim():  # (n, members[, tasks]) against (n[, tasks])
+            y_true = y_true.unsqueeze(1).expand_as(y_pred)
+        return self.criterion_(y_pred, y_true)
 
     def _get_predict_nonlinearity(self):
         if self.predict_nonlinearity != "auto":
@@ -360,10 +384,11 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         """State-dict keys of the output layer (one row per task)."""
         names = [name for name, sub in self.module_.named_modules()
                  if name.split(".")[-1] == "output" and isinstance(sub, torch.nn.Linear)]
-        if len(names) != 1:
+        expected = self.ensemble_size  # one per ensemble member
+        if len(names) != expected:
             raise TypeError(f"{type(self.module_).__name__} has no single linear layer named "
-                            "'output' to take one task's row from.")
-        return [f"{names[0]}.weight", f"{names[0]}.bias"]
+                            "'output' per network to take one task's row from.")
+        return [f"{name}.{part}" for name in names for part in ("weight", "bias")]
 
     def _prepare_fit(self, X, y, *, reset: bool, classes: object = None):
         self._check_params()

@@ -29,7 +29,7 @@ import torch
 
 from ._validation import Interval, NonEmptyTupleOf, Options
 from .base import DeMoClassifier
-from .networks import FILTER_STRANDS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
+from .networks import FILTER_STRANDS, GLOBAL_POOLS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
@@ -54,6 +54,14 @@ class CNNClassifier(DeMoClassifier):
     dropout : float, default=0.5
         Dropout before the output (DeMo's; the networks overfit small sets
         without it).
+    filter_strands : {"auto", "both", "forward"}, default="forward"
+        "both": every first-layer filter also reads the reverse strand
+        (DNA input with 4 channels only); "forward": the forward strand
+        only (DeMo); "auto": "both" on 4-channel input, else "forward".
+    global_pool : {"max", "max+mean"}, default="max"
+        Pooling of the last feature maps over positions: "max" (DeMo's)
+        keeps whether each feature occurs, "max+mean" also how much of it
+        the sequence holds (DeepBind's "maxavg").
     optimizer, lr, max_epochs, batch_size : as in skorch; defaults Adam,
         0.01, 50, 256 (DeMo's).
     validation_fraction : float, default=0.1
@@ -84,6 +92,12 @@ class CNNClassifier(DeMoClassifier):
         "auto" does so for DNA (4 channels) and not for other numeric input.
         Not for data whose label depends on the order of motifs on one strand
         (see :class:`CNNRNNClassifier`).
+    ensemble_size : int, default=1
+        Networks trained side by side from different random initialisations
+        (a seed ensemble); predictions average their log-odds. Each member
+        learns from its own loss and gradient (clipped on its own), all
+        stop at the epoch where the ensemble's validation loss was best.
+        Costs ``ensemble_size`` times the training and prediction time.
     padding : {"error", "right", "center"}, default="error"
         How DNA strings of different lengths are padded with N. "error"
         refuses them, so lengths never differ silently.
@@ -149,11 +163,14 @@ class CNNClassifier(DeMoClassifier):
     ((3, 2), ['a', 'b'])
     """
 
-    _module_params = ("n_filters", "filter_widths", "pool_size", "dropout")
+    _module_params = ("n_filters", "filter_widths", "pool_size", "dropout", "filter_strands",
+                      "global_pool")
     _parameter_constraints = {
         "n_filters": [Interval(Integral, 1, None)],
         "filter_widths": [NonEmptyTupleOf(Interval(Integral, 1, None))],
         "pool_size": [Interval(Integral, 1, None)],
+        "filter_strands": [Options(FILTER_STRANDS + ("auto",))],
+        "global_pool": [Options(GLOBAL_POOLS)],
     }
 
     def __init__(
@@ -164,6 +181,8 @@ class CNNClassifier(DeMoClassifier):
         filter_widths: tuple[int, ...] = (9, 5, 3),
         pool_size: int = 2,
         dropout: float = 0.5,
+        filter_strands: str = "forward",
+        global_pool: str = "max",
         **kwargs: object,
     ):
         super().__init__(module, **kwargs)
@@ -171,6 +190,8 @@ class CNNClassifier(DeMoClassifier):
         self.filter_widths = filter_widths
         self.pool_size = pool_size
         self.dropout = dropout
+        self.filter_strands = filter_strands
+        self.global_pool = global_pool
 
 
 class RNNClassifier(DeMoClassifier):
@@ -351,9 +372,3 @@ class CNNRNNClassifier(DeMoClassifier):
         self.lstm_pool = lstm_pool
         self.filter_strands = filter_strands
         self.lstm_timescale = lstm_timescale
-
-    def _module_kwargs(self) -> dict:
-        kwargs = super()._module_kwargs()
-        if kwargs["filter_strands"] == "auto":  # both strands on DNA only
-            kwargs["filter_strands"] = "both" if self.n_features_in_ == 4 else "forward"
-        return kwargs

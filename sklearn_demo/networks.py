@@ -32,6 +32,13 @@ class DeMoCNN(nn.Module):
     n_outputs : int, default=1
         Logits per sequence, one per task; with one the output is squeezed
         to shape (n,).
+    filter_strands : {"forward", "both"}, default="forward"
+        "both": the first layer's filters read both strands
+        (:class:`StrandPairedConv1d`); DNA input only.
+    global_pool : {"max", "max+mean"}, default="max"
+        Pooling of the last feature maps over positions. "max+mean"
+        concatenates the maximum (is a motif there) and the mean (how much
+        of it, and the sequence's composition), as DeepBind's "maxavg".
 
     Examples
     --------
@@ -49,25 +56,40 @@ class DeMoCNN(nn.Module):
         pool_size: int = 2,
         dropout: float = 0.5,
         n_outputs: int = 1,
+        filter_strands: str = "forward",
+        global_pool: str = "max",
     ):
         super().__init__()
+        _check_option("filter_strands", filter_strands, FILTER_STRANDS)
+        _check_option("global_pool", global_pool, GLOBAL_POOLS)
         layers: list[nn.Module] = []
         channels = in_channels
         for depth, width in enumerate(filter_widths):
             if depth > 0:
                 layers.append(nn.MaxPool1d(pool_size, ceil_mode=True))
-            layers += [nn.Conv1d(channels, n_filters, width, padding="same"), nn.ReLU()]
+            conv = StrandPairedConv1d if depth == 0 and filter_strands == "both" else nn.Conv1d
+            layers += [conv(channels, n_filters, width, padding="same"), nn.ReLU()]
             channels = n_filters
         self.features = nn.Sequential(*layers)
+        self.global_pool = global_pool
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(n_filters, n_outputs)
+        self.output = nn.Linear(n_filters * (2 if global_pool == "max+mean" else 1), n_outputs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pooled = self.features(x).amax(dim=2)
+        maps = self.features(x)
+        pooled = maps.amax(dim=2)
+        if self.global_pool == "max+mean":
+            pooled = torch.cat([pooled, maps.mean(dim=2)], dim=1)
         return self.output(self.dropout(pooled)).squeeze(-1)
 
 
+def _check_option(name: str, value: object, options: tuple[str, ...]) -> None:
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}.")
+
+
 POOLS = ("max", "mean")
+GLOBAL_POOLS = ("max", "max+mean")
 #: How :meth:`BiLSTMHead.prefix_suffix_logits` evaluates the sub-sequences.
 PREFIX_ALGORITHMS = ("batched", "loop")
 FILTER_STRANDS = ("forward", "both")

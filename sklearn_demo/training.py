@@ -107,7 +107,7 @@ def default_callbacks(
             ("valid_auc", EpochScoring(validation_auc, name="valid_auc", lower_is_better=False)),
         ]
     if clip_norm is not None:
-        callbacks.append(("gradient_clipping", GradientNormClipping(gradient_clip_value=clip_norm)))
+        callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip_value=clip_norm)))
     if lr_step is not None:
         callbacks.append(("lr_scheduler", LRScheduler(policy=StepLR, step_size=lr_step,
                                                       gamma=lr_decay)))
@@ -119,6 +119,22 @@ def default_callbacks(
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.append(("print_log", PlainPrintLog()))
     return callbacks
+
+
+class MemberGradientClipping(GradientNormClipping):
+    """skorch's gradient-norm clipping, applied to each member of a seed
+    ensemble on its own, so a member is clipped as it would be alone (the
+    loss is the mean over members: each member's gradient is its own
+    divided by their number, and so is its threshold)."""
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        members = getattr(getattr(net.module_, "module", net.module_), "members", None)
+        if members is None or self.gradient_clip_value is None:
+            return super().on_grad_computed(net, named_parameters, **kwargs)
+        for member in members:
+            torch.nn.utils.clip_grad_norm_(
+                member.parameters(), max_norm=self.gradient_clip_value / len(members),
+                norm_type=self.gradient_clip_norm_type)
 
 
 class PlainPrintLog(PrintLog):

@@ -6,6 +6,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from ..encoding import check_dna
+from ..ensemble import SeedEnsemble, concatenated_filters
 from ..networks import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
 from ._base import evaluation_mode, unwrap_classifier
 
@@ -109,12 +110,20 @@ def filter_aurocs(
 
 
 def _first_convolution(estimator: object, owner: str) -> tuple[object, torch.nn.Conv1d]:
+    """The classifier and its first convolution; a seed ensemble's members'
+    first convolutions as one, their filters one after the other."""
     clf = unwrap_classifier(estimator, owner)
     module = clf.module_
+    if isinstance(module, SeedEnsemble):
+        return clf, concatenated_filters([_network_convolution(m, owner) for m in module.members])
+    return clf, _network_convolution(module, owner)
+
+
+def _network_convolution(module: torch.nn.Module, owner: str) -> torch.nn.Conv1d:
     if isinstance(module, DeMoCNN):
-        return clf, module.features[0]
+        return module.features[0]
     if isinstance(module, DeMoCNNRNN):
-        return clf, module.conv
+        return module.conv
     raise TypeError(f"{owner} needs a convolutional model; got {type(module).__name__}.")
 
 

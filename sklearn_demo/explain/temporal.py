@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..ensemble import SeedEnsemble
 from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
@@ -77,12 +78,12 @@ class TemporalScorer(ModelExplainer):
     def fit(self, X: object, y: object = None) -> "TemporalScorer":
         """Check parameters and fit (or take) the classifier; returns ``self``."""
         self._fit_estimator(X, y)
-        module = self.classifier_.module_
-        if not isinstance(module, (DeMoRNN, DeMoCNN)):
-            raise TypeError(
-                f"TemporalScorer reads DeMoRNN, DeMoCNNRNN or DeMoCNN modules; got "
-                f"{type(module).__name__}."
-            )
+        for module in _networks(self.classifier_.module_):
+            if not isinstance(module, (DeMoRNN, DeMoCNN)):
+                raise TypeError(
+                    f"TemporalScorer reads DeMoRNN, DeMoCNNRNN or DeMoCNN modules (or seed "
+                    f"ensembles of them); got {type(module).__name__}."
+                )
         return self
 
     def transform(self, X: object) -> np.ndarray:
@@ -92,10 +93,11 @@ class TemporalScorer(ModelExplainer):
         out = np.empty((len(X_enc), 2, X_enc.shape[2]), dtype=np.float32)
         with torch.no_grad(), evaluation_mode(module):
             for part, x in self._tensor_slices(X_enc):
-                if isinstance(module, DeMoRNN):
-                    logits = self._recurrent_logits(module, x)
-                else:
-                    logits = self._masked_logits(module, x)
+                # a seed ensemble's logit is its members' mean, on every prefix too
+                logits = torch.stack([
+                    self._recurrent_logits(network, x) if isinstance(network, DeMoRNN)
+                    else self._masked_logits(network, x)
+                    for network in _networks(module)]).mean(dim=0)
                 out[part] = torch.sigmoid(self._target_sign() * logits).cpu().numpy()
         return out
 
@@ -132,3 +134,8 @@ class TemporalScorer(ModelExplainer):
         steps = module.recurrent.prefix_suffix_logits(h, algorithm=self.algorithm,
                                                       batch_size=self.batch_size)
         return steps.repeat_interleave(module.positions_per_step, dim=2)[..., :x.shape[2]]
+
+
+def _networks(module: torch.nn.Module) -> list[torch.nn.Module]:
+    """The networks a module averages: a seed ensemble's members, else itself."""
+    return list(module.members) if isinstance(module, SeedEnsemble) else [module]

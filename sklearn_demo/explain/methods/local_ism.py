@@ -87,9 +87,9 @@ class LocalMutagenesis:
     def supports(module: nn.Module) -> bool:
         """True for a DeMoCNN whose feature stack is Conv1d ('same' zero
         padding, stride 1, no dilation) and ReLU, with MaxPool1d (kernel =
-        stride, no padding, ``ceil_mode``) between them, and no module
-        subclassing it."""
-        if type(module) is not DeMoCNN:
+        stride, no padding, ``ceil_mode``) between them, pooled by the
+        global maximum alone, and no module subclassing it."""
+        if type(module) is not DeMoCNN or module.global_pool != "max":
             return False
         layers = list(module.features)
         for index, layer in enumerate(layers):

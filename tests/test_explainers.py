@@ -107,19 +107,23 @@ def test_ism_equals_the_brute_force_loop(model, motif_data):
     np.testing.assert_allclose(ism, expected, atol=2e-5)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(widths=st.lists(st.integers(1, 9), min_size=1, max_size=4), pool=st.integers(1, 4),
-       length=st.integers(1, 60), batch_size=st.integers(1, 40))
+       length=st.integers(1, 60), batch_size=st.integers(1, 40),
+       strands=st.sampled_from(["forward", "both"]), global_pool=st.sampled_from(["max", "max+mean"]))
 def test_local_mutagenesis_equals_a_forward_pass_of_every_mutant(widths, pool, length,
-                                                                 batch_size):
+                                                                 batch_size, strands, global_pool):
     """fastISM's shortcut against whole forward passes, for any DeMoCNN shape
     (odd and even widths, pooling by 1-4, sequences shorter than the
-    receptive field) and batches that cut across the cached sequences."""
+    receptive field, first filters on one or both strands, the maximum or
+    the maximum and the mean over positions) and batches that cut across
+    the cached sequences."""
     from sklearn_demo.explain.methods.local_ism import LocalMutagenesis
     from sklearn_demo.networks import DeMoCNN
 
     torch.manual_seed(0)
-    module = DeMoCNN(n_filters=6, filter_widths=widths, pool_size=pool).eval()
+    module = DeMoCNN(n_filters=6, filter_widths=widths, pool_size=pool, filter_strands=strands,
+                     global_pool=global_pool).eval()
     X = np.eye(4, dtype=np.float32)[np.random.default_rng(length).integers(4, size=(5, length))]
     X = np.ascontiguousarray(X.transpose(0, 2, 1))
     score = lambda x: torch.nn.functional.logsigmoid(module(x))  # noqa: E731

@@ -7,8 +7,10 @@ from sklearn_demo.networks import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, Str
 
 @pytest.mark.parametrize("module", [DeMoCNN(), DeMoRNN(), DeMoCNNRNN(),
                                     DeMoCNNRNN(pool_size=4, lstm_pool="max"),
-                                    DeMoCNNRNN(pool_size=4, filter_strands="both")],
-                         ids=["cnn", "rnn", "cnnrnn", "pooled-cnnrnn", "both-strands-cnnrnn"])
+                                    DeMoCNNRNN(pool_size=4, filter_strands="both"),
+                                    DeMoCNN(filter_strands="both", global_pool="max+mean")],
+                         ids=["cnn", "rnn", "cnnrnn", "pooled-cnnrnn", "both-strands-cnnrnn",
+                              "both-strands-max-mean-cnn"])
 @pytest.mark.parametrize("length", [1, 2, 9, 101, 250])
 def test_one_logit_per_sequence_for_any_length(module, length):
     assert module(torch.rand(3, 4, length)).shape == (3,)
@@ -72,6 +74,28 @@ def test_cnn_global_max_makes_it_shift_invariant_to_padding():
     x[0, 0, 10:15] = 1
     shifted = torch.roll(x, 5, dims=2)
     torch.testing.assert_close(cnn(x), cnn(shifted))
+
+
+def test_cnn_max_and_mean_pool_concatenates_both_over_positions():
+    """global_pool="max+mean": the output layer reads each last feature's
+    maximum, then its mean, over positions (DeepBind's "maxavg")."""
+    torch.manual_seed(0)
+    cnn = DeMoCNN(n_filters=6, filter_widths=(5, 3), global_pool="max+mean").eval()
+    x = torch.rand(2, 4, 30)
+    maps = cnn.features(x)
+    expected = cnn.output(torch.cat([maps.amax(2), maps.mean(2)], 1)).squeeze(-1)
+    torch.testing.assert_close(cnn(x), expected)
+    assert cnn.output.in_features == 12
+    with pytest.raises(ValueError, match="global_pool must be one of"):
+        DeMoCNN(global_pool="sum")
+
+
+def test_cnn_reads_its_first_filters_on_both_strands_only_when_asked():
+    both = DeMoCNN(filter_strands="both")
+    assert type(both.features[0]) is StrandPairedConv1d
+    assert all(type(m) is torch.nn.Conv1d for m in both.features[1:]
+               if isinstance(m, torch.nn.Conv1d))
+    assert type(DeMoCNN().features[0]) is torch.nn.Conv1d
 
 
 def test_strand_paired_filters_read_a_motif_in_either_orientation():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ...networks import DeMoCNN
+from ...networks import DeMoCNN, StrandPairedConv1d
 
 #: Maps a batch of the module's logits (n,) to the explained score (n,).
 Link = Callable[[torch.Tensor], torch.Tensor]
@@ -23,6 +23,16 @@ class _Stage:
 
     conv: nn.Conv1d | None
     size: int
+
+    def convolve(self, window: torch.Tensor) -> torch.Tensor:
+        """ReLU of this stage's convolution over ``window`` without padding
+        (a strand-paired one: the larger of the two strands' responses)."""
+        weight, bias = self.conv.weight, self.conv.bias
+        window = window.to(weight.dtype)
+        out = nn.functional.conv1d(window, weight, bias)
+        if isinstance(self.conv, StrandPairedConv1d):
+            out = torch.maximum(out, nn.functional.conv1d(window, weight.flip((1, 2)), bias))
+        return torch.relu(out)
 
     def changed(self, width: int) -> int:
         """Most positions of the output a run of ``width`` changed inputs reaches."""
@@ -87,13 +97,13 @@ class LocalMutagenesis:
     def supports(module: nn.Module) -> bool:
         """True for a DeMoCNN whose feature stack is Conv1d ('same' zero
         padding, stride 1, no dilation) and ReLU, with MaxPool1d (kernel =
-        stride, no padding, ``ceil_mode``) between them, pooled by the
-        global maximum alone, and no module subclassing it."""
-        if type(module) is not DeMoCNN or module.global_pool != "max":
+        stride, no padding, ``ceil_mode``) between them (the first
+        convolution may read both strands), and no module subclassing it."""
+        if type(module) is not DeMoCNN:
             return False
         layers = list(module.features)
         for index, layer in enumerate(layers):
-            if type(layer) is nn.Conv1d:
+            if type(layer) is nn.Conv1d or (index == 0 and type(layer) is StrandPairedConv1d):
                 ok = (layer.padding == "same" and layer.padding_mode == "zeros"
                       and layer.stride == (1,) and layer.dilation == (1,)
                       and layer.groups == 1 and index + 1 < len(layers)
@@ -106,7 +116,7 @@ class LocalMutagenesis:
                 ok = type(layer) is nn.ReLU
             if not ok:
                 return False
-        return bool(layers) and type(layers[0]) is nn.Conv1d
+        return bool(layers) and isinstance(layers[0], nn.Conv1d)
 
     @torch.no_grad()
     def prepare(self, X: torch.Tensor) -> dict:
@@ -124,7 +134,7 @@ class LocalMutagenesis:
         before = torch.cat([lowest, features.cummax(dim=2).values], dim=2)
         after = torch.cat([features.flip(2).cummax(dim=2).values.flip(2), lowest], dim=2)
         return {"inputs": inputs, "lengths": [t.shape[2] - 2 * self.padding for t in inputs],
-                "before": before, "after": after}
+                "before": before, "after": after, "features": features}
 
     @torch.no_grad()
     def scores(self, cache: dict, sequence: torch.Tensor, base: torch.Tensor,
@@ -142,8 +152,7 @@ class LocalMutagenesis:
                     window_start, out_start = start - reach, start - (reach - (reach // 2))
                     window = self._window(stored, rows, window_start, width + 2 * reach)
                     window[:, :, reach:reach + width] = new
-                    new = torch.relu(nn.functional.conv1d(
-                        window.to(stage.conv.weight.dtype), stage.conv.weight, stage.conv.bias))
+                    new = stage.convolve(window)
                     out_length = length
                 else:
                     out_start = torch.div(start, stage.size, rounding_mode="floor")
@@ -162,8 +171,25 @@ class LocalMutagenesis:
             kept = torch.maximum(cache["before"][rows[:, None], channels, low[:, None]],
                                  cache["after"][rows[:, None], channels, high[:, None]])
             pooled = torch.maximum(kept, new.amax(dim=2))
+            if self.module.global_pool == "max+mean":
+                pooled = torch.cat([pooled, self._mean(cache, rows, new, low, high)], 1)
             logit = self.module.output(pooled.to(self.module.output.weight.dtype)).squeeze(-1)
         return self.link(logit.float())
+
+    @staticmethod
+    def _mean(cache: dict, rows: torch.Tensor, new: torch.Tensor, low: torch.Tensor,
+              high: torch.Tensor) -> torch.Tensor:
+        """The mutants' mean of the last features over positions: the
+        reference's, with the recomputed positions' sum put in place of the
+        reference's over the same positions (off-sequence ones are -inf in
+        ``new`` and count for nothing)."""
+        features = cache["features"]
+        length = features.shape[2]
+        inside = new.isfinite()
+        changed = torch.where(inside, new, 0.0).sum(dim=2)
+        sums = torch.cat([torch.zeros_like(features[..., :1]), features.cumsum(dim=2)], dim=2)
+        replaced = sums[rows, :, high] - sums[rows, :, low]
+        return (sums[rows, :, length] + changed - replaced) / length
 
     def _window(self, stored: torch.Tensor, rows: torch.Tensor, window_start: torch.Tensor,
                 window_width: int) -> torch.Tensor:

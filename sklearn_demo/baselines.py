@@ -13,12 +13,14 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import LabelEncoder, Normalizer
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import Interval, Options, check_binary_labels, check_parameter, validate_params
 from .encoding import (
     check_dna, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
 )
+from .gkm_features import NYSTROEM_KERNELS, GkmNystroem, kernel_input
 
 def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True) -> Iterator[str]:
     """The k-mers of ``sequence`` over A, C, G, T (others skipped), each
@@ -186,17 +188,30 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
     C : float, default=1.0
     kernel : str, default="estimated"
         ``gkmsvm-lite``'s kernel: "direct", "estimated", "estimated_full",
-        "rbf", "weighted", "weighted_rbf".
+        "rbf", "weighted", "weighted_rbf" ("nystroem": the first two).
     merge_reverse_complement : bool, default=True
     calibration_cv : int, default=3
+    solver : {"exact", "nystroem"}, default="exact"
+        "exact": gkmsvm-lite's kernel SVM, whose n x n Gram matrix limits it
+        to a few thousand sequences on a CPU. "nystroem": a linear SVM
+        (liblinear) on :class:`~sklearn_demo.gkm_features.GkmNystroem`
+        features, n x ``n_components`` kernel evaluations, computed once
+        for the fit and its calibration folds: tens of thousands of
+        sequences.
+    n_components : int, default=1000
+        Landmarks of the "nystroem" solver.
+    random_state : int, RandomState or None, default=0
+        The "nystroem" solver's landmarks.
     verbose : bool, default=False
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
     calibrated_ : the fitted ``CalibratedClassifierCV``
-    n_support_ : int
-        Support vectors of the full-data SVM.
+    n_support_ : int or None
+        Support vectors of the full-data SVM (None with "nystroem").
+    features_ : GkmNystroem or None
+        The fitted feature map of the "nystroem" solver.
 
     Examples
     --------
@@ -214,11 +229,14 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         "C": [Interval(Real, 0, None, closed="right")],
         "merge_reverse_complement": ["boolean"],
         "calibration_cv": [Interval(Integral, 2, None)],
+        "solver": [Options(("exact", "nystroem"))],
+        "n_components": [Interval(Integral, 1, None)],
     }
 
     def __init__(self, l: int = 11, k: int = 7, d: int = 3, *, C: float = 1.0,
                  kernel: str = "estimated", merge_reverse_complement: bool = True,
-                 calibration_cv: int = 3, verbose: bool = False):
+                 calibration_cv: int = 3, solver: str = "exact", n_components: int = 1000,
+                 random_state: int | np.random.RandomState | None = 0, verbose: bool = False):
         self.l = l
         self.k = k
         self.d = d
@@ -226,11 +244,16 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         self.kernel = kernel
         self.merge_reverse_complement = merge_reverse_complement
         self.calibration_cv = calibration_cv
+        self.solver = solver
+        self.n_components = n_components
+        self.random_state = random_state
         self.verbose = verbose
 
     def _encode(self, X: object) -> np.ndarray:
-        X_enc = check_dna(X)
-        return np.where(X_enc == 1, X_enc, 0).astype(np.float32)
+        """The kernel's input, or the Nyström features of the "nystroem" solver."""
+        if getattr(self, "features_", None) is not None:
+            return self.features_.transform(X)
+        return kernel_input(X)
 
     def fit(self, X: object, y: object) -> "GappedKmerSVC":
         """Train the gkm-SVM and its calibration on ``X`` and ``y``; returns ``self``."""
@@ -242,14 +265,27 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
                         [Options(tuple(a for a in KERNEL_ALIASES if isinstance(a, str)))])
         if not 1 <= self.k <= self.l:
             raise ValueError(f"{name}: need 1 <= k <= l, got l={self.l}, k={self.k}.")
-        X_enc = self._encode(X)
+        if self.solver == "nystroem" and self.kernel not in NYSTROEM_KERNELS:
+            raise ValueError(f"{name}: solver='nystroem' takes kernel in {NYSTROEM_KERNELS}, "
+                             f"got {self.kernel!r}.")
+        X_enc = kernel_input(X)
         y_enc = self._encode_labels(y, len(X_enc))
         if X_enc.shape[2] < self.l:
             raise ValueError(f"{name}: sequences of length {X_enc.shape[2]} are shorter than l={self.l}.")
-        self.calibrated_ = CalibratedClassifierCV(_GkmDecision(self), method="sigmoid",
-                                                  cv=self.calibration_cv,
+        self.features_, self.n_support_ = None, None
+        if self.solver == "nystroem":
+            self.features_ = GkmNystroem(
+                self.l, self.k, self.d, kernel=self.kernel,
+                merge_reverse_complement=self.merge_reverse_complement,
+                n_components=self.n_components, random_state=self.random_state)
+            X_enc = self.features_.fit_transform(X_enc)
+            svm = LinearSVC(C=self.C)
+        else:
+            svm = _GkmDecision(self)
+        self.calibrated_ = CalibratedClassifierCV(svm, method="sigmoid", cv=self.calibration_cv,
                                                   ensemble=False).fit(X_enc, y_enc)
-        self.n_support_ = int(self._svm().model_.num_support_vectors)
+        if self.solver == "exact":
+            self.n_support_ = int(self._svm().model_.num_support_vectors)
         return self
 
     def _svm(self) -> _GkmDecision:

@@ -11,6 +11,7 @@ from sklearn.model_selection import cross_validate
 from sklearn_demo import make_motif_dataset
 from sklearn_demo.baselines import GappedKmerSVC, KmerClassifier, canonical_kmers
 from sklearn_demo.encoding import one_hot_encode
+from sklearn_demo.gkm_features import GkmNystroem, gkm_kernel
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,41 @@ def test_gkm_svc_matches_gkmsvm_lite_and_calibrates(small):
     assert svc.n_support_ > 0
 
 
-@pytest.mark.parametrize("make", [lambda: KmerClassifier(k=3), quick_gkm], ids=["kmer", "gkm"])
+def test_nystroem_features_reproduce_the_kernel_with_every_sequence_a_landmark(small):
+    """With as many landmarks as sequences the map is exact: feature inner
+    products are gkmsvm-lite's kernel matrix; with fewer, an approximation."""
+    from gkmsvm.gram import compute_gram
+
+    X = one_hot_encode(small.X[:60])
+    exact = compute_gram(gkm_kernel("estimated", 6, 4, 2, True), X)
+    features = GkmNystroem(l=6, k=4, d=2, n_components=60).fit_transform(X)
+    np.testing.assert_allclose(features @ features.T, exact, atol=1e-6)
+    errors = []
+    for m in (15, 30, 45):
+        nystroem = GkmNystroem(l=6, k=4, d=2, n_components=m).fit(X)
+        fewer = nystroem.transform(X)
+        landmarks = nystroem.transform(nystroem.landmarks_)  # exact among themselves
+        chosen = [np.flatnonzero((X == row).all(axis=(1, 2)))[0] for row in nystroem.landmarks_]
+        np.testing.assert_allclose(landmarks @ landmarks.T, exact[np.ix_(chosen, chosen)],
+                                   atol=1e-6)
+        errors.append(np.abs(fewer @ fewer.T - exact).mean())
+    assert errors[0] > errors[1] > errors[2] > 0
+
+
+def test_nystroem_solver_ranks_like_the_exact_svm(motif_data):
+    X, y = motif_data.X, motif_data.y
+    exact = quick_gkm().fit(X[:450], y[:450])
+    approx = quick_gkm(solver="nystroem", n_components=200).fit(X[:450], y[:450])
+    assert approx.n_support_ is None and approx.features_.landmarks_.shape[0] == 200
+    auc = [roc_auc_score(y[450:], m.predict_proba(X[450:])[:, 1]) for m in (exact, approx)]
+    assert auc[1] > 0.9 and abs(auc[0] - auc[1]) < 0.05
+    with pytest.raises(ValueError, match="solver='nystroem' takes kernel in"):
+        quick_gkm(solver="nystroem", kernel="rbf").fit(X[:40], y[:40])
+
+
+@pytest.mark.parametrize("make", [lambda: KmerClassifier(k=3), quick_gkm,
+                                  lambda: quick_gkm(solver="nystroem", n_components=50)],
+                         ids=["kmer", "gkm", "gkm-nystroem"])
 def test_estimator_contract(make, small):
     """What scikit-learn's checks would test; they skip string-input estimators."""
     est = make()

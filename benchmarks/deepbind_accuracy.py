@@ -269,8 +269,25 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
             + (f"; {cell[name, m]['torch_threads']} thr" if "torch_threads" in cell[name, m] else "")
             + ")"
             if (name, m) in cell else "" for m in models) + " |")
+    lines.append("| **train time against the defaults** (median over sets) | " + " | ".join(
+        _time_ratio(cell, datasets, m) for m in models) + " |")
     lines += ["", f"![AUC vs DeepBind]({figure})", ""]
     return "\n".join(lines)
+
+
+def _time_ratio(cell: dict, datasets: list[str], model: str) -> str:
+    """A variant's train seconds over its class defaults', median over the
+    sets both have, flagged above 1.5x (cells that ran beside other jobs
+    make it a rough figure)."""
+    base = model.split("+")[0]
+    if base == model:
+        return "1.0x"
+    ratios = [cell[n, model]["train_s"] / cell[n, base]["train_s"]
+              for n in datasets if (n, model) in cell and (n, base) in cell]
+    if not ratios:
+        return ""
+    ratio = float(np.median(ratios))
+    return f"{ratio:.1f}x" + (" **(>1.5x)**" if ratio > 1.5 else "")
 
 
 def _parse_params(pairs: list[str]) -> dict:

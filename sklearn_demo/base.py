@@ -197,7 +197,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if not self.validating_:
             return dataset, None
         paired = (getattr(X, "both_strands", False) if isinstance(X, Dataset)
-                  else self._both_strands(X.shape[1]))
+                  else self.reads_both_strands(X.shape[1]))
         split = StrandPairedSplit(self.validation_fraction, paired=paired,
                                   stratified=not self.is_multitask,
                                   random_state=self.random_seed_)
@@ -399,7 +399,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if reset:
             self.input_width_ = int(X_enc.shape[2])
             self._learn_label_statistics(*_label_counts(y_enc))
-        if self._both_strands(X_enc.shape[1]):
+        if self.reads_both_strands(X_enc.shape[1]):
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
@@ -434,7 +434,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if reset:
             self.input_width_ = int(dataset.width)
             self._learn_label_statistics(*counts)
-        if self._both_strands(self.n_features_in_):
+        if self.reads_both_strands(self.n_features_in_):
             dataset = BothStrandsDataset(dataset)
         return dataset, None
 
@@ -508,10 +508,11 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 "early_stopping='auto' or False.")
         return True
 
-    def _both_strands(self, n_channels: int) -> bool:
+    def reads_both_strands(self, n_channels: int) -> bool:
         """Whether ``reverse_complement`` reads both strands of input with
-        ``n_channels`` channels: always with True (DNA, 4 channels,
-        required), on DNA only with "auto"."""
+        ``n_channels`` channels (trains on both, averages their
+        probabilities): always with True (DNA, 4 channels, required), on DNA
+        only with "auto"."""
         if self.reverse_complement == "auto":
             return n_channels == 4
         if self.reverse_complement and n_channels != 4:
@@ -610,7 +611,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         X_enc = self._validate_X(X, reset=False)
         self._check_n_channels(X_enc)
         positive = self._positive_proba(X_enc)
-        if self._both_strands(X_enc.shape[1]):
+        if self.reads_both_strands(X_enc.shape[1]):
             positive = (positive + self._positive_proba(reverse_complement(X_enc))) / 2
         return positive if self.is_multitask else np.column_stack([1 - positive, positive])
 
@@ -629,12 +630,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         X_enc = self._validate_X(X, reset=False)
         self._check_n_channels(X_enc)
         logit = self._logits(X_enc)
-        if not self._both_strands(X_enc.shape[1]):
+        if not self.reads_both_strands(X_enc.shape[1]):
             return logit
         other = self._logits(reverse_complement(X_enc))
-        # log(p1 + p2) - log(q1 + q2), with log p = -log(1 + e^-z), log q = -log(1 + e^z)
-        return (np.logaddexp(-np.logaddexp(0, -logit), -np.logaddexp(0, -other))
-                - np.logaddexp(-np.logaddexp(0, logit), -np.logaddexp(0, other)))
+        return strand_mean_logit(torch.from_numpy(logit), torch.from_numpy(other)).numpy()
 
     def _logits(self, X_enc: np.ndarray) -> np.ndarray:
         logits = self.forward(X_enc, training=False).detach().cpu().numpy().astype(np.float64)
@@ -734,3 +733,21 @@ def _label_counts(y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     (n,) or (n, n_tasks), and the number of rows."""
     labels = y_enc.reshape(len(y_enc), -1)
     return np.nansum(labels, axis=0), np.sum(labels == 0, axis=0), len(y_enc)
+
+
+def strand_mean_logit(forward: torch.Tensor, reverse: torch.Tensor) -> torch.Tensor:
+    """The log-odds of the mean of two probabilities given by their logits
+    (a sequence's two strands): log(p1 + p2) - log(q1 + q2), with
+    log p = -softplus(-z) and log q = -softplus(z), exact at any logit.
+
+    Examples
+    --------
+    >>> z = strand_mean_logit(torch.tensor([0.0, 40.0]), torch.tensor([2.0, 50.0]))
+    >>> torch.sigmoid(z[0]).item() == (0.5 + torch.sigmoid(torch.tensor(2.0)).item()) / 2
+    True
+    >>> bool(z[1] > 40)
+    True
+    """
+    softplus = torch.nn.functional.softplus
+    return (torch.logaddexp(-softplus(-forward), -softplus(-reverse))
+            - torch.logaddexp(-softplus(forward), -softplus(reverse)))

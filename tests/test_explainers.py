@@ -549,3 +549,27 @@ def test_evaluation_mode_keeps_recurrent_layers_in_train_mode_and_restores_modes
     with torch.no_grad():
         plain = module.eval()(x)
     torch.testing.assert_close(inside, plain)
+
+
+@pytest.mark.parametrize("cls, params", [
+    (CNNClassifier, dict(n_filters=8)),
+    (CNNRNNClassifier, dict(n_filters=8, hidden_size=4, pool_size=4)),
+], ids=["cnn", "cnnrnn"])
+def test_a_model_on_both_strands_is_explained_as_it_predicts(cls, params, motif_data):
+    """reverse_complement=True averages the two strands' probabilities: ISM
+    equals brute-force mutants scored by predict_proba, and the temporal
+    scores of the whole sequence are that probability, both directions."""
+    clf = cls(max_epochs=2, verbose=0, random_state=0, reverse_complement=True,
+              **params).fit(motif_data.X[:300], motif_data.y[:300])
+    X = one_hot_encode(motif_data.X[:2])
+    ism = SaliencyExplainer(FrozenEstimator(clf), method="ism").fit(X).transform(X)
+    reference = np.log(clf.predict_proba(X)[:, 1])
+    for i, j in [(0, 0), (0, 50), (1, 100)]:
+        for b in range(4):
+            mutant = X[i].copy()
+            mutant[:, j] = np.eye(4)[b]
+            expected = np.log(clf.predict_proba(mutant[None])[0, 1]) - reference[i]
+            assert ism[i, b, j] == pytest.approx(expected, abs=2e-5)
+    scores = TemporalScorer(FrozenEstimator(clf)).fit(X).transform(X)
+    np.testing.assert_allclose(scores[:, 0, -1], clf.predict_proba(X)[:, 1], rtol=1e-5)
+    np.testing.assert_allclose(scores[:, 1, 0], clf.predict_proba(X)[:, 1], rtol=1e-5)

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import Interval, validate_params
 from ..encoding import check_dna
-from ..base import DeMoClassifier
+from ..base import DeMoClassifier, strand_mean_logit
 from ..precision import mixed_precision
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
@@ -130,11 +130,15 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
 
     def _logit(self, x: torch.Tensor) -> torch.Tensor:
         """The target class's logit (log-odds) for a batch, shape (n,), in
-        float32; the forward pass runs in the classifier's ``precision``."""
+        float32, as ``decision_function`` gives it (a model that reads both
+        strands: of the mean of the two strands' probabilities); the forward
+        pass runs in the classifier's ``precision``."""
         clf = self.classifier_
         with mixed_precision(clf.device, clf.precision):
-            logit = clf.module_(x)
-        return self._target_sign() * logit.float()
+            logit = clf.module_(x).float()
+            if clf.reads_both_strands(x.shape[1]):  # what predict_proba gives
+                logit = strand_mean_logit(logit, clf.module_(x.flip((1, 2))).float())
+        return self._target_sign() * logit
 
     def _class_score(self, x: torch.Tensor) -> torch.Tensor:
         """The explained score for a batch, shape (n,): the target class's

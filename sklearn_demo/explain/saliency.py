@@ -144,10 +144,11 @@ class SaliencyExplainer(ModelExplainer):
         return self
 
     def _local_mutagenesis(self) -> LocalMutagenesis | None:
-        """fastISM's shortcut where the network allows it (the CNN) and
-        ``ism_algorithm`` is "auto", else None."""
+        """fastISM's shortcut where the network allows it (the CNN, read on
+        one strand) and ``ism_algorithm`` is "auto", else None."""
         module, clf = self.classifier_.module_, self.classifier_
-        if self.ism_algorithm != "auto" or not LocalMutagenesis.supports(module):
+        if (self.ism_algorithm != "auto" or not LocalMutagenesis.supports(module)
+                or clf.reads_both_strands(clf.n_features_in_)):
             return None
         sign = self._target_sign()
         return LocalMutagenesis(module, link=lambda logit: self._score_of_logit(sign * logit),

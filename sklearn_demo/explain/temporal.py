@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..base import strand_mean_logit
 from ..ensemble import SeedEnsemble
 from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options
@@ -93,13 +94,21 @@ class TemporalScorer(ModelExplainer):
         out = np.empty((len(X_enc), 2, X_enc.shape[2]), dtype=np.float32)
         with torch.no_grad(), evaluation_mode(module):
             for part, x in self._tensor_slices(X_enc):
-                # a seed ensemble's logit is its members' mean, on every prefix too
-                logits = torch.stack([
-                    self._recurrent_logits(network, x) if isinstance(network, DeMoRNN)
-                    else self._masked_logits(network, x)
-                    for network in _networks(module)]).mean(dim=0)
+                logits = self._strand_logits(module, x)
+                if self.classifier_.reads_both_strands(x.shape[1]):
+                    # x's prefix ending at t is the reverse strand's suffix starting at L-1-t
+                    reverse = self._strand_logits(module, x.flip((1, 2))).flip(2)[:, [1, 0]]
+                    logits = strand_mean_logit(logits, reverse)
                 out[part] = torch.sigmoid(self._target_sign() * logits).cpu().numpy()
         return out
+
+    def _strand_logits(self, module: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+        """(n, 2, L) prefix and suffix logits of ``x`` as given (one strand);
+        a seed ensemble's are its members' mean."""
+        return torch.stack([
+            self._recurrent_logits(network, x) if isinstance(network, DeMoRNN)
+            else self._masked_logits(network, x)
+            for network in _networks(module)]).mean(dim=0)
 
     def _masked_logits(self, module: DeMoCNN, x: torch.Tensor) -> torch.Tensor:
         """(n, 2, L) logits of the CNN on prefix- and suffix-masked copies of x."""

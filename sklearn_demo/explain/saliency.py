@@ -10,7 +10,7 @@ from .._validation import Interval, Options
 from ..precision import mixed_precision
 from ._base import CLASS_SCORES, ModelExplainer, evaluation_mode
 from .methods import expected_gradients, gradient, saturation_mutagenesis
-from .methods.local_ism import LocalMutagenesis
+from .methods.local_ism import BothStrandsMutagenesis, LocalMutagenesis
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "expected_gradients")
 ISM_ALGORITHMS = ("auto", "whole_passes")
@@ -143,16 +143,17 @@ class SaliencyExplainer(ModelExplainer):
         self._fit_estimator(X, y)
         return self
 
-    def _local_mutagenesis(self) -> LocalMutagenesis | None:
-        """fastISM's shortcut where the network allows it (the CNN, read on
-        one strand) and ``ism_algorithm`` is "auto", else None."""
+    def _local_mutagenesis(self) -> LocalMutagenesis | BothStrandsMutagenesis | None:
+        """fastISM's shortcut where the network allows it (the CNN, on one
+        strand or both) and ``ism_algorithm`` is "auto", else None."""
         module, clf = self.classifier_.module_, self.classifier_
-        if (self.ism_algorithm != "auto" or not LocalMutagenesis.supports(module)
-                or clf.reads_both_strands(clf.n_features_in_)):
+        if self.ism_algorithm != "auto" or not LocalMutagenesis.supports(module):
             return None
         sign = self._target_sign()
-        return LocalMutagenesis(module, link=lambda logit: self._score_of_logit(sign * logit),
-                                context=lambda: mixed_precision(clf.device, clf.precision))
+        local = (BothStrandsMutagenesis if clf.reads_both_strands(clf.n_features_in_)
+                 else LocalMutagenesis)
+        return local(module, link=lambda logit: self._score_of_logit(sign * logit),
+                     context=lambda: mixed_precision(clf.device, clf.precision))
 
     def transform(self, X: object) -> np.ndarray:
         """Attributions of shape (n, 4, L), float32, for DNA strings or one-hot X."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ...base import strand_mean_logit
 from ...networks import DeMoCNN, StrandPairedConv1d
 
 #: Maps a batch of the module's logits (n,) to the explained score (n,).
@@ -225,3 +226,47 @@ class LocalMutagenesis:
         positions = start[:, None] + torch.arange(new.shape[2], device=start.device)
         return new.masked_fill(((positions < 0) | (positions >= length))[:, None, :], value)
 
+
+class BothStrandsMutagenesis:
+    """:class:`LocalMutagenesis` of a model that averages the two strands'
+    probabilities (``reverse_complement=True``): each mutant is scored on
+    the forward strand and, as the complementary base at the mirrored
+    position, on the reverse strand, and ``link`` reads the log-odds of
+    the mean of the two probabilities.
+
+    Parameters
+    ----------
+    module : DeMoCNN
+    link : callable
+        The explained score of a batch of the averaged log-odds.
+    context : callable, optional
+
+    Examples
+    --------
+    >>> module = DeMoCNN(n_filters=4).eval()
+    >>> X = torch.eye(4)[torch.randint(4, (1, 30))].transpose(1, 2)
+    >>> both = BothStrandsMutagenesis(module, link=lambda z: z)
+    >>> mutant = X[0].clone(); mutant[:, 7] = torch.tensor([0., 0., 1., 0.])
+    >>> score = both.scores(both.prepare(X), torch.tensor([0]), torch.tensor([2]), torch.tensor([7]))
+    >>> expected = strand_mean_logit(module(mutant[None]), module(mutant[None].flip((1, 2))))
+    >>> torch.allclose(score, expected, atol=1e-5)
+    True
+    """
+
+    def __init__(self, module: DeMoCNN, link: Link,
+                 context: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext):
+        self.strand = LocalMutagenesis(module, link=lambda logit: logit, context=context)
+        self.link = link
+
+    def prepare(self, X: torch.Tensor) -> dict:
+        """Both strands' reference activations."""
+        return {"forward": self.strand.prepare(X), "reverse": self.strand.prepare(X.flip((1, 2))),
+                "length": X.shape[2]}
+
+    def scores(self, cache: dict, sequence: torch.Tensor, base: torch.Tensor,
+               position: torch.Tensor) -> torch.Tensor:
+        """As :meth:`LocalMutagenesis.scores`, of the strand-averaged model."""
+        forward = self.strand.scores(cache["forward"], sequence, base, position)
+        reverse = self.strand.scores(cache["reverse"], sequence, 3 - base,
+                                     cache["length"] - 1 - position)
+        return self.link(strand_mean_logit(forward, reverse))

@@ -150,14 +150,25 @@ def test_clone_and_params(cls):
         tiny(cls).predict_proba(["ACGT"])
 
 
-def test_demo_defaults_are_the_published_configuration():
+def test_cnn_keeps_demos_layers_and_training_and_demos_recipe_stays_reachable(motif_data):
+    """DeMo's layers and training; both strands and the max-and-mean pool
+    are the CNN's own defaults, and DeMo's recipe is three parameters away."""
     clf = CNNClassifier()
     assert (clf.lr, clf.batch_size, clf.max_epochs, clf.clip_norm, clf.lr_step, clf.lr_decay) == \
         (0.01, 256, 50, 5.0, 10, 0.5)
     assert clf.optimizer is torch.optim.Adam
     assert (clf.n_filters, clf.filter_widths, clf.pool_size, clf.dropout) == (128, (9, 5, 3), 2, 0.5)
+    assert (clf.filter_strands, clf.global_pool, clf.reverse_complement) == (
+        "auto", "max+mean", "auto")
     assert CNNRNNClassifier().filter_width == 9
-    assert not clf.reverse_complement
+    assert not CNNRNNClassifier().reverse_complement and not RNNClassifier().reverse_complement
+    default = tiny(CNNClassifier, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
+    assert isinstance(default.module_.features[0], StrandPairedConv1d)
+    assert default.module_.global_pool == "max+mean" and default.reads_both_strands(4)
+    demo = tiny(CNNClassifier, max_epochs=1, filter_strands="forward", global_pool="max",
+                reverse_complement=False).fit(motif_data.X[:64], motif_data.y[:64])
+    assert type(demo.module_.features[0]) is torch.nn.Conv1d
+    assert demo.module_.global_pool == "max" and not demo.reads_both_strands(4)
 
 
 @pytest.mark.parametrize("cls", [RNNClassifier, CNNRNNClassifier])

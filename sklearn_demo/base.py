@@ -35,7 +35,7 @@ from .training import (
     BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit, default_callbacks,
 )
 
-__all__ = ["DeMoClassifier"]
+__all__ = ["DeMoClassifier", "strand_mean_logit"]
 
 #: With ``early_stopping="auto"``, the fewest sequences of each class the
 #: validation split must expect to hold for the classifiers to make one.

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+__all__ = ["SeedEnsemble", "concatenated_filters"]
+
 
 class SeedEnsemble(nn.Module):
     """Several copies of one network, each from its own random

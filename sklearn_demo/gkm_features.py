@@ -17,6 +17,8 @@ from .encoding import check_dna
 #: The gkmsvm-lite kernels the map supports (those of its packed, fast path).
 NYSTROEM_KERNELS = ("estimated", "direct")
 
+__all__ = ["GkmNystroem", "gkm_kernel", "kernel_input"]
+
 
 def gkm_kernel(kernel: str, l: int, k: int, d: int, include_rc: bool):
     """gkmsvm-lite's normalised gapped-k-mer kernel object for ``kernel``."""

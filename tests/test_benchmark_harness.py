@@ -36,25 +36,30 @@ def test_harness_writes_results_and_resumes(tmp_path, mirror, monkeypatch):
     assert deepbind_accuracy.main(_argv(tmp_path, mirror)) == rows
 
 
-def test_markdown_has_mean_and_median_rows():
-    rows = [{"dataset": name, "model": "M", "test_auc": auc, "test_auprc": auc, "train_s": 1.0,
-             "predict_s": 0.1}
-            for name, auc in (("REST_GM12878_NRSF_HudsonAlpha", 0.9),
-                              ("MYC_H1-hESC_c-Myc_Stanford", 0.7),
-                              ("ELK1_GM12878_ELK1_(1277-1)_Stanford", 0.8))]
-    text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
-    assert "| **mean** | **0.934** | **0.800** |" in text  # DeepBind: 0.999, 0.855, 0.948
-    assert "| **median** | **0.948** | **0.800** |" in text
+def _rows(*cells):
+    return [{"dataset": name, "model": model, "test_auc": auc, "test_auprc": auc,
+             "train_s": seconds, "predict_s": 0.1} for name, model, auc, seconds in cells]
 
 
-def test_a_variant_on_fewer_datasets_keeps_the_summary_rows_whole():
-    rows = [{"dataset": name, "model": model, "test_auc": auc, "test_auprc": auc,
-             "train_s": 1.0, "predict_s": 0.1}
-            for name, model, auc in (("REST_GM12878_NRSF_HudsonAlpha", "M", 0.9),
-                                     ("MYC_H1-hESC_c-Myc_Stanford", "M", 0.7),
-                                     ("REST_GM12878_NRSF_HudsonAlpha", "M+v", 0.95))]
-    text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
-    assert "| **mean** | **0.927** | **0.800** | 0.950 (1 of them) |" in text
+REST, MYC, ELK1 = ("REST_GM12878_NRSF_HudsonAlpha", "MYC_H1-hESC_c-Myc_Stanford",
+                   "ELK1_GM12878_ELK1_(1277-1)_Stanford")
+
+
+def test_markdown_rows_give_mean_median_and_the_gap_to_the_kmer_baseline():
+    text = deepbind_accuracy.markdown(_rows(
+        (REST, "M", 0.9, 10), (MYC, "M", 0.7, 10), (ELK1, "M", 0.8, 10),
+        (REST, "KmerClassifier", 0.85, 1), (MYC, "KmerClassifier", 0.75, 1),
+        (ELK1, "KmerClassifier", 0.8, 1)), "cmd", "fig.png")
+    # DeepBind: 0.999, 0.855, 0.948
+    assert "| DeepBind (published) | 0.999 | 0.855 | 0.948 | 0.934 | 0.948 | |" in text
+    assert "| **M** | 0.900 | 0.700 | 0.800 | **0.800** | 0.800 | +0.000; below: MYC |" in text
+
+
+def test_a_variant_on_fewer_datasets_says_so_and_flags_its_cost():
+    text = deepbind_accuracy.markdown(_rows(
+        (REST, "M", 0.9, 10), (MYC, "M", 0.7, 10), (REST, "M+v", 0.95, 20)), "cmd", "fig.png")
+    assert "| M+v | 0.950 |  | **0.950** (1 of 2) | 0.950 |  |" in text
+    assert "| M+v | 20 (?) |  | 2.0x **(>1.5x)** |" in text
 
 
 def test_dask_backend_on_a_local_cluster(tmp_path, mirror):

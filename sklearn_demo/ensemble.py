@@ -54,7 +54,7 @@ def concatenated_filters(convolutions: Sequence[nn.Conv1d]) -> nn.Conv1d:
     >>> convs = [nn.Conv1d(4, 3, 5, padding="same"), nn.Conv1d(4, 2, 5, padding="same")]
     >>> both = concatenated_filters(convs)
     >>> x = torch.randn(1, 4, 12)
-    >>> torch.allclose(both(x), torch.cat([c(x) for c in convs], dim=1))
+    >>> torch.allclose(both(x), torch.cat([c(x) for c in convs], dim=1), atol=1e-6)
     True
     """
     first = convolutions[0]

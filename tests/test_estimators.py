@@ -213,7 +213,7 @@ def test_module_hyperparameters_reach_the_module(motif_data):
     assert [(c.out_channels, c.kernel_size[0]) for c in convs] == [(6, 5), (6, 3)]
     # skorch's own module__ route overrides the named parameter.
     clf.set_params(module__n_filters=3).fit(motif_data.X[:100], motif_data.y[:100])
-    assert clf.module_.output.in_features == 3
+    assert clf.module_.output.in_features == 2 * 3  # the maximum and the mean of each map
 
 
 def test_pipeline_grid_search_and_cross_validate(motif_data):

@@ -33,7 +33,11 @@ def planted(tmp_path_factory):
     genome, sequence, sites = _genome_and_sites(folder)
     bound = [sequence[s + 7 - 50:s + 7 + 51] for s in sites]
     unbound = [sequence[s + 207 - 50:s + 207 + 51] for s in sites[:-1]]
-    model = CNNClassifier(n_filters=16, max_epochs=15, random_state=0, verbose=0).fit(
+    # One strand: 143 sequences sorted by label, on both strands, make two batches, the
+    # second all negatives, and the CNN does not learn (training batches are not
+    # shuffled: a known defect, see the accuracy issue's note).
+    model = CNNClassifier(n_filters=16, max_epochs=15, random_state=0, verbose=0,
+                          reverse_complement=False).fit(
         bound + unbound, [1] * len(bound) + [0] * len(unbound))
     return genome, sequence, sites, model
 

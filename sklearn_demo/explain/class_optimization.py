@@ -414,6 +414,7 @@ def _joint_score(optimizers: list[ClassOptimizer],
     if (len(modules) == 1 or len(set(np.diff(bounds))) > 1
             or len({type(m) for m in modules}) > 1 or any(s != shapes[0] for s in shapes)
             or len({c.precision for c in classifiers}) > 1
+            or any(c.reads_both_strands(c.n_features_in_) for c in classifiers)
             or any(isinstance(sub, torch.nn.RNNBase) for m in modules for sub in m.modules())):
         return one_by_one
     from torch.func import functional_call, stack_module_state, vmap

@@ -175,10 +175,12 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _module_kwargs(self) -> dict:
         """The module's constructor arguments from the named hyper-parameters;
-        ``filter_strands="auto"`` reads both strands of DNA (4 channels) only."""
+        ``filter_strands`` and ``lstm_strands`` "auto" read both strands of
+        DNA (4 channels) only."""
         kwargs = {name: getattr(self, name) for name in self._module_params}
-        if kwargs.get("filter_strands") == "auto":
-            kwargs["filter_strands"] = "both" if self.n_features_in_ == 4 else "forward"
+        for name in ("filter_strands", "lstm_strands"):
+            if kwargs.get(name) == "auto":
+                kwargs[name] = "both" if self.n_features_in_ == 4 else "forward"
         return kwargs
 
     def get_split_datasets(self, X, y=None, **fit_params):
@@ -210,6 +212,20 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 f"{type(self).__name__}: device={self.device!r} was asked for, but torch sees "
                 "no CUDA device on this machine; use device='cpu'."
             )
+
+    def get_iterator(self, dataset, training: bool = False):
+        """skorch's batches, shuffled in training unless
+        ``iterator_train__shuffle`` says otherwise: data often come sorted
+        by label (positives, then negatives) or by strand, and batches in
+        that order keep a network from learning. The order is drawn from
+        torch's generator, which ``random_state`` seeds."""
+        if not training:
+            return super().get_iterator(dataset, training=training)
+        kwargs = {"shuffle": True, "batch_size": self.batch_size,
+                  **self.get_params_for("iterator_train")}
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        return self.iterator_train(dataset, **kwargs)
 
     def infer(self, x, **fit_params):
         """Forward pass of one batch; logits come back in float32.

@@ -29,7 +29,9 @@ import torch
 
 from ._validation import Interval, NonEmptyTupleOf, Options
 from .base import DeMoClassifier
-from .networks import FILTER_STRANDS, GLOBAL_POOLS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN
+from .networks import (
+    FILTER_STRANDS, GLOBAL_POOLS, LSTM_STRANDS, POOLS, DeMoCNN, DeMoCNNRNN, DeMoRNN,
+)
 
 __all__ = ["CNNClassifier", "RNNClassifier", "CNNRNNClassifier"]
 
@@ -243,6 +245,14 @@ class RNNClassifier(DeMoClassifier):
         move every gate from the start. None: torch's (+-1/sqrt(hidden_size),
         DeMo's too), which leaves the network on its loss plateau for
         epochs.
+    lstm_strands : {"forward", "both", "auto"}, default="forward"
+        "forward": DeMo's bidirectional LSTM, whose backward direction reads
+        the same strand backwards with weights of its own. "both": one LSTM
+        reads each strand 5' to 3', with the same weights, and pools its
+        outputs on both (:class:`~sklearn_demo.networks.BiLSTMHead`): a
+        motif is learned once for both orientations at the same cost, and a
+        sequence scores as its reverse complement. "auto": "both" on DNA
+        (4 channels), "forward" on other input.
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=32
@@ -259,8 +269,10 @@ class RNNClassifier(DeMoClassifier):
     array([0, 1])
     """
 
-    _module_params = ("hidden_size", "dropout", "lstm_pool", "lstm_timescale", "lstm_input_std")
+    _module_params = ("hidden_size", "dropout", "lstm_pool", "lstm_timescale", "lstm_input_std",
+                      "lstm_strands")
     _parameter_constraints = {"hidden_size": [Interval(Integral, 1, None)], "lstm_pool": [Options(POOLS)],
+                              "lstm_strands": [Options(LSTM_STRANDS + ("auto",))],
                               "lstm_timescale": [Interval(Real, 2, None, closed="neither"), None],
                               "lstm_input_std": [Interval(Real, 0, None, closed="neither"), None]}
 
@@ -273,6 +285,7 @@ class RNNClassifier(DeMoClassifier):
         lstm_pool: str = "max",
         lstm_timescale: float | None = None,
         lstm_input_std: float | None = 1.0,
+        lstm_strands: str = "forward",
         lr: float = 3e-3,
         batch_size: int = 32,
         **kwargs: object,
@@ -283,6 +296,7 @@ class RNNClassifier(DeMoClassifier):
         self.lstm_pool = lstm_pool
         self.lstm_timescale = lstm_timescale
         self.lstm_input_std = lstm_input_std
+        self.lstm_strands = lstm_strands
 
 
 class CNNRNNClassifier(DeMoClassifier):

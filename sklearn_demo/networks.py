@@ -93,6 +93,10 @@ GLOBAL_POOLS = ("max", "max+mean")
 #: How :meth:`BiLSTMHead.prefix_suffix_logits` evaluates the sub-sequences.
 PREFIX_ALGORITHMS = ("batched", "loop")
 FILTER_STRANDS = ("forward", "both")
+#: How the LSTM's two directions read DNA: "forward", DeMo's (the backward
+#: direction reads the same strand backwards, with weights of its own);
+#: "both" (one LSTM reads each strand 5' to 3').
+LSTM_STRANDS = ("forward", "both")
 
 
 class StrandPairedConv1d(nn.Conv1d):
@@ -220,27 +224,57 @@ class BiLSTMHead(nn.Module):
         deviation (:func:`init_input_weights_`).
     n_outputs : int, default=1
         Logits per sequence (tasks); with one the output has shape (n,).
+    lstm_strands : {"forward", "both"}, default="forward"
+        "forward": a bidirectional LSTM, each direction with weights of its
+        own, the backward one reading the input backwards. "both" (one-hot
+        DNA, channels A, C, G, T): one LSTM reads the forward strand 5' to 3'
+        and, with the same weights, the reverse strand 5' to 3' (the input
+        reverse-complemented); its outputs on the two strands are pooled
+        together. A motif is then learned once for both orientations, each
+        update sees both strands, and the score of a sequence is that of its
+        reverse complement.
 
     Examples
     --------
     >>> BiLSTMHead(4)(torch.zeros(2, 101, 4)).shape
     torch.Size([2])
+    >>> head = BiLSTMHead(4, hidden_size=3, lstm_strands="both").eval()
+    >>> x = torch.eye(4)[torch.randint(0, 4, (2, 30))]
+    >>> torch.allclose(head(x), head(x.flip((1, 2))), atol=1e-6)
+    True
     """
 
     def __init__(self, input_size: int, hidden_size: int = 32, dropout: float = 0.5,
                  lstm_pool: str = "mean", lstm_timescale: float | None = None,
-                 lstm_input_std: float | None = None, n_outputs: int = 1):
+                 lstm_input_std: float | None = None, n_outputs: int = 1,
+                 lstm_strands: str = "forward"):
         super().__init__()
-        if lstm_pool not in POOLS:
-            raise ValueError(f"lstm_pool must be one of {POOLS}, got {lstm_pool!r}.")
-        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, bidirectional=True)
+        _check_option("lstm_pool", lstm_pool, POOLS)
+        _check_option("lstm_strands", lstm_strands, LSTM_STRANDS)
+        both = lstm_strands == "both"
+        if both and input_size != 4:
+            raise ValueError("lstm_strands='both' needs DNA input with the 4 channels "
+                             f"A, C, G, T; got {input_size} channels.")
+        self.lstm = nn.LSTM(input_size, hidden_size, batch_first=True, bidirectional=not both)
         if lstm_timescale is not None:
             chrono_initialize_(self.lstm, lstm_timescale)
         if lstm_input_std is not None:
             init_input_weights_(self.lstm, lstm_input_std)
         self.dropout = nn.Dropout(dropout)
-        self.output = nn.Linear(2 * hidden_size, n_outputs)
+        self.output = nn.Linear(hidden_size if both else 2 * hidden_size, n_outputs)
         self.lstm_pool = lstm_pool
+        self.lstm_strands = lstm_strands
+
+    def run(self, h: torch.Tensor) -> torch.Tensor:
+        """The LSTM's outputs on ``h`` (n, length, input_size), shape
+        (n, length, 2 * hidden_size): at each position the forward
+        direction's state, then the backward direction's (with
+        ``lstm_strands="both"``, the state of the reverse strand's read,
+        which ends at that position)."""
+        if self.lstm_strands == "forward":
+            return self.lstm(h)[0]
+        forward, backward = self.lstm(torch.cat([h, h.flip((1, 2))]))[0].chunk(2)
+        return torch.cat([forward, backward.flip(1)], -1)
 
     def pool_states(self, states: torch.Tensor) -> torch.Tensor:
         """Pool (n, length, features) LSTM outputs over positions: (n, features)."""
@@ -264,8 +298,18 @@ class BiLSTMHead(nn.Module):
         units.
         """
         with torch.autocast(h.device.type, enabled=False):
-            states, _ = self.lstm(h.to(self.lstm.weight_ih_l0.dtype))
-        return self.output(self.dropout(self.pool_states(states))).squeeze(-1)
+            states = self.run(h.to(self.lstm.weight_ih_l0.dtype))
+        return self.output(self.dropout(self._features(self.pool_states(states)))).squeeze(-1)
+
+    def _features(self, pooled: torch.Tensor) -> torch.Tensor:
+        """What the output layer reads from (..., 2 * hidden_size) pooled
+        states: both directions' side by side; with ``lstm_strands="both"``,
+        the two strands pooled together (as one pool over the positions of
+        both: the maximum, or the mean of two equal-length means)."""
+        if self.lstm_strands == "forward":
+            return pooled
+        forward, backward = pooled.chunk(2, -1)
+        return torch.maximum(forward, backward) if self.lstm_pool == "max" else (forward + backward) / 2
 
     def prefix_suffix_logits(self, h: torch.Tensor, *, algorithm: str = "batched",
                              batch_size: int = 256) -> torch.Tensor:
@@ -295,17 +339,19 @@ class BiLSTMHead(nn.Module):
             backward = [self(h[:, i:]) for i in range(length)]
             return torch.stack([torch.stack(forward, 1), torch.stack(backward, 1)], 1)
         hidden = self.lstm.hidden_size
-        states, _ = self.lstm(h)
+        states = self.run(h)
         fwd, bwd = states[..., :hidden], states[..., hidden:]
         # Causal: the forward direction over a prefix is the full run's start.
         fwd_prefix = self.running_pool(fwd)
         # Anti-causal: the backward direction over a suffix is the full run's end.
         bwd_suffix = self.running_pool(bwd.flip(1)).flip(1)
         # The other direction starts fresh on every sub-sequence. The backward
-        # LSTM over prefix 1..i reads flip(h)[L-i:], a suffix of flip(h).
+        # LSTM over prefix 1..i reads flip(h)[L-i:], a suffix of flip(h) (of
+        # the reverse strand, flip(h, (1, 2)), when it reads both strands).
         backward_lstm = self._direction(reverse=True)
         forward_lstm = self._direction(reverse=False)
-        bwd_prefix = self._suffix_pools(backward_lstm, h.flip(1), batch_size).flip(1)
+        reverse_read = h.flip((1, 2)) if self.lstm_strands == "both" else h.flip(1)
+        bwd_prefix = self._suffix_pools(backward_lstm, reverse_read, batch_size).flip(1)
         fwd_suffix = self._suffix_pools(forward_lstm, h, batch_size)
         forward = self._readout(fwd_prefix, bwd_prefix)
         backward = self._readout(fwd_suffix, bwd_suffix)
@@ -338,8 +384,11 @@ class BiLSTMHead(nn.Module):
         return out
 
     def _direction(self, *, reverse: bool) -> nn.LSTM:
-        """One direction of the bidirectional LSTM as a unidirectional LSTM."""
+        """One direction of the bidirectional LSTM as a unidirectional LSTM
+        (the LSTM itself when it reads both strands)."""
         lstm = self.lstm
+        if not lstm.bidirectional:
+            return lstm
         single = nn.LSTM(lstm.input_size, lstm.hidden_size, batch_first=True).to(
             lstm.weight_ih_l0.device)
         suffix = "_reverse" if reverse else ""
@@ -351,7 +400,7 @@ class BiLSTMHead(nn.Module):
 
     def _readout(self, forward_pool: torch.Tensor, backward_pool: torch.Tensor) -> torch.Tensor:
         """The linear output on per-direction pools, (n, L) logits."""
-        return self.output(torch.cat([forward_pool, backward_pool], -1)).squeeze(-1)
+        return self.output(self._features(torch.cat([forward_pool, backward_pool], -1))).squeeze(-1)
 
 
 class DeMoRNN(nn.Module):
@@ -370,6 +419,8 @@ class DeMoRNN(nn.Module):
         See :class:`BiLSTMHead`.
     n_outputs : int, default=1
         Logits per sequence (tasks), as in :class:`DeMoCNN`.
+    lstm_strands : {"forward", "both"}, default="forward"
+        See :class:`BiLSTMHead`; "both" needs DNA input.
 
     Examples
     --------
@@ -382,10 +433,12 @@ class DeMoRNN(nn.Module):
 
     def __init__(self, in_channels: int = 4, hidden_size: int = 32, dropout: float = 0.5,
                  lstm_pool: str = "mean", lstm_timescale: float | None = None,
-                 lstm_input_std: float | None = None, n_outputs: int = 1):
+                 lstm_input_std: float | None = None, n_outputs: int = 1,
+                 lstm_strands: str = "forward"):
         super().__init__()
         self.recurrent = BiLSTMHead(self.embedding_size(in_channels), hidden_size, dropout,
-                                    lstm_pool, lstm_timescale, lstm_input_std, n_outputs)
+                                    lstm_pool, lstm_timescale, lstm_input_std, n_outputs,
+                                    lstm_strands)
 
     def embedding_size(self, in_channels: int) -> int:
         """Width of what :meth:`embed` feeds the recurrent head."""

@@ -25,8 +25,8 @@ class AcceleratedCNN(AccelerateMixin, CNNClassifier):
 def main(out: Path) -> None:
     accelerator = Accelerator(cpu=True)
     data = make_motif_dataset(800, tasks=("MA0139", "MA0062"), random_state=0)
-    clf = AcceleratedCNN(accelerator=accelerator, device=None, n_filters=16, max_epochs=5,
-                         batch_size=64, validation_fraction=0, verbose=0, random_state=0,
+    clf = AcceleratedCNN(accelerator=accelerator, device=None, n_filters=16, max_epochs=10,
+                         batch_size=64, lr=3e-3, validation_fraction=0, verbose=0, random_state=0,
                          task_names=data.tasks)
     clf.fit(data.X, data.y)
     weights = torch.cat([p.detach().flatten() for p in clf.module_.parameters()])

@@ -229,7 +229,7 @@ def test_cli_trains_and_predicts_from_peaks_on_a_genome(tmp_path):
     (tmp_path / "p.narrowPeak").write_text("".join(lines) + "chrUn\t0\t100\n")
     model = tmp_path / "m.pt"
     assert main(["train", "--bed", str(tmp_path / "p.narrowPeak"), "--genome", str(genome),
-                 "--negatives", "gc", "--model", "cnn", "--epochs", "8", "--quiet",
+                 "--negatives", "gc", "--model", "cnn", "--epochs", "20", "--quiet",
                  "--out", str(model)]) == 0
     out = tmp_path / "p.bedGraph"
     assert main(["predict", "--model", str(model), "--bed", str(tmp_path / "p.narrowPeak"),
@@ -237,6 +237,8 @@ def test_cli_trains_and_predicts_from_peaks_on_a_genome(tmp_path):
     rows = [line.split("\t") for line in out.read_text().splitlines()]
     assert len(rows) == len(lines)  # chrUn is skipped (and reported)
     assert rows[0][:3] == ["chr1", "350", "451"]
+    # 300 windows at batches of 256 make 2 steps an epoch: 20 epochs reach 0.95-1.0
+    # from three seeds, 8 ranked the peaks right but left their probabilities near 0.7.
     assert np.mean([float(r[3]) for r in rows]) > 0.8
     assert main(["predict", "--model", str(model), "--bed", str(tmp_path / "p.narrowPeak"),
                  "-o", str(out)]) == 2

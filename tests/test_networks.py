@@ -1,5 +1,9 @@
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklearn_demo.encoding import one_hot_encode, reverse_complement
 
 from sklearn_demo.networks import (BiLSTMHead, DeMoCNN, DeMoCNNRNN, DeMoRNN, StrandPairedConv1d,
                                   chrono_initialize_, init_input_weights_)
@@ -53,6 +57,36 @@ def test_bilstm_head_max_pools_each_direction_over_time():
     torch.testing.assert_close(running[:, 0], states[:, 0])
     with pytest.raises(ValueError, match="lstm_pool must be one of"):
         BiLSTMHead(4, lstm_pool="sum")
+
+
+@pytest.mark.parametrize("pool", ["max", "mean"])
+def test_lstm_on_both_strands_is_one_lstm_read_5_to_3_on_each(pool):
+    """lstm_strands="both": one unidirectional LSTM, run on the sequence and
+    on its reverse complement, its outputs pooled over the positions of both."""
+    torch.manual_seed(0)
+    head = BiLSTMHead(4, hidden_size=3, dropout=0.0, lstm_pool=pool, lstm_strands="both").eval()
+    assert not head.lstm.bidirectional and head.output.in_features == 3
+    h = torch.eye(4)[torch.randint(0, 4, (2, 7))]
+    both = torch.cat([head.lstm(h)[0], head.lstm(h.flip((1, 2)))[0]], 1)
+    pooled = both.amax(1) if pool == "max" else both.mean(1)
+    torch.testing.assert_close(head(h), head.output(pooled).squeeze(-1))
+    # DeMo's temporal scores: the batched prefixes and suffixes match one pass each.
+    torch.testing.assert_close(head.prefix_suffix_logits(h),
+                               head.prefix_suffix_logits(h, algorithm="loop"))
+    with pytest.raises(ValueError, match="lstm_strands='both' needs DNA input with the 4"):
+        BiLSTMHead(8, lstm_strands="both")
+    with pytest.raises(ValueError, match="lstm_strands must be one of"):
+        DeMoRNN(lstm_strands="reverse")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text("ACGT", min_size=1, max_size=40), st.sampled_from(["max", "mean"]))
+def test_lstm_on_both_strands_scores_a_sequence_as_its_reverse_complement(sequence, pool):
+    torch.manual_seed(1)
+    module = DeMoRNN(hidden_size=4, lstm_pool=pool, lstm_strands="both").eval()
+    x = torch.as_tensor(one_hot_encode([sequence, reverse_complement(sequence)]))
+    scores = module(x)
+    torch.testing.assert_close(scores[0], scores[1])
 
 
 def test_pooled_cnnrnn_reads_one_lstm_step_per_block():

@@ -176,11 +176,16 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     def _module_kwargs(self) -> dict:
         """The module's constructor arguments from the named hyper-parameters;
         ``filter_strands`` and ``lstm_strands`` "auto" read both strands of
-        DNA (4 channels) only."""
+        DNA (4 channels) only, and the LSTM not with chrono gates
+        (``lstm_timescale``), which are for an order of motifs along one
+        strand."""
         kwargs = {name: getattr(self, name) for name in self._module_params}
-        for name in ("filter_strands", "lstm_strands"):
-            if kwargs.get(name) == "auto":
-                kwargs[name] = "both" if self.n_features_in_ == 4 else "forward"
+        dna = self.n_features_in_ == 4
+        if kwargs.get("filter_strands") == "auto":
+            kwargs["filter_strands"] = "both" if dna else "forward"
+        if kwargs.get("lstm_strands") == "auto":
+            one_strand_order = kwargs.get("lstm_timescale") is not None
+            kwargs["lstm_strands"] = "both" if dna and not one_strand_order else "forward"
         return kwargs
 
     def get_split_datasets(self, X, y=None, **fit_params):
@@ -251,7 +256,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         """The criterion on this batch; for an ensemble in training, the mean
         of its members' losses, each member against the same labels."""
         y_true = to_tensor(y_true, device=self.device)
-        if y_pred.dim() > y_true.dim():  # (n, members[, tasks]) against (n[, tasks])
+        if self._members_stacked():  # (n, members[, tasks]) against (n[, tasks])
             y_true = y_true.unsqueeze(1).expand_as(y_pred)
         return self.criterion_(y_pred, y_true)
 

@@ -209,14 +209,16 @@ class CNNClassifier(DeMoClassifier):
 
 
 class RNNClassifier(DeMoClassifier):
-    """DeMo's recurrent network (:class:`~sklearn_demo.networks.DeMoRNN`): a
-    bidirectional LSTM over the one-hot sequence.
+    """DeMo's recurrent network (:class:`~sklearn_demo.networks.DeMoRNN`): an
+    LSTM over the one-hot sequence, read in both directions.
 
     DeMo's recipe (32 units, outputs averaged over positions, Adam at 1e-2,
-    batches of 256) stays at chance on most ENCODE sets; the defaults below
-    are the smallest changes that make it learn, each measured on its own.
+    batches of 256, a bidirectional LSTM) stays at chance on most ENCODE
+    sets; the defaults below are the smallest changes that make it learn,
+    each measured on its own, and one LSTM reads both strands of DNA.
     DeMo's recipe stays one call away: ``RNNClassifier(hidden_size=32,
-    lstm_pool="mean", lr=0.01, batch_size=256, lstm_input_std=None)``.
+    lstm_pool="mean", lr=0.01, batch_size=256, lstm_input_std=None,
+    lstm_strands="forward")``.
     Read more in the :doc:`user guide </guide/models>`.
 
     Parameters
@@ -245,14 +247,17 @@ class RNNClassifier(DeMoClassifier):
         move every gate from the start. None: torch's (+-1/sqrt(hidden_size),
         DeMo's too), which leaves the network on its loss plateau for
         epochs.
-    lstm_strands : {"forward", "both", "auto"}, default="forward"
+    lstm_strands : {"auto", "both", "forward"}, default="auto"
         "forward": DeMo's bidirectional LSTM, whose backward direction reads
         the same strand backwards with weights of its own. "both": one LSTM
         reads each strand 5' to 3', with the same weights, and pools its
         outputs on both (:class:`~sklearn_demo.networks.BiLSTMHead`): a
-        motif is learned once for both orientations at the same cost, and a
-        sequence scores as its reverse complement. "auto": "both" on DNA
-        (4 channels), "forward" on other input.
+        motif is learned once for both orientations, every update sees both
+        strands, the cost is that of the bidirectional LSTM, and a sequence
+        scores as its reverse complement, so it cannot read an order of
+        motifs along one strand (a motif on either strand, then another).
+        "auto": "both" on DNA (4 channels) unless ``lstm_timescale`` is set
+        (chrono gates are for such orders), "forward" otherwise.
     lr : float, default=3e-3
         Adam's learning rate (DeMo: 1e-2).
     batch_size : int, default=32
@@ -285,7 +290,7 @@ class RNNClassifier(DeMoClassifier):
         lstm_pool: str = "max",
         lstm_timescale: float | None = None,
         lstm_input_std: float | None = 1.0,
-        lstm_strands: str = "forward",
+        lstm_strands: str = "auto",
         lr: float = 3e-3,
         batch_size: int = 32,
         **kwargs: object,

@@ -183,13 +183,15 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     if cls is RNNClassifier:
         assert clf.hidden_size == 128  # DeMo's 32 is set like any parameter
         assert clf.lstm_input_std == 1.0  # DeMo's (torch's) input weights: None
-        demo.update(lstm_input_std=None)
+        assert clf.lstm_strands == "auto"  # DeMo's bidirectional LSTM: "forward"
+        demo.update(lstm_input_std=None, lstm_strands="forward")
     else:
         assert (clf.hidden_size, clf.pool_size, clf.filter_strands) == (32, 4, "auto")
         demo.update(pool_size=1, filter_strands="forward")
     recipe = tiny(cls, max_epochs=1, **demo).fit(motif_data.X[:64], motif_data.y[:64])
     head = recipe.module_.recurrent
     assert head.lstm_pool == "mean" and recipe.module_.positions_per_step == 1
+    assert head.lstm.bidirectional
     if cls is CNNRNNClassifier:
         assert type(recipe.module_.conv) is torch.nn.Conv1d
         default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
@@ -470,8 +472,8 @@ def test_filter_strands_auto_reads_both_strands_on_dna_only():
 def test_lstm_strands_reads_both_strands_of_dna_and_scores_them_alike(motif_data):
     """lstm_strands="both" (and "auto" on DNA): one LSTM reads each strand,
     so a sequence and its reverse complement get one probability; "auto"
-    keeps DeMo's bidirectional LSTM on other input, and "both" is refused
-    there by name."""
+    keeps DeMo's bidirectional LSTM with chrono gates and on other input, and
+    "both" is refused there by name."""
     from sklearn_demo.encoding import reverse_complement
 
     X = motif_data.X[:60]
@@ -479,6 +481,9 @@ def test_lstm_strands_reads_both_strands_of_dna_and_scores_them_alike(motif_data
     assert not clf.module_.recurrent.lstm.bidirectional
     np.testing.assert_allclose(clf.predict_proba(X),
                                clf.predict_proba([reverse_complement(s) for s in X]), atol=1e-6)
+    # chrono gates are for an order of motifs along one strand: "auto" keeps one
+    assert tiny(RNNClassifier, max_epochs=1, lstm_timescale=50).fit(
+        X, motif_data.y[:60]).module_.recurrent.lstm.bidirectional
     numeric = np.random.RandomState(0).rand(40, 5, 30).astype(np.float32)
     y = np.arange(40) % 2
     assert tiny(RNNClassifier, max_epochs=1, lstm_strands="auto").fit(

@@ -290,21 +290,24 @@ def test_class_optimizer_reports_what_the_model_scores(model, motif_data, parame
     assert opt.best_sequence_ == "".join("ACGT"[b] for b in opt.best_pwm_.argmax(0))
 
 
-@pytest.mark.parametrize("kinds", [
-    (CNNClassifier, CNNClassifier), (CNNClassifier, RNNClassifier, CNNRNNClassifier)],
-    ids=["two-cnns-stacked", "three-architectures-in-turn"])
-def test_joint_class_optimisation_equals_each_optimiser_alone(models, motif_data, kinds):
+@pytest.mark.parametrize("kinds, both_strands", [
+    ((CNNClassifier, CNNClassifier), False), ((CNNClassifier, CNNClassifier), True),
+    ((CNNClassifier, RNNClassifier, CNNRNNClassifier), False)],
+    ids=["two-cnns-stacked", "two-cnns-on-both-strands-stacked", "three-architectures-in-turn"])
+def test_joint_class_optimisation_equals_each_optimiser_alone(models, motif_data, kinds,
+                                                              both_strands):
     """One ascent for several models gives each optimiser what its own fit
     gives it: two CNNs of one architecture run as one vmapped call (one
-    maximising class 0, one with other seeds and restarts), three
-    architectures one after another inside each step."""
+    maximising class 0, one with other seeds and restarts), also when they
+    score the mean of both strands, three architectures one after another
+    inside each step."""
     from sklearn_demo import optimize_jointly
 
-    second_cnn = clone(models[CNNClassifier]).set_params(random_state=1).fit(
-        motif_data.X, motif_data.y)
     chosen = [models[k] for k in kinds]
     if kinds[1] is CNNClassifier:
-        chosen[1] = second_cnn
+        chosen = [clone(models[CNNClassifier]).set_params(
+            random_state=seed, reverse_complement=both_strands).fit(motif_data.X, motif_data.y)
+            for seed in (0, 1)]
     settings = [dict(), dict(target_class=0, random_state=3)] + [dict(class_score="log_proba")]
     alone = [ClassOptimizer(FrozenEstimator(m), n_iter=40, n_restarts=3, **kw)
              for m, kw in zip(chosen, settings)]

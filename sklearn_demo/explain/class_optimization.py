@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._progress import progress
 from .._validation import Interval, Options
+from ..base import strand_mean_logit
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, match_motifs, top_windows
 from ..precision import mixed_precision
@@ -414,7 +415,7 @@ def _joint_score(optimizers: list[ClassOptimizer],
     if (len(modules) == 1 or len(set(np.diff(bounds))) > 1
             or len({type(m) for m in modules}) > 1 or any(s != shapes[0] for s in shapes)
             or len({c.precision for c in classifiers}) > 1
-            or any(c.reads_both_strands(c.n_features_in_) for c in classifiers)
+            or len({c.reads_both_strands(c.n_features_in_) for c in classifiers}) > 1
             or any(isinstance(sub, torch.nn.RNNBase) for m in modules for sub in m.modules())):
         return one_by_one
     from torch.func import functional_call, stack_module_state, vmap
@@ -425,14 +426,19 @@ def _joint_score(optimizers: list[ClassOptimizer],
     signs = torch.tensor([o._target_sign() for o in optimizers],
                          device=classifiers[0].device)[:, None]
     per_model = int(bounds[1])
+    both_strands = classifiers[0].reads_both_strands(classifiers[0].n_features_in_)
+
+    def logit(p: dict, b: dict, x: torch.Tensor) -> torch.Tensor:
+        """One model's logit, as ``ModelExplainer._logit`` takes it."""
+        forward = functional_call(skeleton, (p, b), (x,)).float()
+        if not both_strands:
+            return forward
+        return strand_mean_logit(forward, functional_call(skeleton, (p, b), (x.flip((1, 2)),)).float())
 
     def stacked(x: torch.Tensor) -> torch.Tensor:
         inputs = x.reshape(len(modules), per_model, *x.shape[1:])
         with mixed_precision(classifiers[0].device, classifiers[0].precision):
-            logits = vmap(lambda p, b, xm: functional_call(skeleton, (p, b), (xm,)))(
-                params, buffers, inputs)
-        logits = signs * logits.float()
-        return torch.cat([logit if o.class_score == "logit" else F.logsigmoid(logit)
-                          for o, logit in zip(optimizers, logits)])
+            logits = signs * vmap(logit)(params, buffers, inputs)
+        return torch.cat([o._score_of_logit(z) for o, z in zip(optimizers, logits)])
 
     return stacked

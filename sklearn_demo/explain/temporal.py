@@ -23,7 +23,8 @@ class TemporalScorer(ModelExplainer):
 
     Definitions per architecture:
 
-    * RNN: the whole BiLSTM model run on the prefix (suffix), as DeMo did.
+    * RNN: the whole model run on the prefix (suffix), as DeMo did (with
+      ``lstm_strands="both"``, the prefix read on both strands).
     * CNN-RNN: the convolution runs once over the whole sequence and the
       BiLSTM reads the prefix (suffix) of its feature maps, as DeMo did.
     * CNN (no reading order of its own): the model on the full-length input

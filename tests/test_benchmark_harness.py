@@ -78,3 +78,19 @@ def test_ray_backend_on_a_local_ray(tmp_path, mirror):
     finally:
         ray.shutdown()
     assert sorted(r["dataset"].split("_")[0] for r in rows) == ["GABPA", "REST"]
+
+
+def test_each_row_names_the_command_of_its_cells_and_how_they_were_relabelled():
+    """A cell records the options that compute it; the report merges a row's
+    data sets into one command and keeps a relabelled cell's note."""
+    assert deepbind_accuracy.cell_command(MYC, "rnn", "e15", {"max_epochs": 15}, 20000) == (
+        "--models rnn --datasets MYC --max-train rnn=20000 --variant e15 max_epochs=15")
+    assert deepbind_accuracy.cell_command(REST, "gkm", "", {}, 2000) == (
+        "--models gkm --datasets REST --max-train-gkm 2000")
+    rows = _rows((REST, "M+v", 0.9, 1), (MYC, "M+v", 0.8, 1))
+    for row, name in zip(rows, ("REST", "MYC")):
+        row["command"] = f"--models cnn --datasets {name} --variant v global_pool=max"
+        row["note"] = "run when v was the default"
+    text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
+    assert ("- M+v: `--models cnn --datasets REST MYC --variant v global_pool=max` "
+            "(run when v was the default)") in text

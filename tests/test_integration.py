@@ -19,15 +19,16 @@ def rest(mirror, data_home):
 # 3,000 of REST's training sequences; the issue's check asks 0.85 of the RNN.
 # Test AUC after each epoch (python benchmarks/studies/epoch_caps.py; RESULTS.md "Epochs
 # the test suite trains"; early stopping restores the least validation loss):
-#   CNN      epoch 6 0.918, 7 0.960, 8 0.976, 9 0.989 (10, the best of 12: 0.991)
-#   RNN      epoch 6 0.908, 7 0.942, 8 0.963 (10: 0.977); with torch's input
-#            weights it sat on the loss plateau until epoch 9-10 and needed 20
-#   CNN-RNN  epoch 3 0.987, 4 0.993, 6 0.995 (8, the best of 12: 0.996)
+#   CNN      epoch 2 0.956, 3 0.991, 4 0.998 (the best of 12); DeMo's one-strand recipe
+#            needed 9 (6 0.918, 9 0.989)
+#   RNN      epoch 6 0.957, 7 0.987, 8 0.979 (11, the best of 12: 0.997); with torch's
+#            input weights it sat on the loss plateau until epoch 9-10 and needed 20
+#   CNN-RNN  epoch 3 0.985, 4 0.993, 6 0.995 (11, the best of 12: 0.996)
 # so each cap clears 0.9 with two epochs to spare, should a machine learn later.
 # Sized for a busy machine: a generous timeout.
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize("cls, epochs, bound", [
-    (CNNClassifier, 9, 0.9),
+    (CNNClassifier, 5, 0.9),
     (RNNClassifier, 8, 0.9),
     (CNNRNNClassifier, 6, 0.9),
 ])

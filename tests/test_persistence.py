@@ -101,19 +101,22 @@ def test_loading_leaves_the_callers_random_stream_alone(fitted_models, tmp_path)
     assert torch.equal(torch.rand(3), expected)
 
 
+@pytest.mark.parametrize("name, then, trained", [
+    ("lstm_input_std", None, {}), ("lstm_strands", "forward", {"lstm_strands": "forward"})])
 def test_a_file_saved_before_a_parameter_existed_loads_with_what_its_model_had(
-        motif_data, tmp_path):
+        motif_data, tmp_path, name, then, trained):
     """RNN files of 0.3 before ``lstm_input_std`` were trained with torch's
-    input weights: loaded, they say so (None), not the new default (1.0)."""
-    clf = RNNClassifier(hidden_size=4, max_epochs=1, verbose=0).fit(motif_data.X, motif_data.y)
+    input weights, before ``lstm_strands`` with DeMo's bidirectional LSTM:
+    loaded, they say so, not the new default, and predict as they did."""
+    clf = RNNClassifier(hidden_size=4, max_epochs=1, verbose=0, **trained).fit(
+        motif_data.X, motif_data.y)
     path = save_model(clf, tmp_path / "m.pt")
-    assert load_model(path).lstm_input_std == 1.0
     payload = torch.load(path, weights_only=True)
     params = json.loads(payload["params"])
-    del params["lstm_input_std"]
+    del params[name]
     payload["params"] = json.dumps(params)
     torch.save(payload, path)
     loaded = load_model(path)
-    assert loaded.lstm_input_std is None
+    assert getattr(loaded, name) == then
     np.testing.assert_array_equal(loaded.predict_proba(motif_data.X[:20]),
                                   clf.predict_proba(motif_data.X[:20]))

@@ -18,6 +18,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch import NeuralNet, NeuralNetBinaryClassifier
+from skorch.dataset import unpack_data
 from skorch.utils import _sigmoid_then_2d, to_device, to_tensor
 from torch.utils.data import Dataset
 
@@ -33,6 +34,7 @@ from .ensemble import SeedEnsemble
 from .precision import PRECISIONS, mixed_precision
 from .training import (
     BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit, default_callbacks,
+    random_shift,
 )
 
 __all__ = ["DeMoClassifier", "strand_mean_logit"]
@@ -74,6 +76,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "lr_step": [Interval(Integral, 1, None), None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "reverse_complement": ["boolean", Options(("auto",))],
+        "max_shift": [Interval(Integral, 0, None)],
         "ensemble_size": [Interval(Integral, 1, None)],
         "padding": [Options(PADDING_MODES)],
         "precision": [Options(tuple(PRECISIONS))],
@@ -98,6 +101,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         lr_step: int | None = 10,
         lr_decay: float = 0.5,
         reverse_complement: bool = False,
+        max_shift: int = 0,
         ensemble_size: int = 1,
         padding: str = "error",
         random_state: int | np.random.RandomState | None = None,
@@ -128,6 +132,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.lr_step = lr_step
         self.lr_decay = lr_decay
         self.reverse_complement = reverse_complement
+        self.max_shift = max_shift
         self.ensemble_size = ensemble_size
         self.padding = padding
         self.random_state = random_state
@@ -231,6 +236,14 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if kwargs["batch_size"] == -1:
             kwargs["batch_size"] = len(dataset)
         return self.iterator_train(dataset, **kwargs)
+
+    def train_step_single(self, batch, **fit_params):
+        """skorch's training step, on a batch whose sequences ``max_shift``
+        has moved by random offsets (a fresh draw every step)."""
+        if self.max_shift:
+            Xi, yi = unpack_data(batch)
+            batch = (random_shift(to_tensor(Xi, device=self.device), self.max_shift), yi)
+        return super().train_step_single(batch, **fit_params)
 
     def infer(self, x, **fit_params):
         """Forward pass of one batch; logits come back in float32.
@@ -417,6 +430,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             return self._prepare_stream(X, y, reset=reset)
         X_enc = self._validate_X(X, reset=reset)
         y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
+        self._check_max_shift(X_enc.shape[2])
         if reset:
             self.input_width_ = int(X_enc.shape[2])
             self._learn_label_statistics(*_label_counts(y_enc))
@@ -424,6 +438,13 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
+
+    def _check_max_shift(self, length: int) -> None:
+        if self.max_shift >= length:
+            raise ValueError(
+                f"{type(self).__name__}: max_shift={self.max_shift} would move sequences of "
+                f"length {length} out of their window; use max_shift < {length} (0 for "
+                "numeric rows).")
 
     def _prepare_stream(self, dataset: Dataset, y: object, *, reset: bool):
         """Check a dataset that streams one-hot windows and its ``labels``
@@ -452,6 +473,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if not self.is_multitask and not np.isin(self.classes_, [0, 1]).all():
             raise ValueError(f"{name}: a streamed dataset's single-task labels must be 0 and 1; "
                              f"got {self.classes_.tolist()}.")
+        self._check_max_shift(int(dataset.width))
         if reset:
             self.input_width_ = int(dataset.width)
             self._learn_label_statistics(*counts)

@@ -105,6 +105,12 @@ class CNNClassifier(DeMoClassifier):
         positions, so it reads no order of motifs that both strands could
         disagree on; twice the training time. The recurrent networks'
         default is False (see :class:`CNNRNNClassifier`).
+    max_shift : int, default=0
+        Shift augmentation: every training step moves each sequence by its
+        own random offset of at most ``max_shift`` positions (N moved in),
+        so the network does not tie a motif to one position or one phase of
+        its pooling; the order and spacing of motifs are kept. Prediction
+        reads the sequences as given. DeMo did not shift.
     ensemble_size : int, default=1
         Networks trained side by side from different random initialisations
         (a seed ensemble); predictions average their log-odds. Each member

@@ -215,6 +215,28 @@ class StrandPairedSplit:
                 f"stratified={self.stratified!r}, random_state={self.random_state!r})")
 
 
+def random_shift(x: torch.Tensor, max_shift: int) -> torch.Tensor:
+    """Move each sequence of a ``(n, channels, L)`` batch by its own random
+    offset of at most ``max_shift`` positions, left or right, keeping the
+    length; positions moved in read as an unknown letter (``1 / channels``
+    in every channel, N for DNA). Offsets come from torch's generator.
+
+    Examples
+    --------
+    >>> x = torch.eye(4)[None].expand(3, 4, 4)  # ACGT three times
+    >>> _ = torch.manual_seed(2)
+    >>> shifted = random_shift(x, 2)
+    >>> ["".join("ACGT"[c.argmax()] if c.max() == 1 else "N" for c in row.T) for row in shifted]
+    ['NACG', 'ACGT', 'CGTN']
+    """
+    n, channels, length = x.shape
+    offsets = torch.randint(-max_shift, max_shift + 1, (n, 1), device=x.device)
+    source = torch.arange(length, device=x.device) - offsets  # (n, L): where each position reads from
+    inside = ((source >= 0) & (source < length)).unsqueeze(1)
+    moved = x.gather(2, source.clamp(0, length - 1).unsqueeze(1).expand(n, channels, length))
+    return torch.where(inside, moved, torch.full_like(moved, 1 / channels))
+
+
 class BothStrandsDataset(Dataset):
     """A dataset of one-hot windows followed by their reverse complements:
     item ``i + n`` is item ``i`` read on the other strand, with the same

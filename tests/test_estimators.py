@@ -317,6 +317,8 @@ def test_longer_sequences_are_scored_by_a_model_trained_on_shorter(motif_data):
     (dict(precision="float16"), "'precision' must be one of"),
     (dict(filter_widths=(9, 0)), "'filter_widths' must be a non-empty tuple"),
     (dict(n_filters=2.5), "'n_filters' must be an integer"),
+    (dict(max_shift=-1), "'max_shift' must be an integer in \\[0, inf\\]"),
+    (dict(max_shift=101), "max_shift=101 would move sequences of length 101 out of their window"),
 ])
 def test_bad_hyperparameters_are_named_at_fit(params, message, motif_data):
     clf = tiny(CNNClassifier, **params)  # construction never validates
@@ -440,6 +442,34 @@ def test_training_batches_are_shuffled_unless_the_user_says_not(shuffle, motif_d
         assert 0 < first.mean() < 1 and "iterator_train__shuffle" not in clf.get_params()
     else:
         assert first.mean() == 1
+
+
+class ModuleInputs(Callback):
+    """Records what the module reads, in training and at prediction."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.seen = {True: [], False: []}
+        net.module_.register_forward_pre_hook(
+            lambda module, args: self.seen[module.training].append(args[0].detach().clone()))
+
+
+def test_max_shift_moves_training_sequences_only_and_reproducibly(motif_data):
+    """The training data hold no N: a moved-in N column is the shift's. Batches
+    differ from the unshifted fit's, prediction reads the sequences as given,
+    and a seed reproduces the fit."""
+    fits = []
+    for max_shift in (0, 3, 3):
+        recorder = ModuleInputs()
+        clf = tiny(CNNRNNClassifier, max_epochs=2, max_shift=max_shift, callbacks=[recorder])
+        fits.append(clf.fit(motif_data.X[:200], motif_data.y[:200]))
+        padded = [(x[:, :, [0, -1]] == 0.25).all(1).any(1).float().mean() for x in
+                  recorder.seen[True]]
+        assert (min(padded) > 0.3) == bool(max_shift), padded  # ~4/7 of rows moved in N
+        recorder.seen[False].clear()
+        clf.predict_proba(motif_data.X[:50])
+        assert not (recorder.seen[False][0] == 0.25).all(1).any()
+    probas = [clf.predict_proba(motif_data.X[200:300])[:, 1] for clf in fits]
+    assert not np.allclose(probas[0], probas[1]) and np.array_equal(probas[1], probas[2])
 
 
 def test_auto_reverse_complement_reads_both_strands_of_dna_only(motif_data):

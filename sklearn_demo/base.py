@@ -77,6 +77,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "reverse_complement": ["boolean", Options(("auto",))],
         "max_shift": [Interval(Integral, 0, None)],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "ensemble_size": [Interval(Integral, 1, None)],
         "padding": [Options(PADDING_MODES)],
         "precision": [Options(tuple(PRECISIONS))],
@@ -102,6 +103,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         lr_decay: float = 0.5,
         reverse_complement: bool = False,
         max_shift: int = 0,
+        weight_decay: float = 0.0,
         ensemble_size: int = 1,
         padding: str = "error",
         random_state: int | np.random.RandomState | None = None,
@@ -133,6 +135,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.lr_decay = lr_decay
         self.reverse_complement = reverse_complement
         self.max_shift = max_shift
+        self.weight_decay = weight_decay
         self.ensemble_size = ensemble_size
         self.padding = padding
         self.random_state = random_state
@@ -165,6 +168,14 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                    for _ in range(self.ensemble_size)]
         self.module_ = members[0] if len(members) == 1 else SeedEnsemble(members)
         return self
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        """skorch's optimizer arguments, with ``weight_decay`` unless
+        ``optimizer__weight_decay`` is given."""
+        args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        if prefix == "optimizer" and self.weight_decay:
+            kwargs.setdefault("weight_decay", self.weight_decay)
+        return args, kwargs
 
     def initialize_criterion(self):
         """Build the loss; ``class_weight="balanced"`` sets its ``pos_weight``

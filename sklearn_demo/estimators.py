@@ -111,6 +111,9 @@ class CNNClassifier(DeMoClassifier):
         so the network does not tie a motif to one position or one phase of
         its pooling; the order and spacing of motifs are kept. Prediction
         reads the sequences as given. DeMo did not shift.
+    weight_decay : float, default=0.0
+        L2 penalty on every weight, added to its gradient by the optimizer
+        (``optimizer__weight_decay`` overrides it). DeMo used none.
     ensemble_size : int, default=1
         Networks trained side by side from different random initialisations
         (a seed ensemble); predictions average their log-odds. Each member

@@ -317,6 +317,7 @@ def test_longer_sequences_are_scored_by_a_model_trained_on_shorter(motif_data):
     (dict(precision="float16"), "'precision' must be one of"),
     (dict(filter_widths=(9, 0)), "'filter_widths' must be a non-empty tuple"),
     (dict(n_filters=2.5), "'n_filters' must be an integer"),
+    (dict(weight_decay=-1e-4), "'weight_decay' must be a number in \\[0"),
     (dict(max_shift=-1), "'max_shift' must be an integer in \\[0, inf\\]"),
     (dict(max_shift=101), "max_shift=101 would move sequences of length 101 out of their window"),
 ])
@@ -442,6 +443,18 @@ def test_training_batches_are_shuffled_unless_the_user_says_not(shuffle, motif_d
         assert 0 < first.mean() < 1 and "iterator_train__shuffle" not in clf.get_params()
     else:
         assert first.mean() == 1
+
+
+@pytest.mark.parametrize("params, expected", [
+    (dict(weight_decay=1e-4), 1e-4),
+    (dict(weight_decay=1e-4, optimizer__weight_decay=0.1), 0.1),
+    (dict(weight_decay=0.0), 0),
+])
+def test_weight_decay_reaches_the_optimizer_unless_skorchs_route_says_otherwise(
+        params, expected, motif_data):
+    clf = tiny(CNNRNNClassifier, max_epochs=1, **params).fit(motif_data.X[:50],
+                                                              motif_data.y[:50])
+    assert all(group["weight_decay"] == expected for group in clf.optimizer_.param_groups)
 
 
 class ModuleInputs(Callback):

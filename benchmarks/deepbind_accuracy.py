@@ -39,7 +39,7 @@ from sklearn_demo.datasets import DEEPBIND_ENCODE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    HERE, benchmark_parser, command_line, machine, write_section,
+    HERE, benchmark_parser, command_line, factor_name, machine, write_section,
 )
 
 MODELS = ("cnn", "rnn", "cnnrnn", "kmer", "gkm")
@@ -140,7 +140,7 @@ def cell_command(dataset: str, key: str, variant: str, params: dict,
                  max_train: int | None) -> str:
     """The options of this script that compute one cell (``--n-jobs`` and
     ``--threads`` change its seconds, not its result)."""
-    parts = ["--models", key, "--datasets", dataset.split("_")[0]]
+    parts = ["--models", key, "--datasets", factor_name(dataset)]
     if key == "gkm":
         parts += ["--max-train-gkm", str(max_train)]
     elif max_train:
@@ -160,7 +160,7 @@ def row_commands(models: list[str], datasets: list[str], cell: dict) -> list[str
         for name in datasets:
             row = cell.get((name, model), {})
             if "command" in row:
-                short = name.split("_")[0]
+                short = factor_name(name)
                 template = row["command"].replace(f"--datasets {short}", "--datasets {}")
                 commands.setdefault(template, []).append(short)
             if row.get("note") and row["note"] not in notes:
@@ -178,7 +178,7 @@ def cell_id(dataset: str, key: str, variant: str, params: dict, settings: dict) 
                 "max_train": settings["max_train"].get(key), "protocol": PROTOCOL,
                 "defaults": model_defaults(key)}
     digest = hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:12]
-    return f"{dataset.split('_')[0]}__{key}{'+' + variant if variant else ''}__{digest}"
+    return f"{factor_name(dataset)}__{key}{'+' + variant if variant else ''}__{digest}"
 
 
 def _ship_by_value(cloudpickle) -> None:
@@ -262,7 +262,7 @@ def plot(rows: list[dict], path: Path) -> None:
     ax.legend(fontsize=7)
     diff.axvline(0, color="grey", ls=":")
     diff.set_xlim(floor - 0.01, None)
-    diff.set_yticks(range(len(datasets)), [name.split("_")[0] for name in datasets])
+    diff.set_yticks(range(len(datasets)), [factor_name(name) for name in datasets])
     diff.set_xlabel("test AUC minus DeepBind's (hollow: below the axis)")
     diff.set_title("Gain over DeepBind, datasets by DeepBind AUC")
     fig.tight_layout()
@@ -275,7 +275,7 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
     gap to the k-mer baseline), then train seconds per set."""
     models = sorted(dict.fromkeys(r["model"] for r in rows), key=lambda m: (m.split("+")[0], m))
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
-    short = [name.split("_")[0] for name in datasets]
+    short = [factor_name(name) for name in datasets]
     cell = {(r["dataset"], r["model"]): r for r in rows}
     kmer = "KmerClassifier"
     lines = [
@@ -308,7 +308,7 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
         if against and m != kmer:
             mine = np.array([cell[n, m]["test_auc"] for n in against])
             theirs = np.array([cell[n, kmer]["test_auc"] for n in against])
-            below = [n.split("_")[0] for n, a, b in zip(against, mine, theirs) if a < b - 0.01]
+            below = [factor_name(n) for n, a, b in zip(against, mine, theirs) if a < b - 0.01]
             gap = f"{np.mean(mine - theirs):+.3f}" + (f"; below: {', '.join(below)}" if below else "")
         name = f"**{m}**" if is_defaults(m) else m
         lines.append(f"| {name} | " + " | ".join(

@@ -56,7 +56,7 @@ from sklearn_demo.explain.ground_truth import position_importance, site_aurocs, 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    benchmark_parser, command_line, machine, write_section,
+    benchmark_parser, command_line, factor_name, machine, write_section,
 )
 
 #: JASPAR names that count as the factor or its family (same binding domain,
@@ -147,7 +147,7 @@ def real(args) -> dict:
     out = {}
     for name in args.datasets:
         data = fetch_deepbind_encode(name, mirror=args.mirror, data_home=args.data_home)
-        factor = data.name.split("_")[0]
+        factor = factor_name(data.name)
         X, y = data.X_train, data.y_train
         if args.max_train and len(X) > args.max_train:
             keep = np.random.RandomState(0).choice(len(X), args.max_train, replace=False)

@@ -65,6 +65,12 @@ _BLOCK = re.compile(r"<!-- begin (?P<key>[^ ]+) -->\n(?P<text>.*?)\n<!-- end (?P
 _ANCHOR = re.compile(r'^<a id="[^"]*"></a>\n')
 
 
+def factor_name(dataset: str) -> str:
+    """The short name of a DeepBind ENCODE set: its factor, the part before the
+    first underscore ("SP1" for "SP1_GM12878_SP1_HudsonAlpha")."""
+    return dataset.split("_")[0]
+
+
 def topic_of(key: str) -> str:
     """The title of the topic that section ``key`` belongs to."""
     return next((title for title, prefixes in TOPICS if key.startswith(prefixes)), "Other")

@@ -35,7 +35,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    ResultStore, benchmark_parser, command_line, markdown_table, section_head, write_section,
+    ResultStore, benchmark_parser, command_line, factor_name, markdown_table, section_head,
+    write_section,
 )
 
 PLANTED_TASKS = ("MA0139", "MA0062", "MA0139+MA0062")
@@ -107,7 +108,7 @@ def encode_genome(folder: Path, args) -> tuple[list[str], list[Path], Path]:
     for name in DEEPBIND_ENCODE:
         data = fetch_deepbind_encode(name, mirror=args.mirror, data_home=args.data_home,
                                      shuffled_negatives=False)
-        names.append(name.split("_")[0])
+        names.append(factor_name(name))
         for chrom, X, y, n in (("chr1", data.X_train, data.y_train, args.peaks),
                                ("chr8", data.X_test, data.y_test, args.test_peaks)):
             bound = X[np.asarray(y) == 1]

@@ -38,7 +38,7 @@ from sklearn_demo import RNNClassifier, fetch_deepbind_encode
 from sklearn_demo.networks import DeMoRNN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness import DEFAULT_MIRROR, HERE, machine, write_section  # noqa: E402
+from harness import DEFAULT_MIRROR, HERE, factor_name, machine, write_section  # noqa: E402
 
 DEMO = {"hidden_size": 32, "lstm_pool": "mean", "lr": 0.01, "batch_size": 256,
         "lstm_input_std": None}
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         print(rows[-1], flush=True)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / f"rnn_diagnosis-{args.base}-{data.name.split('_')[0]}.json").write_text(
+    (out / f"rnn_diagnosis-{args.base}-{factor_name(data.name)}.json").write_text(
         json.dumps(rows, indent=1))
     if not args.no_report:
         command = "python benchmarks/studies/rnn_diagnosis.py " + " ".join(

@@ -43,6 +43,10 @@ __all__ = ["DeMoClassifier", "strand_mean_logit"]
 #: validation split must expect to hold for the classifiers to make one.
 MIN_VALIDATION_PER_CLASS = 10
 
+#: The largest shift of ``max_shift="auto"`` on DNA, in positions: Enformer's
+#: and Basenji's (a motif moves by less than a pooling window of 4).
+AUTO_MAX_SHIFT = 3
+
 #: Rows of a streamed dataset's label matrix validated at a time.
 LABEL_BLOCK = 100_000
 
@@ -76,7 +80,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "lr_step": [Interval(Integral, 1, None), None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "reverse_complement": ["boolean", Options(("auto",))],
-        "max_shift": [Interval(Integral, 0, None)],
+        "max_shift": [Interval(Integral, 0, None), Options(("auto",))],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "ensemble_size": [Interval(Integral, 1, None)],
         "padding": [Options(PADDING_MODES)],
@@ -102,7 +106,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         lr_step: int | None = 10,
         lr_decay: float = 0.5,
         reverse_complement: bool = False,
-        max_shift: int = 0,
+        max_shift: int | str = 0,
         weight_decay: float = 0.0,
         ensemble_size: int = 1,
         padding: str = "error",
@@ -251,9 +255,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     def train_step_single(self, batch, **fit_params):
         """skorch's training step, on a batch whose sequences ``max_shift``
         has moved by random offsets (a fresh draw every step)."""
-        if self.max_shift:
-            Xi, yi = unpack_data(batch)
-            batch = (random_shift(to_tensor(Xi, device=self.device), self.max_shift), yi)
+        Xi, yi = unpack_data(batch)
+        shift = self._max_shift_for(*Xi.shape[1:])
+        if shift:
+            batch = (random_shift(to_tensor(Xi, device=self.device), shift), yi)
         return super().train_step_single(batch, **fit_params)
 
     def infer(self, x, **fit_params):
@@ -450,8 +455,16 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             y_enc = np.concatenate([y_enc, y_enc])
         return X_enc, y_enc
 
+    def _max_shift_for(self, n_channels: int, length: int) -> int:
+        """``max_shift`` for input of this shape: "auto" shifts DNA (4
+        channels) longer than ``AUTO_MAX_SHIFT`` by up to that much, and
+        nothing else."""
+        if self.max_shift == "auto":
+            return AUTO_MAX_SHIFT if n_channels == 4 and length > AUTO_MAX_SHIFT else 0
+        return self.max_shift
+
     def _check_max_shift(self, length: int) -> None:
-        if self.max_shift >= length:
+        if self.max_shift != "auto" and self.max_shift >= length:
             raise ValueError(
                 f"{type(self).__name__}: max_shift={self.max_shift} would move sequences of "
                 f"length {length} out of their window; use max_shift < {length} (0 for "

@@ -105,12 +105,14 @@ class CNNClassifier(DeMoClassifier):
         positions, so it reads no order of motifs that both strands could
         disagree on; twice the training time. The recurrent networks'
         default is False (see :class:`CNNRNNClassifier`).
-    max_shift : int, default=0
+    max_shift : int or "auto", default=0
         Shift augmentation: every training step moves each sequence by its
         own random offset of at most ``max_shift`` positions (N moved in),
         so the network does not tie a motif to one position or one phase of
         its pooling; the order and spacing of motifs are kept. Prediction
-        reads the sequences as given. DeMo did not shift.
+        reads the sequences as given. "auto": up to 3 positions on DNA
+        (4 channels; Enformer's and Basenji's shift), none on other input.
+        DeMo did not shift.
     weight_decay : float, default=0.0
         L2 penalty on every weight, added to its gradient by the optimizer
         (``optimizer__weight_decay`` overrides it). DeMo used none.

@@ -485,6 +485,20 @@ def test_max_shift_moves_training_sequences_only_and_reproducibly(motif_data):
     assert not np.allclose(probas[0], probas[1]) and np.array_equal(probas[1], probas[2])
 
 
+def test_auto_max_shift_moves_dna_by_up_to_three_and_leaves_numeric_rows_alone(motif_data):
+    recorder = ModuleInputs()
+    tiny(CNNRNNClassifier, max_epochs=1, max_shift="auto", callbacks=[recorder]).fit(
+        motif_data.X[:200], motif_data.y[:200])
+    moved_in = torch.cat([(x == 0.25).all(1) for x in recorder.seen[True]])  # (n, L) N columns
+    assert moved_in[:, :3].any() and not moved_in[:, 3:-3].any() and moved_in[:, -3:].any()
+    rows = np.random.RandomState(0).normal(size=(60, 5)).astype("float32")
+    recorder = ModuleInputs()
+    tiny(CNNClassifier, max_epochs=1, max_shift="auto", callbacks=[recorder]).fit(
+        rows, np.arange(60) % 2)
+    seen = torch.cat(recorder.seen[True])[:, :, 0].numpy()
+    assert np.allclose(np.sort(seen, axis=0), np.sort(rows, axis=0))
+
+
 def test_auto_reverse_complement_reads_both_strands_of_dna_only(motif_data):
     """reverse_complement="auto": both strands for DNA, so the score is
     strand-symmetric; one strand for other numeric input."""

@@ -195,18 +195,19 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
 
     def _module_kwargs(self) -> dict:
         """The module's constructor arguments from the named hyper-parameters;
-        ``filter_strands`` and ``lstm_strands`` "auto" read both strands of
-        DNA (4 channels) only, and the LSTM not with chrono gates
-        (``lstm_timescale``), which are for an order of motifs along one
-        strand."""
+        a strand parameter's "auto" reads both strands of DNA (4 channels)
+        only (:meth:`_auto_strands` says when)."""
         kwargs = {name: getattr(self, name) for name in self._module_params}
-        dna = self.n_features_in_ == 4
-        if kwargs.get("filter_strands") == "auto":
-            kwargs["filter_strands"] = "both" if dna else "forward"
-        if kwargs.get("lstm_strands") == "auto":
-            one_strand_order = kwargs.get("lstm_timescale") is not None
-            kwargs["lstm_strands"] = "both" if dna and not one_strand_order else "forward"
+        for name in ("filter_strands", "lstm_strands"):
+            if kwargs.get(name) == "auto":
+                both = self.n_features_in_ == 4 and self._auto_strands(name)
+                kwargs[name] = "both" if both else "forward"
         return kwargs
+
+    def _auto_strands(self, name: str) -> bool:
+        """Whether strand parameter ``name`` set to "auto" reads both strands
+        of DNA; subclasses say where it should not."""
+        return True
 
     def get_split_datasets(self, X, y=None, **fit_params):
         """Split off ``validation_fraction`` of the data, stratified and seeded.

@@ -314,6 +314,11 @@ class RNNClassifier(DeMoClassifier):
         self.lstm_input_std = lstm_input_std
         self.lstm_strands = lstm_strands
 
+    def _auto_strands(self, name: str) -> bool:
+        """Chrono gates (``lstm_timescale``) are for an order of motifs along
+        one strand: with them "auto" keeps DeMo's bidirectional LSTM."""
+        return name != "lstm_strands" or self.lstm_timescale is None
+
 
 class CNNRNNClassifier(DeMoClassifier):
     """DeMo's convolutional-recurrent network
@@ -322,10 +327,10 @@ class CNNRNNClassifier(DeMoClassifier):
 
     DeMo's recipe (no pooling, LSTM outputs averaged over positions, Adam at
     1e-2, batches of 256) does not learn dependencies between motifs; the
-    defaults below do, and their filters read both strands. DeMo's recipe:
-    ``CNNRNNClassifier(pool_size=1, lstm_pool="mean", lr=0.01,
-    batch_size=256, filter_strands="forward")``. Read more in the
-    :doc:`user guide </guide/models>`.
+    defaults below do, their filters read both strands, and training shifts
+    the sequences. DeMo's recipe: ``CNNRNNClassifier(pool_size=1,
+    lstm_pool="mean", lr=0.01, batch_size=256, filter_strands="forward",
+    max_shift=0)``. Read more in the :doc:`user guide </guide/models>`.
 
     Parameters
     ----------
@@ -365,6 +370,11 @@ class CNNRNNClassifier(DeMoClassifier):
         does not matter, at twice the training time; off by default because a
         model that is the same on both strands cannot read an order defined
         on one.
+    max_shift : int or "auto", default="auto"
+        Shift augmentation, as in :class:`CNNClassifier`: "auto" moves each
+        training sequence of DNA by up to 3 positions (DeMo: 0). It keeps the
+        order and spacing of motifs, and raised the hardest ChIP-seq sets
+        most (user guide).
     **kwargs
         Training parameters as in :class:`CNNClassifier`.
 
@@ -403,9 +413,10 @@ class CNNRNNClassifier(DeMoClassifier):
         lstm_timescale: float | None = None,
         lr: float = 3e-3,
         batch_size: int = 64,
+        max_shift: int | str = "auto",
         **kwargs: object,
     ):
-        super().__init__(module, lr=lr, batch_size=batch_size, **kwargs)
+        super().__init__(module, lr=lr, batch_size=batch_size, max_shift=max_shift, **kwargs)
         self.n_filters = n_filters
         self.filter_width = filter_width
         self.pool_size = pool_size

@@ -27,7 +27,8 @@ _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNCl
 # Parameters added within a format version, with the value that a model file
 # saved before they existed was trained with (the package's behaviour then):
 # a loaded model reports, and a clone refits with, what the file's model had.
-_ADDED_PARAMETERS = {"RNNClassifier": {"lstm_input_std": None, "lstm_strands": "forward"}}
+_ADDED_PARAMETERS = {"RNNClassifier": {"lstm_input_std": None, "lstm_strands": "forward"},
+                     "CNNRNNClassifier": {"max_shift": 0}}
 
 
 def _package_version() -> str:

@@ -187,7 +187,8 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
         demo.update(lstm_input_std=None, lstm_strands="forward")
     else:
         assert (clf.hidden_size, clf.pool_size, clf.filter_strands) == (32, 4, "auto")
-        demo.update(pool_size=1, filter_strands="forward")
+        assert clf.max_shift == "auto"  # DeMo: 0
+        demo.update(pool_size=1, filter_strands="forward", max_shift=0)
     recipe = tiny(cls, max_epochs=1, **demo).fit(motif_data.X[:64], motif_data.y[:64])
     head = recipe.module_.recurrent
     assert head.lstm_pool == "mean" and recipe.module_.positions_per_step == 1

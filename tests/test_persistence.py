@@ -101,14 +101,18 @@ def test_loading_leaves_the_callers_random_stream_alone(fitted_models, tmp_path)
     assert torch.equal(torch.rand(3), expected)
 
 
-@pytest.mark.parametrize("name, then, trained", [
-    ("lstm_input_std", None, {}), ("lstm_strands", "forward", {"lstm_strands": "forward"})])
+@pytest.mark.parametrize("cls, name, then, trained", [
+    (RNNClassifier, "lstm_input_std", None, {}),
+    (RNNClassifier, "lstm_strands", "forward", {"lstm_strands": "forward"}),
+    (CNNRNNClassifier, "max_shift", 0, {"max_shift": 0}),
+])
 def test_a_file_saved_before_a_parameter_existed_loads_with_what_its_model_had(
-        motif_data, tmp_path, name, then, trained):
+        motif_data, tmp_path, cls, name, then, trained):
     """RNN files of 0.3 before ``lstm_input_std`` were trained with torch's
-    input weights, before ``lstm_strands`` with DeMo's bidirectional LSTM:
+    input weights, before ``lstm_strands`` with DeMo's bidirectional LSTM;
+    CNN-RNN files before ``max_shift`` without shifts:
     loaded, they say so, not the new default, and predict as they did."""
-    clf = RNNClassifier(hidden_size=4, max_epochs=1, verbose=0, **trained).fit(
+    clf = cls(hidden_size=4, max_epochs=1, verbose=0, **trained).fit(
         motif_data.X, motif_data.y)
     path = save_model(clf, tmp_path / "m.pt")
     payload = torch.load(path, weights_only=True)

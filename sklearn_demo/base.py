@@ -27,7 +27,7 @@ from ._validation import (
     is_task_matrix, validate_params,
 )
 from .encoding import (
-    PADDING_MODES, check_dna, check_values, holds_text, is_sequence_collection,
+    ALPHABET, PADDING_MODES, check_dna, check_values, holds_text, is_sequence_collection,
     reverse_complement,
 )
 from .ensemble import SeedEnsemble
@@ -200,7 +200,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         kwargs = {name: getattr(self, name) for name in self._module_params}
         for name in ("filter_strands", "lstm_strands"):
             if kwargs.get(name) == "auto":
-                both = self.n_features_in_ == 4 and self._auto_strands(name)
+                both = _is_dna(self.n_features_in_) and self._auto_strands(name)
                 kwargs[name] = "both" if both else "forward"
         return kwargs
 
@@ -461,7 +461,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         channels) longer than ``AUTO_MAX_SHIFT`` by up to that much, and
         nothing else."""
         if self.max_shift == "auto":
-            return AUTO_MAX_SHIFT if n_channels == 4 and length > AUTO_MAX_SHIFT else 0
+            return AUTO_MAX_SHIFT if _is_dna(n_channels) and length > AUTO_MAX_SHIFT else 0
         return self.max_shift
 
     def _check_max_shift(self, length: int) -> None:
@@ -582,8 +582,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         probabilities): always with True (DNA, 4 channels, required), on DNA
         only with "auto"."""
         if self.reverse_complement == "auto":
-            return n_channels == 4
-        if self.reverse_complement and n_channels != 4:
+            return _is_dna(n_channels)
+        if self.reverse_complement and not _is_dna(n_channels):
             raise ValueError(
                 f"reverse_complement=True needs DNA input with 4 channels, got {n_channels}."
             )
@@ -794,6 +794,12 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         tags.classifier_tags.multi_class = False
         tags.non_deterministic = self.random_state is None
         return tags
+
+
+def _is_dna(n_channels: int) -> bool:
+    """Whether input of ``n_channels`` channels is one-hot DNA, the input
+    every "auto" strand and shift setting is for."""
+    return n_channels == len(ALPHABET)
 
 
 def _label_counts(y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:

@@ -33,8 +33,8 @@ from .encoding import (
 from .ensemble import SeedEnsemble
 from .precision import PRECISIONS, mixed_precision
 from .training import (
-    BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit, default_callbacks,
-    random_shift,
+    LR_SCHEDULES, BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit,
+    default_callbacks, random_shift,
 )
 
 __all__ = ["DeMoClassifier", "strand_mean_logit"]
@@ -77,6 +77,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "train_split": [Options(("auto",)), callable, None],
         "patience": [Interval(Integral, 1, None), None],
         "clip_norm": [Interval(Real, 0, None, closed="right"), None],
+        "lr_schedule": [Options(LR_SCHEDULES)],
         "lr_step": [Interval(Integral, 1, None), None],
         "lr_decay": [Interval(Real, 0, 1, closed="right")],
         "reverse_complement": ["boolean", Options(("auto",))],
@@ -103,6 +104,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         early_stopping: bool | str = "auto",
         patience: int | None = 10,
         clip_norm: float | None = 5.0,
+        lr_schedule: str = "step",
         lr_step: int | None = 10,
         lr_decay: float = 0.5,
         reverse_complement: bool = False,
@@ -135,6 +137,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.early_stopping = early_stopping
         self.patience = patience
         self.clip_norm = clip_norm
+        self.lr_schedule = lr_schedule
         self.lr_step = lr_step
         self.lr_decay = lr_decay
         self.reverse_complement = reverse_complement
@@ -155,8 +158,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             validating=self.train_split is not None and (
                 self.train_split != "auto"
                 or (bool(self.validation_fraction) and self.early_stopping is not False)),
-            clip_norm=self.clip_norm, lr_step=self.lr_step, lr_decay=self.lr_decay,
-            patience=self.patience)
+            clip_norm=self.clip_norm, lr_schedule=self.lr_schedule, lr_step=self.lr_step,
+            lr_decay=self.lr_decay, patience=self.patience)
 
     def initialize_module(self):
         """Build the module from the named hyper-parameters and the input width.

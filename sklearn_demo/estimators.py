@@ -92,10 +92,16 @@ class CNNClassifier(DeMoClassifier):
         Epochs without validation-loss improvement before stopping.
     clip_norm : float or None, default=5.0
         Gradient-norm clipping.
+    lr_schedule : {"step", "plateau", "cosine"}, default="step"
+        How the learning rate changes over epochs: "step" multiplies it by
+        ``lr_decay`` every ``lr_step`` epochs (DeMo's); "plateau" does so
+        once the validation loss has not improved for ``lr_step`` epochs;
+        "cosine" anneals it to 0 over ``lr_step`` epochs, then restarts.
     lr_step : int or None, default=10
-        Multiply the learning rate by ``lr_decay`` every ``lr_step`` epochs.
+        Epochs of the schedule (see ``lr_schedule``); None keeps the rate
+        constant.
     lr_decay : float, default=0.5
-        DeMo's halving.
+        Factor of each decay of "step" and "plateau" (DeMo's halving).
     reverse_complement : bool or "auto", default="auto"
         Train on both strands (augmentation; a sequence and its reverse
         complement stay on the same side of the validation split) and average

@@ -21,7 +21,7 @@ from skorch.callbacks import (
 from skorch.dataset import ValidSplit
 from skorch.utils import Ansi, noop
 from sklearn.model_selection import train_test_split
-from torch.optim.lr_scheduler import StepLR
+from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts, ReduceLROnPlateau, StepLR
 from torch.utils.data import Dataset, Subset
 
 from .encoding import reverse_complement
@@ -77,6 +77,7 @@ def default_callbacks(
     verbose: int,
     validating: bool,
     clip_norm: float | None,
+    lr_schedule: str,
     lr_step: int | None,
     lr_decay: float,
     patience: int | None,
@@ -85,7 +86,7 @@ def default_callbacks(
 
     Timing and training loss always; validation loss and AUC when a
     validation split is made; gradient-norm clipping at ``clip_norm``; the
-    learning rate times ``lr_decay`` every ``lr_step`` epochs; early stopping
+    learning-rate schedule of :func:`lr_scheduler`; early stopping
     on the validation loss after ``patience`` epochs without improvement,
     restoring the best epoch; a progress bar on a terminal; the epoch table.
     A None switches its callback off.
@@ -93,7 +94,8 @@ def default_callbacks(
     Examples
     --------
     >>> [name for name, _ in default_callbacks(verbose=0, validating=True, clip_norm=5.0,
-    ...                                        lr_step=None, lr_decay=0.5, patience=10)]
+    ...                                        lr_schedule="step", lr_step=None, lr_decay=0.5,
+    ...                                        patience=10)]
     ['epoch_timer', 'train_loss', 'valid_loss', 'valid_auc', 'gradient_clipping', \
 'early_stopping', 'print_log']
     """
@@ -109,8 +111,8 @@ def default_callbacks(
     if clip_norm is not None:
         callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip_value=clip_norm)))
     if lr_step is not None:
-        callbacks.append(("lr_scheduler", LRScheduler(policy=StepLR, step_size=lr_step,
-                                                      gamma=lr_decay)))
+        callbacks.append(("lr_scheduler", lr_scheduler(lr_schedule, lr_step, lr_decay,
+                                                       validating=validating)))
     if validating and patience is not None:
         callbacks.append(("early_stopping", ValidatedEarlyStopping(
             monitor="valid_loss", patience=patience, load_best=True,
@@ -119,6 +121,38 @@ def default_callbacks(
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.append(("print_log", PlainPrintLog()))
     return callbacks
+
+
+LR_SCHEDULES = ("step", "plateau", "cosine")
+
+
+def lr_scheduler(schedule: str, step: int, decay: float, *, validating: bool) -> LRScheduler:
+    """skorch callback of a learning-rate schedule, stepped once per epoch.
+
+    - "step": the rate times ``decay`` every ``step`` epochs (DeMo's halving
+      every 10).
+    - "plateau": the rate times ``decay`` once the validation loss (the
+      training loss without a validation split) has not improved for
+      ``step`` epochs (:class:`torch.optim.lr_scheduler.ReduceLROnPlateau`):
+      decays when learning stalls rather than on a clock.
+    - "cosine": the rate falls along a half cosine to 0 over ``step``
+      epochs, then restarts at its initial value (SGDR, Loshchilov & Hutter
+      2017; ``decay`` is unused): each cycle ends at a low rate, the epochs
+      early stopping tends to keep.
+
+    Examples
+    --------
+    >>> lr_scheduler("plateau", 3, 0.5, validating=True).kwargs
+    {'factor': 0.5, 'patience': 3}
+    """
+    if schedule == "step":
+        return LRScheduler(policy=StepLR, step_size=step, gamma=decay)
+    if schedule == "plateau":
+        return LRScheduler(policy=ReduceLROnPlateau, factor=decay, patience=step,
+                           monitor="valid_loss" if validating else "train_loss")
+    if schedule == "cosine":
+        return LRScheduler(policy=CosineAnnealingWarmRestarts, T_0=step)
+    raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {schedule!r}.")
 
 
 class MemberGradientClipping(GradientNormClipping):

@@ -1,10 +1,13 @@
-"""Training-time data policy: shift augmentation."""
+"""Training policy: shift augmentation and learning-rate schedules."""
+import math
+
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_demo import one_hot_encode
+from sklearn_demo import CNNClassifier, one_hot_encode
 from sklearn_demo.training import random_shift
 
 
@@ -45,3 +48,46 @@ def test_no_shift_and_other_alphabets_fill_with_their_unknown_letter():
     moved = random_shift(x.expand(20, 5, 5), 1)
     assert ((moved == 0.2) | (moved == 0) | (moved == 1)).all()
     assert (moved == 0.2).all(1).any()  # a moved-in position reads 1/5 in all five channels
+
+
+def _epoch_rates(motif_data, **params):
+    """Learning rate of each epoch of a small CNN fit, and the loss the
+    plateau schedule watches (validation loss, else training loss)."""
+    clf = CNNClassifier(n_filters=4, max_epochs=6, verbose=0, random_state=0, **params)
+    history = clf.fit(motif_data.X[:300], motif_data.y[:300]).history_
+    watched = "valid_loss" if clf.validating_ else "train_loss"
+    return history[:, "event_lr"], history[:, watched]
+
+
+def test_step_schedule_is_demos_halving(motif_data):
+    rates, _ = _epoch_rates(motif_data, lr=0.01, lr_step=2)
+    assert rates == pytest.approx([0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025])
+
+
+def test_cosine_schedule_anneals_over_lr_step_epochs_then_restarts(motif_data):
+    rates, _ = _epoch_rates(motif_data, lr=0.01, lr_schedule="cosine", lr_step=4)
+    half_cosine = [0.01 * (1 + math.cos(math.pi * (e % 4) / 4)) / 2 for e in range(6)]
+    assert rates == pytest.approx(half_cosine)
+
+
+@pytest.mark.parametrize("early_stopping", [True, False])
+def test_plateau_schedule_decays_after_lr_step_epochs_without_improvement(motif_data,
+                                                                          early_stopping):
+    """Replays ReduceLROnPlateau's rule (relative improvement 1e-4) on the
+    loss the fit recorded: the validation loss, or the training loss when
+    no split is held out; a tiny rate keeps the loss on a plateau."""
+    rates, losses = _epoch_rates(motif_data, lr=1e-6, lr_schedule="plateau", lr_step=1,
+                                 early_stopping=early_stopping)
+    expected, rate, best, bad = [], 1e-6, math.inf, 0
+    for loss in losses:
+        expected.append(rate)
+        best, bad = (loss, 0) if loss < best * (1 - 1e-4) else (best, bad + 1)
+        if bad > 1:
+            rate, bad = rate / 2, 0
+    assert rates == pytest.approx(expected) and min(rates) < 1e-6
+
+
+def test_unknown_schedule_is_refused_by_name(motif_data):
+    with pytest.raises(ValueError, match="lr_schedule"):
+        CNNClassifier(lr_schedule="linear", max_epochs=1, verbose=0).fit(
+            motif_data.X[:50], motif_data.y[:50])

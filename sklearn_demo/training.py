@@ -111,8 +111,7 @@ def default_callbacks(
     if clip_norm is not None:
         callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip_value=clip_norm)))
     if lr_step is not None:
-        callbacks.append(("lr_scheduler", lr_scheduler(lr_schedule, lr_step, lr_decay,
-                                                       validating=validating)))
+        callbacks.append(("lr_scheduler", lr_scheduler(lr_schedule, lr_step, lr_decay)))
     if validating and patience is not None:
         callbacks.append(("early_stopping", ValidatedEarlyStopping(
             monitor="valid_loss", patience=patience, load_best=True,
@@ -126,14 +125,22 @@ def default_callbacks(
 LR_SCHEDULES = ("step", "plateau", "cosine")
 
 
-def lr_scheduler(schedule: str, step: int, decay: float, *, validating: bool) -> LRScheduler:
+def watched_loss(net: NeuralNet) -> float:
+    """The last epoch's validation loss, or its training loss in a fit that
+    made no validation split (``net.validating_`` False, decided from the
+    data): what the "plateau" schedule watches."""
+    return net.history[-1, "valid_loss" if getattr(net, "validating_", True) else "train_loss"]
+
+
+def lr_scheduler(schedule: str, step: int, decay: float) -> LRScheduler:
     """skorch callback of a learning-rate schedule, stepped once per epoch.
 
     - "step": the rate times ``decay`` every ``step`` epochs (DeMo's halving
       every 10).
     - "plateau": the rate times ``decay`` once the validation loss (the
       training loss without a validation split) has not improved for
-      ``step`` epochs (:class:`torch.optim.lr_scheduler.ReduceLROnPlateau`):
+      ``step`` epochs (:class:`torch.optim.lr_scheduler.ReduceLROnPlateau`,
+      on :func:`watched_loss`):
       decays when learning stalls rather than on a clock.
     - "cosine": the rate falls along a half cosine to 0 over ``step``
       epochs, then restarts at its initial value (SGDR, Loshchilov & Hutter
@@ -142,14 +149,14 @@ def lr_scheduler(schedule: str, step: int, decay: float, *, validating: bool) ->
 
     Examples
     --------
-    >>> lr_scheduler("plateau", 3, 0.5, validating=True).kwargs
+    >>> lr_scheduler("plateau", 3, 0.5).kwargs
     {'factor': 0.5, 'patience': 3}
     """
     if schedule == "step":
         return LRScheduler(policy=StepLR, step_size=step, gamma=decay)
     if schedule == "plateau":
         return LRScheduler(policy=ReduceLROnPlateau, factor=decay, patience=step,
-                           monitor="valid_loss" if validating else "train_loss")
+                           monitor=watched_loss)
     if schedule == "cosine":
         return LRScheduler(policy=CosineAnnealingWarmRestarts, T_0=step)
     raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {schedule!r}.")

@@ -50,11 +50,12 @@ def test_no_shift_and_other_alphabets_fill_with_their_unknown_letter():
     assert (moved == 0.2).all(1).any()  # a moved-in position reads 1/5 in all five channels
 
 
-def _epoch_rates(motif_data, **params):
-    """Learning rate of each epoch of a small CNN fit, and the loss the
-    plateau schedule watches (validation loss, else training loss)."""
+def _epoch_rates(motif_data, n=300, **params):
+    """Learning rate of each epoch of a small CNN fit on ``n`` sequences, and
+    the loss the plateau schedule watches (validation loss, else training
+    loss)."""
     clf = CNNClassifier(n_filters=4, max_epochs=6, verbose=0, random_state=0, **params)
-    history = clf.fit(motif_data.X[:300], motif_data.y[:300]).history_
+    history = clf.fit(motif_data.X[:n], motif_data.y[:n]).history_
     watched = "valid_loss" if clf.validating_ else "train_loss"
     return history[:, "event_lr"], history[:, watched]
 
@@ -70,13 +71,14 @@ def test_cosine_schedule_anneals_over_lr_step_epochs_then_restarts(motif_data):
     assert rates == pytest.approx(half_cosine)
 
 
-@pytest.mark.parametrize("early_stopping", [True, False])
+@pytest.mark.parametrize("early_stopping, n", [(True, 300), (False, 300), ("auto", 60)])
 def test_plateau_schedule_decays_after_lr_step_epochs_without_improvement(motif_data,
-                                                                          early_stopping):
+                                                                          early_stopping, n):
     """Replays ReduceLROnPlateau's rule (relative improvement 1e-4) on the
     loss the fit recorded: the validation loss, or the training loss when
-    no split is held out; a tiny rate keeps the loss on a plateau."""
-    rates, losses = _epoch_rates(motif_data, lr=1e-6, lr_schedule="plateau", lr_step=1,
+    no split is held out (also when "auto" finds too few sequences for
+    one); a tiny rate keeps the loss on a plateau."""
+    rates, losses = _epoch_rates(motif_data, n, lr=1e-6, lr_schedule="plateau", lr_step=1,
                                  early_stopping=early_stopping)
     expected, rate, best, bad = [], 1e-6, math.inf, 0
     for loss in losses:

@@ -107,7 +107,7 @@ def run_cell(dataset: str, key: str, variant: str, params: dict, settings: dict)
     predict_s = time.perf_counter() - start
     row = {
         "dataset": data.name,
-        "model": type(model).__name__ + (f"+{variant}" if variant else ""),
+        "model": row_label(type(model).__name__, variant, settings["seed"]),
         "test_auc": float(roc_auc_score(data.y_test, score)),
         "test_auprc": float(average_precision_score(data.y_test, score)),
         "deepbind_auc": data.deepbind_auc,
@@ -117,7 +117,8 @@ def run_cell(dataset: str, key: str, variant: str, params: dict, settings: dict)
         "predict_s": predict_s,
         "torch_threads": settings["threads"],
         "params": params,
-        "command": cell_command(dataset, key, variant, params, settings["max_train"].get(key)),
+        "command": cell_command(dataset, key, variant, params, settings["max_train"].get(key),
+                                settings["seed"]),
     }
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".part")
@@ -136,11 +137,20 @@ def model_defaults(key: str) -> dict:
             and name not in ("random_state", "verbose")}
 
 
+def row_label(model: str, variant: str, seed: int) -> str:
+    """A cell's row in the table: the estimator's class, then ``+variant``,
+    then ``+seedN`` for a seed other than the default 0 (so a rerun with
+    another seed sits beside the row it repeats, not on top of it)."""
+    return model + (f"+{variant}" if variant else "") + (f"+seed{seed}" if seed else "")
+
+
 def cell_command(dataset: str, key: str, variant: str, params: dict,
-                 max_train: int | None) -> str:
+                 max_train: int | None, seed: int = 0) -> str:
     """The options of this script that compute one cell (``--n-jobs`` and
     ``--threads`` change its seconds, not its result)."""
     parts = ["--models", key, "--datasets", factor_name(dataset)]
+    if seed:
+        parts += ["--seed", str(seed)]
     if key == "gkm":
         parts += ["--max-train-gkm", str(max_train)]
     elif max_train:

@@ -87,6 +87,10 @@ def test_each_row_names_the_command_of_its_cells_and_how_they_were_relabelled():
         "--models rnn --datasets MYC --max-train rnn=20000 --variant e15 max_epochs=15")
     assert deepbind_accuracy.cell_command(REST, "gkm", "", {}, 2000) == (
         "--models gkm --datasets REST --max-train-gkm 2000")
+    assert deepbind_accuracy.cell_command(REST, "cnnrnn", "", {}, None, seed=1) == (
+        "--models cnnrnn --datasets REST --seed 1")
+    assert deepbind_accuracy.row_label("CNNRNNClassifier", "", 1) == "CNNRNNClassifier+seed1"
+    assert deepbind_accuracy.row_label("CNNClassifier", "demo", 0) == "CNNClassifier+demo"
     rows = _rows((REST, "M+v", 0.9, 1), (MYC, "M+v", 0.8, 1))
     for row, name in zip(rows, ("REST", "MYC")):
         row["command"] = f"--models cnn --datasets {name} --variant v global_pool=max"

@@ -155,9 +155,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
     def _default_callbacks(self):
         return default_callbacks(
             verbose=self.verbose,
-            validating=self.train_split is not None and (
-                self.train_split != "auto"
-                or (bool(self.validation_fraction) and self.early_stopping is not False)),
+            validating=self._may_validate(),
             clip_norm=self.clip_norm, lr_schedule=self.lr_schedule, lr_step=self.lr_step,
             lr_decay=self.lr_decay, patience=self.patience)
 
@@ -545,6 +543,16 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         elif self.class_weight == "balanced":
             self.pos_weight_ = (negatives / np.maximum(positives, 1)).astype(np.float32)
 
+    def _may_validate(self) -> bool:
+        """Whether the parameters allow a validation split: skorch's own
+        ``train_split`` when one is given, else a ``validation_fraction``
+        with early stopping not switched off. The callbacks are built from
+        this (before the data are seen); :meth:`_decide_validation` then
+        settles it from the data."""
+        if not isinstance(self.train_split, str):
+            return self.train_split is not None
+        return bool(self.validation_fraction) and self.early_stopping is not False
+
     def _decide_validation(self, positives: np.ndarray, negatives: np.ndarray,
                            n_rows: int) -> bool:
         """Whether this fit holds out a validation split (and stops early).
@@ -553,10 +561,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         least ``MIN_VALIDATION_PER_CLASS`` sequences of each class, and says
         so when it does not; ``True`` needs at least one of each.
         """
-        if not isinstance(self.train_split, str):
-            return self.train_split is not None
-        if not self.validation_fraction or self.early_stopping is False:
-            return False
+        if not isinstance(self.train_split, str) or not self._may_validate():
+            return self._may_validate()
         name = type(self).__name__
         if self.is_multitask:  # split at random: count sequences
             smaller, what = n_rows, "sequences"

@@ -161,22 +161,25 @@ def cell_command(dataset: str, key: str, variant: str, params: dict,
     return " ".join(parts)
 
 
+SETS = "\0"
+
+
 def row_commands(models: list[str], datasets: list[str], cell: dict) -> list[str]:
     """One line per row: the command of its cells (their data sets merged),
     and how a relabelled cell came to its row."""
     lines = []
     for model in models:
-        commands, notes = {}, []
-        for name in datasets:
+        commands, notes = {}, []  # template with SETS where the data sets go: no
+        for name in datasets:     # str.format, as a parameter's value may hold braces
             row = cell.get((name, model), {})
             if "command" in row:
                 short = factor_name(name)
-                template = row["command"].replace(f"--datasets {short}", "--datasets {}")
+                template = row["command"].replace(f"--datasets {short}", f"--datasets {SETS}")
                 commands.setdefault(template, []).append(short)
             if row.get("note") and row["note"] not in notes:
                 notes.append(row["note"])
         if commands:
-            shown = "; ".join(f"`{template.format(' '.join(sets))}`"
+            shown = "; ".join(f"`{template.replace(SETS, ' '.join(sets))}`"
                               for template, sets in commands.items())
             lines.append(f"- {model}: {shown}" + (f" ({'; '.join(notes)})" if notes else ""))
     return lines

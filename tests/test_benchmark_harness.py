@@ -93,8 +93,9 @@ def test_each_row_names_the_command_of_its_cells_and_how_they_were_relabelled():
     assert deepbind_accuracy.row_label("CNNClassifier", "demo", 0) == "CNNClassifier+demo"
     rows = _rows((REST, "M+v", 0.9, 1), (MYC, "M+v", 0.8, 1))
     for row, name in zip(rows, ("REST", "MYC")):
-        row["command"] = f"--models cnn --datasets {name} --variant v global_pool=max"
+        row["command"] = (f"--models cnn --datasets {name} --variant v global_pool=max "
+                          'criterion__x={"a": 1}')  # braces in a value: no str.format
         row["note"] = "run when v was the default"
     text = deepbind_accuracy.markdown(rows, "cmd", "fig.png")
-    assert ("- M+v: `--models cnn --datasets REST MYC --variant v global_pool=max` "
-            "(run when v was the default)") in text
+    assert ('- M+v: `--models cnn --datasets REST MYC --variant v global_pool=max '
+            'criterion__x={"a": 1}` (run when v was the default)') in text

@@ -83,6 +83,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "reverse_complement": ["boolean", Options(("auto",))],
         "max_shift": [Interval(Integral, 0, None), Options(("auto",))],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "ema_decay": [Interval(Real, 0, 1, closed="neither"), None],
         "ensemble_size": [Interval(Integral, 1, None)],
         "padding": [Options(PADDING_MODES)],
         "precision": [Options(tuple(PRECISIONS))],
@@ -110,6 +111,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         reverse_complement: bool = False,
         max_shift: int | str = 0,
         weight_decay: float = 0.0,
+        ema_decay: float | None = None,
         ensemble_size: int = 1,
         padding: str = "error",
         random_state: int | np.random.RandomState | None = None,
@@ -143,6 +145,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.reverse_complement = reverse_complement
         self.max_shift = max_shift
         self.weight_decay = weight_decay
+        self.ema_decay = ema_decay
         self.ensemble_size = ensemble_size
         self.padding = padding
         self.random_state = random_state
@@ -157,7 +160,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             verbose=self.verbose,
             validating=self._may_validate(),
             clip_norm=self.clip_norm, lr_schedule=self.lr_schedule, lr_step=self.lr_step,
-            lr_decay=self.lr_decay, patience=self.patience)
+            lr_decay=self.lr_decay, patience=self.patience, ema_decay=self.ema_decay)
 
     def initialize_module(self):
         """Build the module from the named hyper-parameters and the input width.

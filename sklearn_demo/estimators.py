@@ -122,6 +122,12 @@ class CNNClassifier(DeMoClassifier):
     weight_decay : float, default=0.0
         L2 penalty on every weight, added to its gradient by the optimizer
         (``optimizer__weight_decay`` overrides it). DeMo used none.
+    ema_decay : float in (0, 1) or None, default=None
+        Keep an exponential moving average of the weights, updated after
+        every training step with this decay (0.999 averages about the last
+        1,000 steps); validation, early stopping and the fitted network use
+        the average (:class:`~sklearn_demo.training.WeightAveraging`).
+        None trains and keeps the raw weights, as DeMo did.
     ensemble_size : int, default=1
         Networks trained side by side from different random initialisations
         (a seed ensemble); predictions average their log-odds. Each member

@@ -81,6 +81,7 @@ def default_callbacks(
     lr_step: int | None,
     lr_decay: float,
     patience: int | None,
+    ema_decay: float | None = None,
 ) -> list[tuple[str, Callback]]:
     """The classifiers' skorch callbacks, in order.
 
@@ -88,16 +89,17 @@ def default_callbacks(
     validation split is made; gradient-norm clipping at ``clip_norm``; the
     learning-rate schedule of :func:`lr_scheduler`; early stopping
     on the validation loss after ``patience`` epochs without improvement,
-    restoring the best epoch; a progress bar on a terminal; the epoch table.
-    A None switches its callback off.
+    restoring the best epoch; the moving average of the weights
+    (:class:`WeightAveraging`) at ``ema_decay``; a progress bar on a
+    terminal; the epoch table. A None switches its callback off.
 
     Examples
     --------
     >>> [name for name, _ in default_callbacks(verbose=0, validating=True, clip_norm=5.0,
     ...                                        lr_schedule="step", lr_step=None, lr_decay=0.5,
-    ...                                        patience=10)]
+    ...                                        patience=10, ema_decay=0.999)]
     ['epoch_timer', 'train_loss', 'valid_loss', 'valid_auc', 'gradient_clipping', \
-'early_stopping', 'print_log']
+'early_stopping', 'weight_averaging', 'print_log']
     """
     callbacks = [
         ("epoch_timer", EpochTimer()),
@@ -116,6 +118,8 @@ def default_callbacks(
         callbacks.append(("early_stopping", ValidatedEarlyStopping(
             monitor="valid_loss", patience=patience, load_best=True,
             sink=print if verbose else noop)))
+    if ema_decay is not None:
+        callbacks.append(("weight_averaging", WeightAveraging(ema_decay)))
     if verbose and sys.stderr.isatty():
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.append(("print_log", PlainPrintLog()))
@@ -176,6 +180,73 @@ class MemberGradientClipping(GradientNormClipping):
             torch.nn.utils.clip_grad_norm_(
                 member.parameters(), max_norm=self.gradient_clip_value / len(members),
                 norm_type=self.gradient_clip_norm_type)
+
+
+class WeightAveraging(Callback):
+    """An exponential moving average of the network's weights, updated after
+    every training step; validation, early stopping and the fitted network
+    use the average, training steps the raw weights.
+
+    The average after step ``t`` is ``a = d a + (1 - d) w`` with
+    ``d = min(decay, (1 + t) / (10 + t))``: the lower decay of the first
+    steps (TensorFlow's ``ExponentialMovingAverage`` with ``num_updates``)
+    keeps a short fit from averaging in its random initial weights. The
+    average smooths the noise of the last few hundred steps (about
+    ``1 / (1 - decay)``), as an ensemble of nearby checkpoints would at the
+    cost of one copy of the weights (Polyak & Juditsky 1992; Izmailov et al.
+    2018).
+
+    The network holds the average from its epoch's first validation batch
+    to the next epoch's start, so every epoch-end callback (scoring, the
+    schedule, early stopping keeping the best weights) sees the average.
+
+    Examples
+    --------
+    >>> WeightAveraging(0.999).decay
+    0.999
+    """
+
+    def __init__(self, decay: float):
+        self.decay = decay
+
+    def on_train_begin(self, net, **kwargs):
+        self.average_ = [p.detach().clone() for p in net.module_.parameters()]
+        self.steps_, self.raw_ = 0, None
+
+    def on_epoch_begin(self, net, **kwargs):
+        if self.raw_ is not None:  # the last epoch validated the average: train the raw weights
+            self._swap(net, self.raw_)
+            self.raw_ = None
+
+    def on_batch_begin(self, net, training, **kwargs):
+        if not training and self.raw_ is None:  # the epoch's first validation batch
+            self.raw_ = self._swap(net, self.average_)
+
+    def on_batch_end(self, net, training, **kwargs):
+        if not training:
+            return
+        self.steps_ += 1
+        decay = min(self.decay, (1 + self.steps_) / (10 + self.steps_))
+        with torch.no_grad():
+            for average, weight in zip(self.average_, net.module_.parameters()):
+                average.lerp_(weight.detach(), 1 - decay)
+
+    def on_train_end(self, net, **kwargs):
+        # With validation the network holds the average the last epoch
+        # validated (or early stopping's best one); without, load it now.
+        if not getattr(net, "validating_", True):
+            self._swap(net, self.average_)
+        self.average_ = self.raw_ = None  # a fitted net does not pickle a second copy
+
+    @staticmethod
+    def _swap(net, weights: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Load ``weights`` into the network; return the weights it had."""
+        previous = []
+        with torch.no_grad():
+            for parameter, value in zip(net.module_.parameters(), weights):
+                previous.append(parameter.detach().clone())
+                parameter.copy_(value)
+        return previous
 
 
 class PlainPrintLog(PrintLog):

@@ -1,4 +1,5 @@
-"""Training policy: shift augmentation and learning-rate schedules."""
+"""Training policy: shift augmentation, learning-rate schedules and the
+moving average of the weights."""
 import math
 
 import numpy as np
@@ -6,6 +7,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from skorch.callbacks import Callback
 
 from sklearn_demo import CNNClassifier, one_hot_encode
 from sklearn_demo.training import random_shift
@@ -92,4 +94,68 @@ def test_plateau_schedule_decays_after_lr_step_epochs_without_improvement(motif_
 def test_unknown_schedule_is_refused_by_name(motif_data):
     with pytest.raises(ValueError, match="lr_schedule"):
         CNNClassifier(lr_schedule="linear", max_epochs=1, verbose=0).fit(
+            motif_data.X[:50], motif_data.y[:50])
+
+
+class _WeightLog(Callback):
+    """The network's weights when training begins and after every training
+    step."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.steps = [self._weights(net)]
+
+    def on_batch_end(self, net, training, **kwargs):
+        if training:
+            self.steps.append(self._weights(net))
+
+    @staticmethod
+    def _weights(net):
+        return [p.detach().clone() for p in net.module_.parameters()]
+
+
+def _moving_average(steps, decay):
+    """The closed form WeightAveraging implements, from the logged weights."""
+    average = steps[0]
+    for t, weights in enumerate(steps[1:], start=1):
+        d = min(decay, (1 + t) / (10 + t))
+        average = [d * a + (1 - d) * w for a, w in zip(average, weights)]
+    return average
+
+
+def _fit_logged(motif_data, **params):
+    log = _WeightLog()
+    params = {"n_filters": 4, "max_epochs": 3, "batch_size": 64, "ema_decay": 0.6,
+              "reverse_complement": False, **params}
+    clf = CNNClassifier(verbose=0, random_state=0, callbacks=[("log", log)], **params)
+    return clf.fit(motif_data.X[:320], motif_data.y[:320]), log
+
+
+def test_without_validation_the_fitted_weights_are_the_moving_average(motif_data):
+    """Five steps an epoch for three epochs: the warm-up decay (1+t)/(10+t)
+    for the first twelve steps, then ``ema_decay``."""
+    clf, log = _fit_logged(motif_data, early_stopping=False)
+    assert not clf.validating_ and len(log.steps) == 16
+    expected = _moving_average(log.steps, 0.6)
+    for weight, average, raw in zip(clf.module_.parameters(), expected, log.steps[-1]):
+        torch.testing.assert_close(weight.detach(), average)
+    assert not all(torch.equal(w, r) for w, r in zip(expected, log.steps[-1]))
+
+
+def test_early_stopping_keeps_the_average_of_the_best_epoch(motif_data):
+    """Validation scores the average, so the weights early stopping keeps
+    are the average at the end of the best epoch, not the raw ones."""
+    clf, log = _fit_logged(motif_data, early_stopping=True, patience=2, max_epochs=12, lr=0.03)
+    best = dict(clf.callbacks_)["early_stopping"].best_epoch_  # 1-based
+    assert best < len(clf.history) < 12  # stopped early, restoring an earlier epoch
+    per_epoch = (len(log.steps) - 1) // len(clf.history)  # 288 training sequences: 5
+    expected = _moving_average(log.steps[:best * per_epoch + 1], 0.6)
+    for weight, average in zip(clf.module_.parameters(), expected):
+        torch.testing.assert_close(weight.detach(), average)
+    assert dict(clf.callbacks_)["weight_averaging"].average_ is None  # no second copy kept
+
+
+@pytest.mark.parametrize("decay", [0.0, 1.0, 1.5])
+def test_ema_decay_outside_the_open_interval_is_refused_by_name(motif_data, decay):
+    with pytest.raises(ValueError, match="ema_decay"):
+        CNNClassifier(ema_decay=decay, max_epochs=1, verbose=0).fit(
             motif_data.X[:50], motif_data.y[:50])

@@ -230,14 +230,9 @@ def run(datasets, models, variant, params, settings, backend, n_jobs, scheduler=
         return Parallel(verbose=5)(tasks)
 
 
-#: Rows that stand for a class's defaults although they carry a variant: the RNN's
-#: defaults run at most 15 epochs (all ten sets at the full 50 are hours of a CPU).
-CAPPED_DEFAULTS = ("RNNClassifier+e15",)
-
-
 def is_defaults(model: str) -> bool:
     """Whether a row holds a class's defaults (bold in the table, in the figure)."""
-    return "+" not in model or model in CAPPED_DEFAULTS
+    return "+" not in model
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -300,8 +295,8 @@ def markdown(rows: list[dict], command: str, figure: str) -> str:
         "stratified 10% validation split, test once on `_B`. Test AUC (AUPRC in "
         "`results/deepbind_accuracy.csv`). A model capped to a random subset of the training "
         "set (`--max-train`) shows its training-set size in the second table. A bold row is "
-        "the class's defaults (`RNNClassifier+e15`: the RNN's, at most 15 epochs); `+name` "
-        "rows are variants (`--variant name k=v ...`). "
+        "the class's defaults; `+name` rows are variants (`--variant name k=v ...`), "
+        "`+seedN` a rerun with `--seed N` (another validation split and initialisation). "
         "Mean and median over the sets a row has (\"n of 10\" when fewer). "
         "\"vs k-mer\": the mean's gap to the k-mer baseline over the same sets, and the sets "
         "where the row is more than 0.01 below it.",

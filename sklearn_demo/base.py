@@ -564,8 +564,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         least ``MIN_VALIDATION_PER_CLASS`` sequences of each class, and says
         so when it does not; ``True`` needs at least one of each.
         """
-        if not isinstance(self.train_split, str) or not self._may_validate():
-            return self._may_validate()
+        if not self._may_validate():
+            return False
+        if not isinstance(self.train_split, str):  # skorch's own split
+            return True
         name = type(self).__name__
         if self.is_multitask:  # split at random: count sequences
             smaller, what = n_rows, "sequences"

@@ -136,7 +136,7 @@ def test_without_validation_the_fitted_weights_are_the_moving_average(motif_data
     clf, log = _fit_logged(motif_data, early_stopping=False)
     assert not clf.validating_ and len(log.steps) == 16
     expected = _moving_average(log.steps, 0.6)
-    for weight, average, raw in zip(clf.module_.parameters(), expected, log.steps[-1]):
+    for weight, average in zip(clf.module_.parameters(), expected):
         torch.testing.assert_close(weight.detach(), average)
     assert not all(torch.equal(w, r) for w, r in zip(expected, log.steps[-1]))
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO
-from served_app import expected_page, p_lines, served, wait_for_reading
+from served_app import click_until, expected_page, p_lines, served, wait_for_reading
 from sklearn_demo import load_model
 from sklearn_demo.dashboard import SequenceExplorer
 from sklearn_demo.dashboard.explorer import DEFAULT_METHOD, VIEWS
@@ -116,17 +116,18 @@ def test_serve_report_folder_lists_tests_and_motifs(browser, dashboard_report):
         assert set(p_lines(page)) == {"CNNClassifier", "RNNClassifier", "CNNRNNClassifier"}
         page.locator(".bk-tab", has_text="Motifs").click()
         cell = page.locator(".tabulator-cell", has_text="class-optimised 1").first
-        cell.click()  # highlights the motif's FIMO hits in the open sequence
-        page.get_by_text("hit(s) of").first.wait_for(timeout=30_000)
+        # a motif's row highlights its FIMO hits in the open sequence
+        click_until(cell, lambda ms: page.get_by_text("hit(s) of").first.wait_for(timeout=ms))
         page.screenshot(path="/tmp/motifs.png")
         page.locator(".bk-tab", has_text="Test set").click()
-        page.locator(".tabulator-row").nth(4).click()  # opens the fifth test sequence
         from sklearn_demo.dashboard.explorer import load_sequences
 
         fifth = str(load_sequences(dashboard_report / "data" / "test_sequences.tsv")
                     .sequences[4])
         files = sorted((dashboard_report / "models").glob("*.pt"))
-        wait_for_reading(page, *_expected(files, fifth))
+        expected = _expected(files, fifth)
+        click_until(page.locator(".tabulator-row").nth(4),  # opens the fifth test sequence
+                    lambda ms: wait_for_reading(page, *expected, timeout_ms=ms))
         page.close()
         assert problems == []
     assert process.returncode == 0

@@ -91,8 +91,10 @@ def test_round_trips_clones_and_keeps_its_parameter(ensemble, motif_data, tmp_pa
     np.testing.assert_allclose(loaded.predict_proba(motif_data.X[:10]),
                                ensemble.predict_proba(motif_data.X[:10]), rtol=1e-6)
     assert clone(ensemble).get_params()["ensemble_size"] == 3
-    assert CNNClassifier().ensemble_size == 1 and type(
-        small(CNNClassifier).fit(motif_data.X[:100], motif_data.y[:100]).module_).__name__ == "DeMoCNN"
+    assert CNNClassifier().ensemble_size == RNNClassifier().ensemble_size == 1
+    assert CNNRNNClassifier().ensemble_size == 2
+    assert type(small(CNNClassifier).fit(motif_data.X[:100], motif_data.y[:100]).module_
+                ).__name__ == "DeMoCNN"
 
 
 def test_explainers_read_the_ensemble_as_the_mean_of_its_members(ensemble, motif_data):

@@ -188,7 +188,8 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     else:
         assert (clf.hidden_size, clf.pool_size, clf.filter_strands) == (32, 4, "auto")
         assert clf.max_shift == "auto"  # DeMo: 0
-        demo.update(pool_size=1, filter_strands="forward", max_shift=0)
+        assert clf.ensemble_size == 2  # DeMo: 1, one network
+        demo.update(pool_size=1, filter_strands="forward", max_shift=0, ensemble_size=1)
     recipe = tiny(cls, max_epochs=1, **demo).fit(motif_data.X[:64], motif_data.y[:64])
     head = recipe.module_.recurrent
     assert head.lstm_pool == "mean" and recipe.module_.positions_per_step == 1
@@ -196,7 +197,9 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     if cls is CNNRNNClassifier:
         assert type(recipe.module_.conv) is torch.nn.Conv1d
         default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
-        assert isinstance(default.module_.conv, StrandPairedConv1d)  # "auto" on DNA
+        members = default.module_.members
+        assert len(members) == 2 and all(  # two networks, filters on both strands of DNA
+            isinstance(member.conv, StrandPairedConv1d) for member in members)
     assert head.lstm.hidden_size == TINY[cls]["hidden_size"]
     if cls is RNNClassifier:  # torch's bound, 1/sqrt(hidden_size) (+ one Adam step of 0.01),
         # against a standard deviation of 1 by default

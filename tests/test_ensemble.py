@@ -63,7 +63,7 @@ def test_each_member_gets_the_gradient_it_would_get_alone(cls, motif_data):
     loss = clf.get_loss(clf.infer(torch.as_tensor(X)), torch.as_tensor(y))
     loss.backward()
     for member in clf.module_.members:
-        alone = initialized(small(cls, dropout=0.0), X, y)
+        alone = initialized(small(cls, dropout=0.0, ensemble_size=1), X, y)
         alone.module_.load_state_dict(member.state_dict())
         alone.module_.train()
         alone.get_loss(alone.infer(torch.as_tensor(X)), torch.as_tensor(y)).backward()

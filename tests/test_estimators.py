@@ -24,7 +24,10 @@ from sklearn_demo.networks import StrandPairedConv1d
 TINY = {
     CNNClassifier: dict(n_filters=16),
     RNNClassifier: dict(hidden_size=8),
-    CNNRNNClassifier: dict(n_filters=16, hidden_size=8),
+    # one network: these tests look at a network's layers; the default ensemble of
+    # two is checked below (scikit-learn's checks with the defaults) and in
+    # test_ensemble.py
+    CNNRNNClassifier: dict(n_filters=16, hidden_size=8, ensemble_size=1),
 }
 CLASSES = list(TINY)
 
@@ -196,9 +199,10 @@ def test_recurrent_defaults_differ_from_demo_and_demo_recipe_stays_reachable(cls
     assert head.lstm.bidirectional
     if cls is CNNRNNClassifier:
         assert type(recipe.module_.conv) is torch.nn.Conv1d
-        default = tiny(cls, max_epochs=1).fit(motif_data.X[:64], motif_data.y[:64])
+        default = tiny(cls, max_epochs=1, ensemble_size=2).fit(motif_data.X[:64],
+                                                               motif_data.y[:64])
         members = default.module_.members
-        assert len(members) == 2 and all(  # two networks, filters on both strands of DNA
+        assert len(members) == 2 and all(  # filters on both strands of DNA ("auto")
             isinstance(member.conv, StrandPairedConv1d) for member in members)
     assert head.lstm.hidden_size == TINY[cls]["hidden_size"]
     if cls is RNNClassifier:  # torch's bound, 1/sqrt(hidden_size) (+ one Adam step of 0.01),

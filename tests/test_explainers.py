@@ -389,7 +389,8 @@ def test_class_optimizer_transform_is_the_best_log_odds_scan(models, motif_data)
 
 
 @pytest.mark.parametrize("model", [
-    CNNClassifier(n_filters=2), CNNRNNClassifier(n_filters=2, filter_strands="both")],
+    CNNClassifier(n_filters=2), CNNRNNClassifier(n_filters=2, filter_strands="both",
+                                                 ensemble_size=1)],
     ids=["cnn", "cnnrnn-both-strands"])
 def test_first_layer_pwms_recover_a_planted_filter(model):
     """A filter set to the log-odds of a known motif yields that motif back,

@@ -392,9 +392,9 @@ class CNNRNNClassifier(DeMoClassifier):
     ensemble_size : int, default=2
         Networks trained side by side from different seeds, their log-odds
         averaged (a seed ensemble, as in :class:`CNNClassifier`; DeMo: 1).
-        Two raise the hardest ChIP-seq sets most and make a fit depend less
-        on its seed; they cost twice the training, prediction and
-        explanation time. 1 trains one network.
+        Two score higher than one on ChIP-seq peaks, most on the hardest
+        sets (user guide), at twice the training, prediction and
+        explanation time; 1 trains one network.
     **kwargs
         Training parameters as in :class:`CNNClassifier`.
 

@@ -15,9 +15,13 @@ classifier's ``y``.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
@@ -170,6 +174,84 @@ def validate_params(owner: object, params: Mapping[str, object] | None = None) -
     for name, constraints in parameter_constraints(type(owner)).items():
         value = getattr(owner, name) if params is None else params[name]
         check_parameter(type(owner).__name__, name, value, constraints)
+
+
+#: ``n_jobs`` as joblib takes it: a positive count, -1 for every core (-2
+#: all but one, ...), or None (joblib's default, one process).
+N_JOBS = [Interval(numbers.Integral, 1, None), Interval(numbers.Integral, None, -1), None]
+
+#: A file path: a string or an ``os.PathLike``.
+PATH = [str, os.PathLike]
+
+
+def validate_arguments(
+    constraints: Mapping[str, Sequence[object]], *,
+    outputs: Sequence[str] = (), inputs: Sequence[str] = (),
+) -> Callable:
+    """A decorator that checks a public function's arguments before it runs,
+    as scikit-learn's ``validate_params`` does: each argument named in
+    ``constraints`` must satisfy one of its constraints, and no argument
+    named in ``outputs`` may be the same file as one named in ``inputs``
+    (an output would overwrite what is being read). The error names the
+    function, the parameter and what it accepts, and is raised before any
+    output file is created.
+
+    Examples
+    --------
+    >>> @validate_arguments({"batch_size": [Interval(numbers.Integral, 1, None)]})
+    ... def run(items, *, batch_size=10):
+    ...     return batch_size
+    >>> run([], batch_size=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: run: parameter 'batch_size' must be an integer in [1, inf], got 0.
+    """
+    def decorate(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+        unknown = set(constraints) | set(outputs) | set(inputs)
+        unknown -= set(signature.parameters)
+        if unknown:
+            raise TypeError(f"{function.__name__} has no parameters {sorted(unknown)}")
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            arguments = signature.bind(*args, **kwargs)
+            arguments.apply_defaults()
+            values = arguments.arguments
+            for name, allowed in constraints.items():
+                check_parameter(function.__name__, name, values[name], allowed)
+            check_distinct_paths(function.__name__, {name: values[name] for name in outputs},
+                                 {name: values[name] for name in inputs})
+            return function(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def check_distinct_paths(owner: str, outputs: Mapping[str, object],
+                         inputs: Mapping[str, object]) -> None:
+    """Raise ValueError when an output path is the same file as an input
+    path (paths only; objects such as an open genome are not compared).
+
+    Examples
+    --------
+    >>> check_distinct_paths("predict", {"out": "a.fa"}, {"fasta": "./a.fa"})
+    Traceback (most recent call last):
+    ...
+    ValueError: predict: out='a.fa' is also the input fasta; writing it would overwrite what is being read.
+    """
+    def resolved(value: object) -> Path | None:
+        if isinstance(value, (str, os.PathLike)) and str(value) not in ("", "-"):
+            return Path(value).expanduser().resolve()
+        return None
+
+    for out_name, out in outputs.items():
+        target = resolved(out)
+        for in_name, source in inputs.items():
+            if target is not None and target == resolved(source):
+                raise ValueError(f"{owner}: {out_name}={str(out)!r} is also the input {in_name}; "
+                                 "writing it would overwrite what is being read.")
 
 
 def check_binary_labels(

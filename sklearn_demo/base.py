@@ -33,7 +33,8 @@ from .encoding import (
 from .ensemble import SeedEnsemble
 from .precision import PRECISIONS, mixed_precision
 from .training import (
-    LR_SCHEDULES, BothStrandsDataset, MaskedBCEWithLogitsLoss, StrandPairedSplit,
+    LR_SCHEDULES, BothStrandsDataset, MaskedBCEWithLogitsLoss, ReverseComplementDataset,
+    StrandPairedSplit,
     default_callbacks, random_shift,
 )
 
@@ -684,41 +685,37 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         for a multi-task model, each task's probability of being bound,
         shape (n, n_tasks) (scikit-learn's multilabel convention).
 
-        With ``reverse_complement=True`` the positive-class probability is
-        the mean over the sequence and its reverse complement.
+        ``X`` is DNA strings, a one-hot array or a torch ``Dataset`` of
+        windows (a stream); every form gives the same probabilities. When the
+        model reads both strands (``reverse_complement``), the positive-class
+        probability is the mean over the sequence and its reverse complement.
         """
-        if isinstance(X, Dataset):  # skorch's own validation scoring, or a stream
-            return super().predict_proba(X)
-        check_is_fitted(self, "label_encoder_")
-        X_enc = self._validate_X(X, reset=False)
-        self._check_n_channels(X_enc)
-        positive = self._positive_proba(X_enc)
-        if self.reads_both_strands(X_enc.shape[1]):
-            positive = (positive + self._positive_proba(reverse_complement(X_enc))) / 2
+        positive = _sigmoid(self.decision_function(X))
         return positive if self.is_multitask else np.column_stack([1 - positive, positive])
-
-    def _positive_proba(self, X_enc: np.ndarray) -> np.ndarray:
-        proba = super().predict_proba(X_enc)
-        return proba if self.is_multitask else proba[:, 1]
 
     def decision_function(self, X) -> np.ndarray:
         """The model's raw logit (log-odds) of the positive class
         ``classes_[1]``, float64, shape (n,) (multi-task: (n, n_tasks), one
-        per task): never capped, so confident
-        sequences keep their ranking where probabilities round to 1. With
-        ``reverse_complement=True``, the log-odds of the mean of the two
-        strands' probabilities (what ``predict_proba`` gives)."""
+        per task): never capped, so confident sequences keep their ranking
+        where probabilities round to 1. When the model reads both strands,
+        the log-odds of the mean of the two strands' probabilities (what
+        ``predict_proba`` gives). ``X`` takes the forms ``predict_proba``
+        takes."""
         check_is_fitted(self, "label_encoder_")
-        X_enc = self._validate_X(X, reset=False)
-        self._check_n_channels(X_enc)
-        logit = self._logits(X_enc)
-        if not self.reads_both_strands(X_enc.shape[1]):
+        if isinstance(X, Dataset):  # skorch's own validation scoring, or a stream
+            n_channels, other = self.n_features_in_, ReverseComplementDataset(X)
+        else:
+            X = self._validate_X(X, reset=False)
+            self._check_n_channels(X)
+            n_channels, other = X.shape[1], None
+        logit = self._logits(X)
+        if not self.reads_both_strands(n_channels):
             return logit
-        other = self._logits(reverse_complement(X_enc))
+        other = self._logits(reverse_complement(X) if other is None else other)
         return strand_mean_logit(torch.from_numpy(logit), torch.from_numpy(other)).numpy()
 
-    def _logits(self, X_enc: np.ndarray) -> np.ndarray:
-        logits = self.forward(X_enc, training=False).detach().cpu().numpy().astype(np.float64)
+    def _logits(self, X: np.ndarray | Dataset) -> np.ndarray:
+        logits = self.forward(X, training=False).detach().cpu().numpy().astype(np.float64)
         return logits if self.is_multitask else logits.ravel()
 
     def predict(self, X) -> np.ndarray:
@@ -821,6 +818,11 @@ def _label_counts(y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     (n,) or (n, n_tasks), and the number of rows."""
     labels = y_enc.reshape(len(y_enc), -1)
     return np.nansum(labels, axis=0), np.sum(labels == 0, axis=0), len(y_enc)
+
+
+def _sigmoid(logit: np.ndarray) -> np.ndarray:
+    """The logistic function in float64, without overflow at any logit."""
+    return np.exp(-np.logaddexp(0.0, -logit))
 
 
 def strand_mean_logit(forward: torch.Tensor, reverse: torch.Tensor) -> torch.Tensor:

@@ -151,14 +151,9 @@ def run_train(args: argparse.Namespace) -> None:
         raise UsageError("train fits one model: pass --model cnn, rnn or cnnrnn")
     if args.lstm_timescale is not None and key[0] not in RECURRENT:
         raise UsageError("--lstm-timescale is for the recurrent networks: --model rnn or cnnrnn")
-    chosen = {name: value for name, value in (("lr", args.lr), ("batch_size", args.batch_size),
-                                              ("lstm_timescale", args.lstm_timescale),
-                                              ("class_weight", args.class_weight))
-              if value is not None}
-    clf = make_estimator(key[0], epochs=args.epochs, device=args.device, seed=args.seed,
-                         verbose=0 if args.quiet else 1, precision=args.precision,
-                         padding=args.padding, reverse_complement=args.reverse_complement,
-                         **chosen)
+    chosen = {parameter: getattr(args, flag) for flag, parameter in TRAIN_PARAMETERS.items()
+              if getattr(args, flag) is not None}
+    clf = make_estimator(key[0], seed=args.seed, verbose=0 if args.quiet else 1, **chosen)
     if args.tracks or len(args.bed or ()) > 1:
         train_tasks(args, clf, log=_logger(args))
         return
@@ -171,6 +166,16 @@ def run_train(args: argparse.Namespace) -> None:
         print(f"saved {type(clf).__name__} trained on {len(X)} sequences to {args.out}")
         for line in _training_scores(clf, data):
             print(line)
+
+
+#: ``train``'s flags (their ``args`` names) that set a network parameter, and
+#: that parameter: given, they are passed; not given, the class's default holds.
+TRAIN_PARAMETERS = {
+    "epochs": "max_epochs", "lr": "lr", "lstm_timescale": "lstm_timescale",
+    "batch_size": "batch_size", "padding": "padding", "reverse_complement": "reverse_complement",
+    "max_shift": "max_shift", "device": "device", "precision": "precision",
+    "class_weight": "class_weight",
+}
 
 
 def _training_scores(clf, data) -> list[str]:
@@ -286,19 +291,30 @@ def _add_train_parser(sub) -> None:
     _add_data_options(train, required=True, multitask=True)
     add_task_training_options(train)
     train.add_argument("--model", default="cnnrnn", help="cnn, rnn or cnnrnn (default cnnrnn)")
-    train.add_argument("--epochs", type=int, default=50, help="maximum epochs (default 50)")
+    # every flag that mirrors a parameter defaults to None: a flag not given is
+    # not passed, so the network keeps its class's default (TRAIN_PARAMETERS)
+    train.add_argument("--epochs", type=int, help="maximum epochs (default: the model's, 50)")
     train.add_argument("--lr", type=float, help="learning rate (default: the model's)")
     train.add_argument("--lstm-timescale", type=float, metavar="T", help=LSTM_TIMESCALE_HELP)
     train.add_argument("--batch-size", type=int, help="training batch size (default: the model's)")
-    train.add_argument("--padding", choices=PADDING_MODES, default="error",
+    train.add_argument("--padding", choices=PADDING_MODES,
                        help="sequences of different lengths: error, or pad on the right or "
-                            "both sides (default error); a saved model pads the same way")
-    train.add_argument("--reverse-complement", action="store_true",
-                       help="train on both strands and average them at prediction")
-    train.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
-    train.add_argument("--precision", choices=PRECISIONS, default="float32",
+                            "both sides (default: the model's, error); a saved model pads the "
+                            "same way")
+    strands = train.add_mutually_exclusive_group()
+    strands.add_argument("--one-strand", dest="reverse_complement", action="store_const",
+                         const=False, help="train and predict on the given strand only "
+                                           "(default: the model's; the CNN reads both strands)")
+    strands.add_argument("--reverse-complement", dest="reverse_complement",
+                         action="store_const", const=True,
+                         help="train on both strands and average them at prediction")
+    train.add_argument("--no-shift", dest="max_shift", action="store_const", const=0,
+                       help="no random shifts of training sequences (default: the model's; "
+                            "the CNN-RNN shifts by up to 3 bases)")
+    train.add_argument("--device", help="cpu or cuda (default: the model's, cpu)")
+    train.add_argument("--precision", choices=PRECISIONS,
                        help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
-                            "(default float32)")
+                            "(default: the model's, float32)")
     train.add_argument("--seed", type=int, default=0, help="seed of training (default 0)")
     train.add_argument("-o", "--out", required=True, help="model file to write")
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -470,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        if getattr(args, "epochs", 1) < 1:
+        if (getattr(args, "epochs", None) or 1) < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
         _refuse_to_overwrite_inputs(args)
         if args.command != "serve" and len(getattr(args, "data", None) or ()) > 2:

@@ -24,11 +24,36 @@ from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 
 FORMAT_VERSION = 1
 _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNClassifier)}
-# Parameters added within a format version, with the value that a model file
-# saved before they existed was trained with (the package's behaviour then):
-# a loaded model reports, and a clone refits with, what the file's model had.
-_ADDED_PARAMETERS = {"RNNClassifier": {"lstm_input_std": None, "lstm_strands": "forward"},
-                     "CNNRNNClassifier": {"max_shift": 0}}
+#: The value of each parameter before it existed, per class: a model file
+#: saved before a parameter was added lacks it, and its model was trained
+#: with this value (what the package did then), so a loaded model predicts,
+#: reports and refits as it did. Files from 0.1.0 (format 1) onwards load;
+#: the suite loads one file of every earlier layout (``tests/model_files``)
+#: and fails when a constructor parameter is neither in the oldest of them
+#: nor here.
+PARAMETERS_BEFORE_THEY_EXISTED = {
+    "common": {"class_weight": None, "early_stopping": True, "ema_decay": None,
+               "ensemble_size": 1, "lr_schedule": "step", "max_shift": 0,
+               "precision": "float32", "task_names": None, "weight_decay": 0.0},
+    "CNNClassifier": {"filter_strands": "forward", "global_pool": "max"},
+    "RNNClassifier": {"lstm_input_std": None, "lstm_pool": "mean", "lstm_strands": "forward",
+                      "lstm_timescale": None},
+    "CNNRNNClassifier": {"filter_strands": "forward", "lstm_pool": "mean", "lstm_timescale": None,
+                         "pool_size": 1},
+}
+
+
+def parameters_before_they_existed(class_name: str) -> dict:
+    """:data:`PARAMETERS_BEFORE_THEY_EXISTED` for one class, with the
+    parameters common to the three."""
+    return {**PARAMETERS_BEFORE_THEY_EXISTED["common"],
+            **PARAMETERS_BEFORE_THEY_EXISTED[class_name]}
+
+
+def _version_tuple(version: str) -> tuple[int, ...] | None:
+    """(major, minor, patch) of a release string, None if it is not one."""
+    parts = version.split("+")[0].split(".")[:3]
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
 
 
 def _package_version() -> str:
@@ -91,10 +116,13 @@ def load_model(path: str | os.PathLike, *, device: str = "cpu") -> DeMoClassifie
 
     Read more in the :doc:`User Guide </guide/training>`.
 
+    Files saved by every earlier version load with the parameters their
+    model was trained with (:data:`PARAMETERS_BEFORE_THEY_EXISTED` fills
+    those a file predates), so they give the probabilities they gave.
     Raises ``ValueError`` naming the problem for a file that is not a saved
-    model, is truncated, was written by another major.minor version of the
-    package or another file format, or whose weights do not fit the
-    architecture its parameters describe.
+    model, is truncated, was written by a newer version of the package or
+    another file format, or whose weights do not fit the architecture its
+    parameters describe.
 
     Parameters
     ----------
@@ -135,9 +163,12 @@ def _check_payload(path: Path, payload: object) -> dict:
     saved, current = payload["package_version"], _package_version()
     if not isinstance(saved, str):
         raise ValueError(f"{path}: package_version must be a string, got {saved!r}.")
-    if saved.split(".")[:2] != current.split(".")[:2]:
-        raise ValueError(f"{path} was saved by sklearn_demo {saved}; this is {current}. "
-                         f"Load it with sklearn_demo {'.'.join(saved.split('.')[:2])}.x.")
+    saved_release, current_release = _version_tuple(saved), _version_tuple(current)
+    if saved_release is None:
+        raise ValueError(f"{path}: package_version {saved!r} is not a release number.")
+    if current_release is not None and saved_release[:2] > current_release[:2]:
+        raise ValueError(f"{path} was saved by sklearn_demo {saved}, newer than this {current}; "
+                         "upgrade (pip install -U sklearn-demo) to load it.")
     classes = payload["classes"]
     if (not isinstance(classes, list) or len(classes) != 2 or len(set(map(str, classes))) != 2
             or not all(isinstance(c, (str, int, float, bool)) for c in classes)):
@@ -156,7 +187,7 @@ def _check_payload(path: Path, payload: object) -> dict:
                          f"{str(payload['params'])[:80]!r}.") from None
     if not isinstance(params, dict):
         raise ValueError(f"{path}: params must be a JSON object, got {params!r}.")
-    params = {**_ADDED_PARAMETERS.get(payload["class"], {}), **params}
+    params = {**parameters_before_they_existed(payload["class"]), **params}
     known = set(_CLASSES[payload["class"]]().get_params(deep=False))
     unknown = sorted(set(params) - known)
     if unknown:

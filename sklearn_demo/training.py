@@ -108,7 +108,10 @@ def default_callbacks(
     if validating:
         callbacks += [
             ("valid_loss", PassthroughScoring(name="valid_loss")),
-            ("valid_auc", EpochScoring(validation_auc, name="valid_auc", lower_is_better=False)),
+            # no caching: skorch's cache holds one pass over the split, and the
+            # AUC is of predict_proba, which reads both strands where the model does
+            ("valid_auc", EpochScoring(validation_auc, name="valid_auc", lower_is_better=False,
+                                       use_caching=False)),
         ]
     if clip_norm is not None:
         callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip_value=clip_norm)))
@@ -347,6 +350,32 @@ def random_shift(x: torch.Tensor, max_shift: int) -> torch.Tensor:
     inside = ((source >= 0) & (source < length)).unsqueeze(1)
     moved = x.gather(2, source.clamp(0, length - 1).unsqueeze(1).expand(n, channels, length))
     return torch.where(inside, moved, torch.full_like(moved, 1 / channels))
+
+
+class ReverseComplementDataset(Dataset):
+    """A dataset of one-hot windows read on the other strand: item ``i`` is
+    the reverse complement of item ``i`` of ``dataset``, with its label.
+
+    What the classifiers score as a sequence's second strand, for a dataset
+    that streams its windows.
+
+    Examples
+    --------
+    >>> from skorch.dataset import Dataset as ArrayDataset
+    >>> X = np.eye(4, dtype="float32")[None][:, :, [0, 0, 1, 2]]  # AACG
+    >>> ReverseComplementDataset(ArrayDataset(X, np.array([1.0])))[0][0].argmax(0).tolist()
+    [1, 2, 3, 3]
+    """
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, index: int):
+        x, y = self.dataset[index]
+        return reverse_complement(x), y
 
 
 class BothStrandsDataset(Dataset):

@@ -6,13 +6,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from numbers import Integral
 
 import numpy as np
 
-from ._validation import Interval, check_parameter
+from ._validation import PATH, validate_arguments
 from .genome import fetch_bases, open_genome
 from .inference.engine import model_width, run_batches
+from .inference.predict import COMMON, POSITIVE, WIDTH
 from .inference.writers import TableWriter, VcfWriter
 from .io import open_text
 
@@ -133,6 +133,7 @@ class VariantEffects:
                 if s == "ref_mismatch"]
 
 
+@validate_arguments({"batch_size": POSITIVE, "width": WIDTH})
 def variant_effects(
     estimator: object,
     variants: str | os.PathLike | list[Variant],
@@ -169,7 +170,6 @@ def variant_effects(
     (['ok', 'ref_mismatch'], ['chr1:201 T>C (genome has A)'])
     """
     width = model_width(estimator, width)
-    check_parameter("variant_effects", "width", width, [Interval(Integral, 1, None)])
     estimator, tasks = _task_scorer(estimator, target)
     report = VcfReport()
     if not isinstance(variants, list):
@@ -310,6 +310,8 @@ class VcfScoring:
     """Every REF mismatch, as :meth:`VariantEffects.mismatches` names it."""
 
 
+@validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "out": PATH, "width": WIDTH},
+                    outputs=("out",), inputs=("vcf", "genome"))
 def score_vcf(
     estimator: object,
     vcf: str | os.PathLike,
@@ -346,7 +348,6 @@ def score_vcf(
     >>> result.status_counts, result.mismatches
     ({'ok': 1, 'ref_mismatch': 1}, ['chr1:201 T>C (genome has A)'])
     """
-    check_parameter("score_vcf", "batch_size", batch_size, [Interval(Integral, 1, None)])
     open_genome(genome)  # index once, before the batches read it
     report = VcfReport()
     scorer, tasks = _task_scorer(estimator, target)

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,8 +31,9 @@ def test_round_trip_gives_identical_probabilities(cls, params, motif_data, tmp_p
 def test_version_mismatch_and_corrupt_files_are_named(fitted_models, tmp_path, monkeypatch):
     clf = fitted_models("tiny_cnn")
     path = save_model(clf, tmp_path / "m.pt")
-    monkeypatch.setattr(persistence, "_package_version", lambda: "9.9.0")
-    with pytest.raises(ValueError, match="saved by sklearn_demo .*; this is 9.9.0"):
+    monkeypatch.setattr(persistence, "_package_version", lambda: "0.0.9")
+    with pytest.raises(ValueError, match=r"saved by sklearn_demo .*, newer than this 0.0.9; "
+                                         r"upgrade"):
         load_model(path)
     monkeypatch.undo()
     truncated = tmp_path / "t.pt"
@@ -101,26 +103,38 @@ def test_loading_leaves_the_callers_random_stream_alone(fitted_models, tmp_path)
     assert torch.equal(torch.rand(3), expected)
 
 
-@pytest.mark.parametrize("cls, name, then, trained", [
-    (RNNClassifier, "lstm_input_std", None, {}),
-    (RNNClassifier, "lstm_strands", "forward", {"lstm_strands": "forward"}),
-    (CNNRNNClassifier, "max_shift", 0, {"max_shift": 0}),
-])
-def test_a_file_saved_before_a_parameter_existed_loads_with_what_its_model_had(
-        motif_data, tmp_path, cls, name, then, trained):
-    """RNN files of 0.3 before ``lstm_input_std`` were trained with torch's
-    input weights, before ``lstm_strands`` with DeMo's bidirectional LSTM;
-    CNN-RNN files before ``max_shift`` without shifts:
-    loaded, they say so, not the new default, and predict as they did."""
-    clf = cls(hidden_size=4, max_epochs=1, verbose=0, **trained).fit(
-        motif_data.X, motif_data.y)
-    path = save_model(clf, tmp_path / "m.pt")
-    payload = torch.load(path, weights_only=True)
-    params = json.loads(payload["params"])
-    del params[name]
-    payload["params"] = json.dumps(params)
-    torch.save(payload, path)
-    loaded = load_model(path)
-    assert getattr(loaded, name) == then
-    np.testing.assert_array_equal(loaded.predict_proba(motif_data.X[:20]),
-                                  clf.predict_proba(motif_data.X[:20]))
+MODEL_FILES = Path(__file__).parent / "model_files"
+#: One folder per earlier model-file layout, each holding a tiny CNN, RNN and
+#: CNN-RNN saved by the package as it was (make_model_files.py, run in a
+#: checkout of that commit) and the probabilities they gave then.
+LAYOUTS = sorted(path.name for path in MODEL_FILES.iterdir() if path.is_dir())
+CLASSES = (CNNClassifier, RNNClassifier, CNNRNNClassifier)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_model_files_of_every_earlier_layout_load_with_their_probabilities(layout, cls):
+    """0.1.0 (DeMo's pooling), 0.2.0, and three 0.3.0 layouts: before the
+    early-stopping and shift parameters, before the both-strand CNN
+    defaults, before the CNN-RNN's seed-ensemble default."""
+    folder = MODEL_FILES / layout
+    then = json.loads((folder / f"{cls.__name__}.json").read_text())
+    model = load_model(folder / f"{cls.__name__}.pt")
+    assert type(model) is cls
+    assert [str(c) for c in model.classes_] == then["classes"]
+    np.testing.assert_allclose(model.predict_proba(then["sequences"])[:, 1],
+                               then["probability"], rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_every_parameter_is_in_the_oldest_model_file_or_in_the_table(cls):
+    """A parameter added to a class needs the value its earlier model files
+    were trained with in ``PARAMETERS_BEFORE_THEY_EXISTED``; without one,
+    this fails (those files would load with the new default)."""
+    payload = torch.load(MODEL_FILES / LAYOUTS[0] / f"{cls.__name__}.pt", weights_only=True)
+    assert payload["package_version"] == "0.1.0"
+    oldest = set(json.loads(payload["params"]))
+    constructor = set(cls().get_params(deep=False)) - cls._NOT_SAVED
+    table = set(persistence.parameters_before_they_existed(cls.__name__))
+    assert constructor - oldest - table == set()
+    assert table <= constructor, "an entry for a parameter the class no longer has"

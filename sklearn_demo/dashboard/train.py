@@ -22,10 +22,11 @@ BASELINES = {"kmer": KmerClassifier, "gkm": GappedKmerSVC}
 Log = Callable[[str], None]
 
 
-def make_estimator(key: str, *, epochs: int = 20, device: str = "cpu", seed: int = 0,
+def make_estimator(key: str, *, epochs: int | None = 20, device: str | None = None, seed: int = 0,
                    verbose: int = 1, **params: object):
     """A network or baseline by its short name (see ``NETWORKS``, ``BASELINES``);
-    ``params`` are further parameters of a network. The one place the
+    ``params`` are further parameters of a network; ``epochs`` or ``device``
+    None leaves the class's default. The one place the
     dashboard and the command line build their models.
 
     Examples
@@ -34,8 +35,9 @@ def make_estimator(key: str, *, epochs: int = 20, device: str = "cpu", seed: int
     0.001
     """
     if key in NETWORKS:
-        return NETWORKS[key](max_epochs=epochs, device=device, random_state=seed,
-                             verbose=verbose, **params)
+        given = {name: value for name, value in (("max_epochs", epochs), ("device", device))
+                 if value is not None}  # None: the class's default
+        return NETWORKS[key](random_state=seed, verbose=verbose, **given, **params)
     if key in BASELINES:
         return BASELINES[key]()  # deterministic: no seed to take
     raise ValueError(f"unknown model {key!r}; choose from "

@@ -19,13 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from numbers import Integral
 
 import numpy as np
 
 from .._progress import progress
+from .._validation import N_JOBS, Interval, validate_arguments
 from ..encoding import check_dna
 
 
+@validate_arguments({"batch_size": [Interval(Integral, 1, None)], "n_jobs": N_JOBS,
+                     "total": [Interval(Integral, 0, None), None]})
 def run_batches(
     task: Callable[[list], object],
     items: Iterable,

@@ -8,14 +8,19 @@ import os
 
 import numpy as np
 
+from .._validation import PATH, Options, validate_arguments
 from ..encoding import one_hot_encode
 from ..genome import Peaks, Windows, open_genome
+from ..genome.windows import CENTRES
 from ..io import count_fasta_records
 from .engine import SequenceTask, model_width, run_batches
+from .predict import COMMON, WIDTH
 from .sources import cut_windows, fasta_items, source_name, window_items
 from .writers import ArrayWriter, write_bigwig, write_npz
 
 
+@validate_arguments({**COMMON, "fasta": PATH, "output": PATH},
+                    outputs=("output",), inputs=("fasta",))
 def explain_fasta(
     explainer: object,
     fasta: str | os.PathLike,
@@ -79,6 +84,8 @@ def explain_fasta(
     return out.written
 
 
+@validate_arguments({**COMMON, "out": PATH, "width": WIDTH, "centre": [Options(CENTRES)]},
+                    outputs=("out",), inputs=("peaks", "genome"))
 def explain_peaks(
     explainer: object,
     peaks: str | os.PathLike | Peaks | Windows,

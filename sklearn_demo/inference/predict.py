@@ -6,23 +6,33 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import partial
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import expit
 
-from .._validation import Interval, check_parameter
+from .._validation import N_JOBS, PATH, Interval, Options, validate_arguments
 from ..encoding import fit_to_width
 from ..genome import Peaks, Windows, open_genome
+from ..genome.windows import CENTRES, OFF_END
 from .engine import SequenceTask, log_odds, model_width, probability, run_batches
 from .sources import TileTask, cut_windows, fasta_items, source_name, tile_items, window_items
 from .writers import BedGraphWriter, TableWriter
+
+
+#: What every public function of the inference layer checks before it runs.
+POSITIVE = [Interval(Integral, 1, None)]
+WIDTH = [Interval(Integral, 1, None), None]
+COMMON = {"batch_size": POSITIVE, "n_jobs": N_JOBS}
+FRACTION = [Interval(Real, 0, 1)]
 
 
 def _cropped(estimator: object, width: int | None, sequences: list[str]) -> np.ndarray:
     return log_odds(estimator, sequences if width is None else fit_to_width(sequences, width))
 
 
+@validate_arguments({**COMMON, "fasta": PATH, "output": PATH, "width": WIDTH},
+                    outputs=("output",), inputs=("fasta",))
 def predict_fasta(
     estimator: object,
     fasta: str | os.PathLike,
@@ -78,7 +88,6 @@ def predict_fasta(
     >>> (folder / "out.tsv").read_text().splitlines()[0]
     'name\\tprobability\\tlog_odds'
     """
-    check_parameter("predict_fasta", "batch_size", batch_size, [Interval(Integral, 1, None)])
     task = SequenceTask(partial(_cropped, estimator, width), str(fasta))
     written = 0
     with TableWriter(output, ("name", "probability", "log_odds")) as out:
@@ -92,6 +101,9 @@ def predict_fasta(
     return written
 
 
+@validate_arguments({**COMMON, "out": PATH, "width": WIDTH, "centre": [Options(CENTRES)],
+                     "off_end": [Options(OFF_END)], "max_n_fraction": FRACTION},
+                    outputs=("out",), inputs=("peaks", "genome"))
 def predict_peaks(
     estimator: object,
     peaks: str | os.PathLike | Peaks | Windows,
@@ -145,6 +157,8 @@ def predict_peaks(
     return windows
 
 
+@validate_arguments({**COMMON, "genome": PATH, "out": PATH, "width": WIDTH, "step": WIDTH,
+                     "max_n_fraction": FRACTION}, outputs=("out",), inputs=("genome",))
 def predict_tiles(
     estimator: object,
     genome: str | os.PathLike,
@@ -184,8 +198,6 @@ def predict_tiles(
     """
     width = model_width(estimator, width)
     step = width if step is None else step
-    check_parameter("predict_tiles", "width", width, [Interval(Integral, 1, None)])
-    check_parameter("predict_tiles", "step", step, [Interval(Integral, 1, None)])
     fasta = open_genome(genome)
     names = list(fasta.keys()) if chromosomes is None else list(chromosomes)
     missing = [name for name in names if name not in fasta]

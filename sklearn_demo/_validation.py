@@ -180,6 +180,10 @@ def validate_params(owner: object, params: Mapping[str, object] | None = None) -
 #: all but one, ...), or None (joblib's default, one process).
 N_JOBS = [Interval(numbers.Integral, 1, None), Interval(numbers.Integral, None, -1), None]
 
+#: ``pos_label`` of every classifier: one of its two labels, or None (an
+#: obvious pair, see :func:`~sklearn_demo.labels.resolve_pos_label`).
+POS_LABEL = [str, numbers.Number, None]
+
 #: A file path: a string or an ``os.PathLike``.
 PATH = [str, os.PathLike]
 

@@ -23,7 +23,7 @@ from skorch.utils import _sigmoid_then_2d, to_device, to_tensor
 from torch.utils.data import Dataset
 
 from ._validation import (
-    Interval, NonEmptyTupleOf, Options, check_binary_labels, check_task_labels,
+    POS_LABEL, Interval, NonEmptyTupleOf, Options, check_binary_labels, check_task_labels,
     is_task_matrix, validate_params,
 )
 from .encoding import (
@@ -31,6 +31,7 @@ from .encoding import (
     reverse_complement,
 )
 from .ensemble import SeedEnsemble
+from .labels import resolve_pos_label
 from .precision import PRECISIONS, mixed_precision
 from .training import (
     LR_SCHEDULES, BothStrandsDataset, MaskedBCEWithLogitsLoss, ReverseComplementDataset,
@@ -91,6 +92,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "class_weight": [Options(("balanced",)), dict, None],
         "task_names": [NonEmptyTupleOf(str), None],
+        "pos_label": POS_LABEL,
     }
 
     def __init__(
@@ -120,6 +122,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         precision: str = "float32",
         class_weight: str | None = None,
         task_names: list[str] | None = None,
+        pos_label: object = None,
         verbose: int = 1,
         train_split: object = "auto",
         **kwargs: object,
@@ -153,6 +156,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         self.precision = precision
         self.class_weight = class_weight
         self.task_names = task_names
+        self.pos_label = pos_label
 
     # ---------------------------------------------------------------- config
     @property
@@ -346,6 +350,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                                         classes=classes if reset else self.classes_)
         if reset:
             self.label_encoder_ = LabelEncoder().fit(labels)
+            self.pos_label_ = resolve_pos_label(self.label_encoder_.classes_, self.pos_label,
+                                                owner=type(self).__name__)
         unknown = np.setdiff1d(np.unique(y), self.classes_)
         if unknown.size:
             raise ValueError(f"y contains labels {unknown.tolist()} not in classes {self.classes_.tolist()}.")
@@ -370,6 +376,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
             raise ValueError(f"{name}: task names must be unique; got {list(names)}.")
         self.tasks_ = np.array(names, dtype=object)
         self.label_encoder_ = LabelEncoder().fit([0, 1])
+        self.pos_label_ = 1
         return labels
 
     @property
@@ -753,6 +760,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
                 value = None
             if isinstance(value, tuple):
                 value = list(value)
+            if isinstance(value, np.generic):  # a numpy label as pos_label
+                value = value.item()
             json.dumps(value)  # raises TypeError for anything that is not plain data
             params[key] = value
         return {
@@ -787,6 +796,10 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         if state.get("tasks"):
             estimator.tasks_ = np.array(state["tasks"], dtype=object)
         estimator.label_encoder_ = LabelEncoder().fit(np.array(state["classes"]))
+        # files saved before pos_label existed keep classes_[1] for other pairs
+        estimator.pos_label_ = (1 if estimator.is_multitask else resolve_pos_label(
+            estimator.label_encoder_.classes_, params.get("pos_label"), owner=cls.__name__,
+            strict=False))
         estimator.random_seed_ = None
         with torch.random.fork_rng(devices=[]):
             estimator.initialize()

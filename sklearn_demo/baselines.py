@@ -16,11 +16,14 @@ from sklearn.preprocessing import LabelEncoder, Normalizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import Interval, Options, check_binary_labels, check_parameter, validate_params
+from ._validation import (
+    POS_LABEL, Interval, Options, check_binary_labels, check_parameter, validate_params,
+)
 from .encoding import (
     check_dna, check_sequences, is_sequence_collection, one_hot_decode, reverse_complement,
 )
 from .gkm_features import NYSTROEM_KERNELS, GkmNystroem, kernel_input
+from .labels import resolve_pos_label
 
 def canonical_kmers(sequence: str, k: int, merge_reverse_complement: bool = True) -> Iterator[str]:
     """The k-mers of ``sequence`` over A, C, G, T (others skipped), each
@@ -55,6 +58,8 @@ class _BinaryLabels:
         y, labels = check_binary_labels(y, owner=type(self).__name__, n_samples=n_samples)
         self.label_encoder_ = LabelEncoder().fit(labels)
         self.classes_ = self.label_encoder_.classes_
+        self.pos_label_ = resolve_pos_label(self.classes_, self.pos_label,
+                                            owner=type(self).__name__)
         return self.label_encoder_.transform(y)
 
     def predict(self, X: object) -> np.ndarray:
@@ -87,10 +92,15 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
     C : float, default=1.0
         Inverse regularisation strength of the logistic regression.
     max_iter : int, default=1000
+    pos_label : label or None, default=None
+        The positive (bound) class, whose probability reports and maps show;
+        None takes the obvious member of a common pair (bound/unbound, 1/0,
+        ...) and refuses any other pair.
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
+    pos_label_ : the positive label
     pipeline_ : the fitted vectoriser, normaliser and logistic regression
 
     Examples
@@ -106,14 +116,16 @@ class KmerClassifier(_BinaryLabels, ClassifierMixin, BaseEstimator):
         "merge_reverse_complement": ["boolean"],
         "C": [Interval(Real, 0, None, closed="right")],
         "max_iter": [Interval(Integral, 1, None)],
+        "pos_label": POS_LABEL,
     }
 
     def __init__(self, k: int = 6, *, merge_reverse_complement: bool = True, C: float = 1.0,
-                 max_iter: int = 1000):
+                 max_iter: int = 1000, pos_label: object = None):
         self.k = k
         self.merge_reverse_complement = merge_reverse_complement
         self.C = C
         self.max_iter = max_iter
+        self.pos_label = pos_label
 
     def fit(self, X: object, y: object) -> "KmerClassifier":
         """Count k-mers of ``X`` (strings or one-hot) and fit; returns ``self``."""
@@ -203,10 +215,13 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
     random_state : int, RandomState or None, default=0
         The "nystroem" solver's landmarks.
     verbose : bool, default=False
+    pos_label : label or None, default=None
+        The positive (bound) class; as :class:`KmerClassifier`'s.
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
+    pos_label_ : the positive label
     calibrated_ : the fitted ``CalibratedClassifierCV``
     n_support_ : int or None
         Support vectors of the full-data SVM (None with "nystroem").
@@ -231,12 +246,14 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         "calibration_cv": [Interval(Integral, 2, None)],
         "solver": [Options(("exact", "nystroem"))],
         "n_components": [Interval(Integral, 1, None)],
+        "pos_label": POS_LABEL,
     }
 
     def __init__(self, l: int = 11, k: int = 7, d: int = 3, *, C: float = 1.0,
                  kernel: str = "estimated", merge_reverse_complement: bool = True,
                  calibration_cv: int = 3, solver: str = "exact", n_components: int = 1000,
-                 random_state: int | np.random.RandomState | None = 0, verbose: bool = False):
+                 random_state: int | np.random.RandomState | None = 0, verbose: bool = False,
+                 pos_label: object = None):
         self.l = l
         self.k = k
         self.d = d
@@ -248,6 +265,7 @@ class GappedKmerSVC(_BinaryLabels, ClassifierMixin, BaseEstimator):
         self.n_components = n_components
         self.random_state = random_state
         self.verbose = verbose
+        self.pos_label = pos_label
 
     def _encode(self, X: object) -> np.ndarray:
         """The kernel's input, or the Nyström features of the "nystroem" solver."""

@@ -36,6 +36,7 @@ from .datasets import GRAMMARS
 from .encoding import PADDING_MODES, fit_to_width
 from .explain import SaliencyExplainer
 from .inference import explain_peaks, predict_fasta, predict_peaks
+from .labels import check_known_labels, positive_class, positive_proba
 from .cli_tasks import add_task_options, add_task_training_options, explain_tasks, train_tasks
 from .precision import PRECISIONS
 from .persistence import load_model, save_model
@@ -119,7 +120,8 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
         seed=args.seed, class_iterations=args.class_iterations,
         site_auroc_sequences=args.site_auroc_sequences or None,
         max_train_gkm=getattr(args, "max_train_gkm", 0) or None,
-        lstm_timescale=getattr(args, "lstm_timescale", None), command=command_line(args),
+        lstm_timescale=getattr(args, "lstm_timescale", None),
+        pos_label=getattr(args, "positive", None), command=command_line(args),
         discover_motifs=args.discover_motifs,
         provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
 
@@ -153,7 +155,8 @@ def run_train(args: argparse.Namespace) -> None:
         raise UsageError("--lstm-timescale is for the recurrent networks: --model rnn or cnnrnn")
     chosen = {parameter: getattr(args, flag) for flag, parameter in TRAIN_PARAMETERS.items()
               if getattr(args, flag) is not None}
-    clf = make_estimator(key[0], seed=args.seed, verbose=0 if args.quiet else 1, **chosen)
+    clf = make_estimator(key[0], epochs=None, seed=args.seed, verbose=0 if args.quiet else 1,
+                         **chosen)
     if args.tracks or len(args.bed or ()) > 1:
         train_tasks(args, clf, log=_logger(args))
         return
@@ -174,7 +177,7 @@ TRAIN_PARAMETERS = {
     "epochs": "max_epochs", "lr": "lr", "lstm_timescale": "lstm_timescale",
     "batch_size": "batch_size", "padding": "padding", "reverse_complement": "reverse_complement",
     "max_shift": "max_shift", "device": "device", "precision": "precision",
-    "class_weight": "class_weight",
+    "class_weight": "class_weight", "positive": "pos_label",
 }
 
 
@@ -193,8 +196,9 @@ def _training_scores(clf, data) -> list[str]:
     else:
         lines.append("no validation split (too few sequences; see early_stopping)")
     if not data.whole:
-        positive = np.asarray(data.y_test) == clf.classes_[1]
-        auc = roc_auc_score(positive, clf.predict_proba(data.X_test)[:, 1])
+        check_known_labels(clf, data.y_test, what="the test sequences")
+        positive = np.asarray(data.y_test) == positive_class(clf)
+        auc = roc_auc_score(positive, positive_proba(clf, data.X_test))
         lines.append(f"test AUC {auc:.3f} on {len(data.X_test)} held-out sequences")
     return lines
 
@@ -281,6 +285,9 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
 
 
 #: Help of --lstm-timescale, an option of train and dashboard.
+POSITIVE_HELP = ("the positive (bound) class among the data's two labels (default: the "
+                 "obvious one of bound/unbound, positive/negative, yes/no, true/false, 1/0; "
+                 "any other pair must be named)")
 LSTM_TIMESCALE_HELP = ("chrono initialisation of the recurrent networks' LSTM gates: memories "
                        "of up to T bases, for labels that depend on motifs tens of bases apart "
                        "(e.g. 100; default: torch's initialisation)")
@@ -312,6 +319,7 @@ def _add_train_parser(sub) -> None:
                        help="no random shifts of training sequences (default: the model's; "
                             "the CNN-RNN shifts by up to 3 bases)")
     train.add_argument("--device", help="cpu or cuda (default: the model's, cpu)")
+    train.add_argument("--positive", metavar="LABEL", help=POSITIVE_HELP)
     train.add_argument("--precision", choices=PRECISIONS,
                        help="bfloat16: mixed precision, for GPUs with bfloat16 tensor cores "
                             "(default: the model's, float32)")
@@ -367,7 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard.add_argument("--max-train-gkm", type=int, default=4000, metavar="N",
                            help="train gkm-SVM on a stratified random N of the training "
                                 "sequences (its kernel is quadratic; 0: all; default 4000)")
-    dashboard.add_argument("--epochs", type=int, default=20, help="maximum epochs (default 20)")
+    dashboard.add_argument("--epochs", type=int, default=20,
+                           help="the report's training budget: maximum epochs of each network "
+                                "(default 20, not the classes' 50, so that a report is ready in "
+                                "minutes; early stopping still applies)")
+    dashboard.add_argument("--positive", metavar="LABEL", help=POSITIVE_HELP)
     dashboard.add_argument("--lstm-timescale", type=float, metavar="T",
                            help=LSTM_TIMESCALE_HELP)
     _add_report_options(dashboard)
@@ -486,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        if (getattr(args, "epochs", None) or 1) < 1:
+        if getattr(args, "epochs", None) is not None and args.epochs < 1:
             raise UsageError(f"--epochs must be at least 1, got {args.epochs}")
         _refuse_to_overwrite_inputs(args)
         if args.command != "serve" and len(getattr(args, "data", None) or ()) > 2:

@@ -160,6 +160,15 @@ class CNNClassifier(DeMoClassifier):
     task_names : list of str or None, default=None
         Names of the tasks of a multi-task ``y``; None takes a DataFrame's
         columns, a streamed dataset's ``tasks``, else "task_0", "task_1"...
+    pos_label : label or None, default=None
+        The positive (bound) class of single-task labels: the class whose
+        probability the package's reports, maps, motifs and files show
+        (``pos_label_``), saved with the model. None takes the obvious member
+        of a common pair (bound/unbound, positive/negative, yes/no,
+        true/false, 1/0) and refuses any other pair, naming its labels:
+        sorted order would make "unbound" positive. scikit-learn's API keeps
+        its convention (``predict_proba`` columns in ``classes_`` order,
+        ``decision_function`` for ``classes_[1]``).
     verbose : int, default=1
         1 prints a line per epoch (and a progress bar on a terminal); 0 is quiet.
     **kwargs
@@ -169,6 +178,7 @@ class CNNClassifier(DeMoClassifier):
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
+    pos_label_ : the positive label (single-task)
     n_features_in_ : int
         Input channels (4 for DNA).
     input_width_ : int

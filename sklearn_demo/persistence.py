@@ -34,7 +34,8 @@ _CLASSES = {cls.__name__: cls for cls in (CNNClassifier, RNNClassifier, CNNRNNCl
 PARAMETERS_BEFORE_THEY_EXISTED = {
     "common": {"class_weight": None, "early_stopping": True, "ema_decay": None,
                "ensemble_size": 1, "lr_schedule": "step", "max_shift": 0,
-               "precision": "float32", "task_names": None, "weight_decay": 0.0},
+               "precision": "float32", "task_names": None, "weight_decay": 0.0,
+               "pos_label": None},
     "CNNClassifier": {"filter_strands": "forward", "global_pool": "max"},
     "RNNClassifier": {"lstm_input_std": None, "lstm_pool": "mean", "lstm_strands": "forward",
                       "lstm_timescale": None},

@@ -18,6 +18,7 @@ from skorch.callbacks import (
     PrintLog,
     ProgressBar,
 )
+from skorch.dataset import Dataset as SkorchDataset
 from skorch.dataset import ValidSplit
 from skorch.utils import Ansi, noop
 from sklearn.model_selection import train_test_split
@@ -68,7 +69,11 @@ class MaskedBCEWithLogitsLoss:
 def validation_auc(net: NeuralNet, X: Dataset, y: np.ndarray) -> float:
     """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer),
     the mean over tasks for a multi-task net; NaN when no task holds both
-    classes."""
+    classes. skorch hands the split over as arrays already encoded (one-hot,
+    or numeric rows as channels): they are scored as a dataset, as the
+    classifier's ``predict_proba`` scores a stream."""
+    if not isinstance(X, Dataset):
+        X = SkorchDataset(X, None)
     return mean_auc(y, net.predict_proba(X))
 
 

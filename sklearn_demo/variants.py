@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
+from scipy.special import expit
 
 from ._validation import PATH, validate_arguments
 from .genome import fetch_bases, open_genome
-from .inference.engine import model_width, run_batches
+from .inference.engine import log_odds, model_width, run_batches
 from .inference.predict import COMMON, POSITIVE, WIDTH
 from .inference.writers import TableWriter, VcfWriter
 from .io import open_text
@@ -208,11 +209,17 @@ def variant_effects(
         for windows, p_out, logit_out in ((ref_windows, p_ref, logit_ref),
                                           (alt_windows, p_alt, logit_alt)):
             batch = np.array(windows[part])
-            proba = estimator.predict_proba(batch)
-            p_out[rows] = proba if tasks is not None else proba[:, 1]
-            logit_out[rows] = estimator.decision_function(batch)
+            p_out[rows], logit_out[rows] = _positive_scores(estimator, batch, tasks)
     return VariantEffects(variants, status.astype(str), genome_base.astype(str), p_ref, p_alt,
                           logit_ref, logit_alt, report, tasks)
+
+
+def _positive_scores(estimator: object, batch: np.ndarray,
+                     tasks: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """p and log-odds of the positive class (of each task), from one
+    forward pass: p is the logistic of the log-odds."""
+    logit = estimator.decision_function(batch) if tasks is not None else log_odds(estimator, batch)
+    return expit(logit), logit
 
 
 def _task_scorer(estimator: object, target: object) -> tuple[object, list[str] | None]:

@@ -273,7 +273,7 @@ def test_predict_reads_stdin_writes_stdout_and_keeps_confident_hits_ranked(fitte
                              str(model), "--input", "-", "-o", "-", "--quiet"],
                             input=fasta, capture_output=True, text=True, check=True)
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert rows[0] == ["name", "probability", "log_odds"] and len(rows) == 31
+    assert rows[0] == ["name", "p(bound)", "log_odds"] and len(rows) == 31
     np.testing.assert_allclose([float(r[2]) for r in rows[1:]],
                                clf.decision_function(motif_data.X[:30]), atol=1e-5)
 

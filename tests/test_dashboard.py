@@ -86,7 +86,8 @@ def test_grammar_data_keeps_its_sites_in_reading_order():
 
 def _explanation(class_motifs, filters=None, sites=None):
     return ModelExplanation(
-        name="Toy", examples=np.array([]), example_scores=np.array([]), example_sites=[],
+        name="Toy", probability_name="p(bound)", examples=np.array([]),
+        example_scores=np.array([]), example_sites=[],
         saliency=np.zeros((0, 4, 1)), temporal=np.zeros((0, 2, 1)),
         class_motifs=np.array(class_motifs), class_scores=np.ones(len(class_motifs)),
         class_matches=match_motifs(class_motifs, n_matches=5), class_pwm=class_motifs[0],

@@ -219,7 +219,8 @@ class AppSession:
                 delta = (f' <span class="delta">(Δ {change:+.3f} against the previous '
                          f'sequence)</span>')
             lines.append(f'<div class="p-bound"><span class="p-line">{html.escape(model)}: '
-                         f'p(bound) = {reading.p_bound:.3f}</span>{delta}</div>')
+                         f'{html.escape(self.engine.probability_names[model])} = '
+                         f'{reading.p_bound:.3f}</span>{delta}</div>')
         return "".join(lines)
 
     def _refresh(self) -> None:

@@ -52,6 +52,7 @@ def build_dashboard(
     site_auroc_sequences: int | None = SITE_AUROC_SEQUENCES,
     max_train_gkm: int | None = 4000,
     lstm_timescale: float | None = None,
+    pos_label: object = None,
     save_models: bool = True,
     discover_motifs: bool = False,
     command: str = "build_dashboard(...)",
@@ -90,6 +91,9 @@ def build_dashboard(
         :class:`~sklearn_demo.RNNClassifier`): for data whose label depends
         on motifs tens of bases apart, such as an order grammar. Checked
         before any training; an error when no recurrent network is trained.
+    pos_label : label or None, default=None
+        The positive (bound) class of the models it trains; see
+        :func:`~sklearn_demo.dashboard.train_models`.
     save_models : bool, default=True
         Save the trained networks in ``out/models``.
     discover_motifs : bool, default=False
@@ -133,7 +137,8 @@ def build_dashboard(
         fitted, training = train_models(list(models), data, epochs=epochs, device=device,
                                         seed=seed, verbose=verbose,
                                         max_train_gkm=max_train_gkm,
-                                        lstm_timescale=lstm_timescale, log=log)
+                                        lstm_timescale=lstm_timescale, pos_label=pos_label,
+                                        log=log)
     networks = {name: model for name, model in fitted.items()
                 if isinstance(model, tuple(NETWORKS.values()))}
     model_files = {}

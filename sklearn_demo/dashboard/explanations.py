@@ -18,6 +18,7 @@ from ..explain import (
 )
 from ..explain.discovery import discover_motifs
 from ..explain.ground_truth import position_importance, site_aurocs
+from ..labels import check_known_labels, positive_class, positive_proba, probability_name
 from ..motifs import match_motifs
 from .data import DashboardData
 
@@ -52,6 +53,9 @@ class ModelExplanation:
     """Everything the dashboard shows for one network."""
 
     name: str
+    probability_name: str
+    """How its probabilities are named: "p(bound)", or "p(LABEL)" for a
+    positive label other than the usual ones."""
     examples: np.ndarray
     """The explained sequences: the test positives the model scores highest."""
     example_scores: np.ndarray
@@ -143,10 +147,11 @@ def explain_model(
     check_parameter("explain_model", "site_auroc_sequences", site_auroc_sequences,
                     MAX_SEQUENCES_CONSTRAINTS)
     frozen = FrozenEstimator(model)
-    positive = np.asarray(data.y_test) == model.classes_[1]
+    check_known_labels(model, data.y_test, what="the test sequences")
+    positive = np.asarray(data.y_test) == positive_class(model)
     if not positive.any():
         raise ValueError("the test set holds no positive sequences to explain.")
-    score = model.predict_proba(data.X_test)[:, 1] if test_scores is None else test_scores
+    score = positive_proba(model, data.X_test) if test_scores is None else test_scores
     candidates = np.flatnonzero(positive)
     chosen = candidates[np.argsort(-score[candidates], kind="stable")[:n_examples]]
     examples = data.X_test[chosen]
@@ -156,20 +161,21 @@ def explain_model(
     optimizer = ClassOptimizer(frozen, n_restarts=n_restarts, n_iter=n_iter,
                                random_state=seed).fit(examples)
     result = ModelExplanation(
-        name=type(model).__name__, examples=examples, example_scores=score[chosen],
+        name=type(model).__name__, probability_name=probability_name(model),
+        examples=examples, example_scores=score[chosen],
         example_sites=[data.sites_test[i] for i in chosen] if data.sites_test else [],
         saliency=saliency, temporal=temporal, class_motifs=optimizer.motifs_,
         class_scores=optimizer.scores_, class_matches=optimizer.match(n_matches=n_matches),
         class_pwm=optimizer.best_pwm_)
     if not isinstance(model, RNNClassifier):
-        bound = np.asarray(data.y_train) == model.classes_[1]
+        bound = np.asarray(data.y_train) == positive_class(model)
         result.filter_pwms, result.filter_sites = first_layer_pwms(
             frozen, data.X_train[bound][:2000])
         result.filter_matches = match_motifs(list(result.filter_pwms), n_matches=n_matches)
         sample = np.concatenate([np.flatnonzero(bound)[:2000], np.flatnonzero(~bound)[:2000]])
         result.filter_aurocs = filter_aurocs(frozen, data.X_train[sample], data.y_train[sample])
     if discover:
-        bound = np.asarray(data.y_train) == model.classes_[1]
+        bound = np.asarray(data.y_train) == positive_class(model)
         result.discovered = discover_motifs(model, data.X_train[bound][:n_discovery],
                                             n_matches=n_matches)
     if data.sites_test:
@@ -242,7 +248,7 @@ def _sampled_test_positives(model: object, data: DashboardData, max_sequences: i
                             random_state: int | None) -> np.ndarray:
     """Indices of the test positives the site AUROCs are scored on: all of them,
     or a seeded sample of ``max_sequences``."""
-    positives = np.flatnonzero(np.asarray(data.y_test) == model.classes_[1])
+    positives = np.flatnonzero(np.asarray(data.y_test) == positive_class(model))
     if max_sequences is not None and len(positives) > max_sequences:
         positives = np.sort(np.random.RandomState(random_state).choice(
             positives, max_sequences, replace=False))

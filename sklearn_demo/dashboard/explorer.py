@@ -21,6 +21,7 @@ from sklearn.metrics import auc, roc_curve
 
 from ..encoding import IUPAC_CODES, check_sequences
 from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
+from ..labels import positive_class, positive_proba, probability_name
 from ..motifs import MotifMatch, scan_motifs
 from ..persistence import load_model
 from .explanations import ATTRIBUTION_METHODS
@@ -51,7 +52,7 @@ class ModelReading:
 
     name: str
     p_bound: float
-    """``predict_proba(sequence)[:, 1]``, p of ``classes_[1]``."""
+    """The probability of the models' positive class (``pos_label_``)."""
     attribution: np.ndarray | None
     """(4, L) attribution of the chosen method, or None when not asked for."""
     temporal: np.ndarray | None
@@ -255,9 +256,16 @@ class SequenceExplorer:
             self._cache.popitem(last=False)
         return value
 
+    @property
+    def probability_names(self) -> dict[str, str]:
+        """Model name -> how its probability is named ("p(bound)", or
+        "p(LABEL)" for another positive label)."""
+        return {name: probability_name(model) for name, model in self.models.items()}
+
     def p_bound(self, sequences: Sequence[str]) -> dict[str, np.ndarray]:
-        """Model name -> p(bound) of each sequence (``predict_proba[:, 1]``)."""
-        return {name: model.predict_proba(np.asarray(sequences, dtype=str))[:, 1]
+        """Model name -> p(bound) of each sequence: the probability of its
+        positive class (``pos_label_``)."""
+        return {name: positive_proba(model, np.asarray(sequences, dtype=str))
                 for name, model in self.models.items()}
 
     def read(self, sequence: str, *, method: str = DEFAULT_METHOD,
@@ -355,8 +363,8 @@ class SequenceExplorer:
 
     def bound_mask(self) -> np.ndarray:
         """Which loaded sequences are labelled with the models' positive
-        class, ``classes_[1]``."""
-        positive = next(iter(self.models.values())).classes_[1]
+        class (``pos_label_``)."""
+        positive = positive_class(next(iter(self.models.values())))
         return np.array([str(label) == str(positive) for label in self.data.labels])
 
     def roc_curves(self) -> dict[str, tuple[np.ndarray, np.ndarray, float]]:

@@ -30,7 +30,7 @@ def match_label(matches: Sequence[MotifMatch], n: int = 2) -> str:
 
 def _example_title(explanation: ModelExplanation, index: int) -> str:
     return (f"{explanation.name}: test positive #{index + 1}, "
-            f"p(bound) = {explanation.example_scores[index]:.3f}")
+            f"{explanation.probability_name} = {explanation.example_scores[index]:.3f}")
 
 
 def _site_labels(sites: Sequence[tuple], planted: Mapping[str, tuple]) -> list[tuple]:
@@ -107,7 +107,7 @@ def _example_panels(writer: ReportWriter, result: ModelExplanation,
 def _class_panel(writer: ReportWriter, result: ModelExplanation) -> Panel:
     from ..plotting import plot_logo_grid
 
-    titles = [f"restart {i + 1}, p(bound) = {score:.3f}\n{match_label(matches)}"
+    titles = [f"restart {i + 1}, {result.probability_name} = {score:.3f}\n{match_label(matches)}"
               for i, (score, matches) in enumerate(zip(result.class_scores, result.class_matches))]
     class_file = writer.write_json(f"{result.name.lower()}_class_optimization.json", {
         "best_input_pwm": result.class_pwm, "motif_windows": result.class_motifs,
@@ -147,9 +147,10 @@ def _glance_section(writer: ReportWriter, data: DashboardData, scores: TestScore
             row["test AUC"] = auc.get(result.name)
         best = float(result.class_scores[0])
         row["class optimisation: best JASPAR match"] = (
-            f"FAILED: no input found that the model calls bound (best p(bound) = {best:.2f})"
+            f"FAILED: no input found that the model calls bound (best "
+            f"{result.probability_name} = {best:.2f})"
             if result.class_optimisation_failed else
-            f"{match_label(result.class_matches[0], 1)} (p(bound) = {best:.3f})")
+            f"{match_label(result.class_matches[0], 1)} ({result.probability_name} = {best:.3f})")
         if result.filter_matches is not None:
             informative = result.informative_filters()
             tops = Counter(result.filter_matches[i][0].name for i in informative

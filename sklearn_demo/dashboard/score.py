@@ -8,6 +8,8 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from ..labels import check_known_labels, positive_class, positive_proba
+
 
 class Curve(NamedTuple):
     """One model's test labels (1 = positive class) and p(positive class)."""
@@ -43,9 +45,10 @@ def score_models(
     rows, curves = [], {}
     for name, model in models.items():
         start = time.perf_counter()
-        score = model.predict_proba(X)[:, 1]
+        score = positive_proba(model, X)
         predict_s = time.perf_counter() - start
-        positive = (np.asarray(y) == model.classes_[1]).astype(int)
+        check_known_labels(model, y, what="the test sequences")
+        positive = (np.asarray(y) == positive_class(model)).astype(int)
         row = {"model": name, "test_auc": float(roc_auc_score(positive, score)),
                "test_auprc": float(average_precision_score(positive, score))}
         if training is not None:

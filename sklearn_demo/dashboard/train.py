@@ -38,8 +38,8 @@ def make_estimator(key: str, *, epochs: int | None = 20, device: str | None = No
         given = {name: value for name, value in (("max_epochs", epochs), ("device", device))
                  if value is not None}  # None: the class's default
         return NETWORKS[key](random_state=seed, verbose=verbose, **given, **params)
-    if key in BASELINES:
-        return BASELINES[key]()  # deterministic: no seed to take
+    if key in BASELINES:  # deterministic: no seed to take
+        return BASELINES[key](**{k: v for k, v in params.items() if k == "pos_label"})
     raise ValueError(f"unknown model {key!r}; choose from "
                      f"{', '.join(list(NETWORKS) + list(BASELINES))}.")
 
@@ -47,7 +47,7 @@ def make_estimator(key: str, *, epochs: int | None = 20, device: str | None = No
 def train_models(
     keys: Sequence[str], data: DashboardData, *, epochs: int = 20, device: str = "cpu",
     seed: int = 0, verbose: int = 1, max_train_gkm: int | None = 4000,
-    lstm_timescale: float | None = None, log: Log = print,
+    lstm_timescale: float | None = None, pos_label: object = None, log: Log = print,
 ) -> tuple[dict[str, object], dict[str, dict[str, float]]]:
     """Fit each named model on the training set.
 
@@ -57,6 +57,10 @@ def train_models(
         The recurrent networks' ``lstm_timescale`` (chrono initialisation of
         their LSTM gates, see :class:`~sklearn_demo.RNNClassifier`); None
         keeps torch's initialisation.
+    pos_label : label or None, default=None
+        The positive (bound) class of every model (see
+        :class:`~sklearn_demo.CNNClassifier`); None: the obvious one of a
+        common pair of labels.
     max_train_gkm : int or None, default=4000
         gkm-SVM's kernel is quadratic in the number of training sequences
         (hours beyond about 10,000), so it trains on a stratified random
@@ -83,7 +87,7 @@ def train_models(
         params = ({"lstm_timescale": lstm_timescale}
                   if key in RECURRENT and lstm_timescale is not None else {})
         model = make_estimator(key, epochs=epochs, device=device, seed=seed, verbose=verbose,
-                               **params)
+                               pos_label=pos_label, **params)
         name = type(model).__name__
         X, y = data.X_train, data.y_train
         if key == "gkm" and max_train_gkm is not None and len(X) > max_train_gkm:

@@ -16,6 +16,7 @@ from .._validation import Interval, validate_params
 from ..encoding import check_dna
 from ..base import DeMoClassifier, strand_mean_logit
 from ..precision import mixed_precision
+from ..labels import positive_class
 
 #: Values of the ``class_score`` parameter of the explainers that take one.
 CLASS_SCORES = ("log_proba", "logit")
@@ -114,7 +115,7 @@ class ModelExplainer(TransformerMixin, BaseEstimator):
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
         classes = self.classifier_.classes_
-        target = classes[1] if self.target_class is None else self.target_class
+        target = positive_class(self.classifier_) if self.target_class is None else self.target_class
         if target not in classes:
             raise ValueError(
                 f"{name}: target_class {target!r} is not one of the classes "

@@ -9,6 +9,7 @@ from ..encoding import check_dna
 from ..ensemble import SeedEnsemble, concatenated_filters
 from ..networks import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
 from ._base import evaluation_mode, unwrap_classifier
+from ..labels import positive_class
 
 
 def first_layer_pwms(
@@ -102,7 +103,7 @@ def filter_aurocs(
     """
     clf, conv = _first_convolution(estimator, "filter_aurocs")
     X_enc = check_dna(X, padding=clf.padding)
-    positive = np.asarray(y) == clf.classes_[1]
+    positive = np.asarray(y) == positive_class(clf)
     if positive.all() or not positive.any():
         raise ValueError("filter_aurocs needs sequences of both classes.")
     peaks = _activations(clf, conv, X_enc, batch_size)[0].max(axis=2)  # (n, filters)

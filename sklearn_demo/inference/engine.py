@@ -26,6 +26,7 @@ import numpy as np
 from .._progress import progress
 from .._validation import N_JOBS, Interval, validate_arguments
 from ..encoding import check_dna
+from ..labels import positive_log_odds, positive_proba
 
 
 @validate_arguments({"batch_size": [Interval(Integral, 1, None)], "n_jobs": N_JOBS,
@@ -118,9 +119,10 @@ class SequenceTask:
 
 
 def log_odds(estimator: object, sequences: list[str]) -> np.ndarray:
-    """The positive class's log-odds: the networks' raw logit; for other
-    classifiers the log-odds of their probability (a gkm-SVM's decision value
-    is not one). ``expit`` of it is ``predict_proba(...)[:, 1]``.
+    """The positive class's (``pos_label_``) log-odds: the networks' raw
+    logit; for other classifiers the log-odds of their probability (a
+    gkm-SVM's decision value is not one). ``expit`` of it is
+    :func:`probability`.
 
     Examples
     --------
@@ -131,14 +133,14 @@ def log_odds(estimator: object, sequences: list[str]) -> np.ndarray:
     True
     """
     if hasattr(estimator, "module_"):
-        return estimator.decision_function(sequences)
-    p = np.clip(estimator.predict_proba(sequences)[:, 1].astype(np.float64), 1e-15, 1 - 1e-15)
+        return positive_log_odds(estimator, sequences)
+    p = np.clip(probability(estimator, sequences).astype(np.float64), 1e-15, 1 - 1e-15)
     return np.log(p) - np.log1p(-p)
 
 
 def probability(estimator: object, sequences: list[str]) -> np.ndarray:
-    """``predict_proba(sequences)[:, 1]``: the probability of ``classes_[1]``."""
-    return estimator.predict_proba(sequences)[:, 1]
+    """The probability of the positive class (``pos_label_``)."""
+    return positive_proba(estimator, sequences)
 
 
 #: The window width of the genome commands for a model that does not record

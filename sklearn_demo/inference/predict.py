@@ -15,6 +15,7 @@ from .._validation import N_JOBS, PATH, Interval, Options, validate_arguments
 from ..encoding import fit_to_width
 from ..genome import Peaks, Windows, open_genome
 from ..genome.windows import CENTRES, OFF_END
+from ..labels import probability_name
 from .engine import SequenceTask, log_odds, model_width, probability, run_batches
 from .sources import TileTask, cut_windows, fasta_items, source_name, tile_items, window_items
 from .writers import BedGraphWriter, TableWriter
@@ -86,11 +87,11 @@ def predict_fasta(
     >>> predict_fasta(clf, folder / "in.fa", folder / "out.tsv")
     1
     >>> (folder / "out.tsv").read_text().splitlines()[0]
-    'name\\tprobability\\tlog_odds'
+    'name\\tp(bound)\\tlog_odds'
     """
     task = SequenceTask(partial(_cropped, estimator, width), str(fasta))
     written = 0
-    with TableWriter(output, ("name", "probability", "log_odds")) as out:
+    with TableWriter(output, ("name", probability_name(estimator), "log_odds")) as out:
         for names, z in run_batches(task, fasta_items(fasta), batch_size, n_jobs=n_jobs,
                                     desc=f"scoring {os.path.basename(str(fasta))}"):
             out.write((name, f"{expit(value):.9g}", f"{value:.6f}")

@@ -277,7 +277,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         With ``precision="bfloat16"`` the pass runs under :func:`torch.autocast`
         (convolutions and linear layers in bfloat16, weights, optimizer state
         and loss in float32; the LSTM stays in float32, see
-        :class:`~sklearn_demo.networks.BiLSTMHead`).
+        :class:`~sklearn_demo.recurrent.BiLSTMHead`).
         """
         with mixed_precision(self.device, self.precision):
             logits = NeuralNet.infer(self, x, **fit_params)

@@ -271,12 +271,12 @@ class RNNClassifier(DeMoClassifier):
     lstm_timescale : float or None, default=None
         None: torch's LSTM initialisation. A number of positions (above 2):
         chrono initialisation of the gates
-        (:func:`~sklearn_demo.networks.chrono_initialize_`), for labels that
+        (:func:`~sklearn_demo.recurrent.chrono_initialize_`), for labels that
         depend on motifs far apart, such as their order. Not the default: it
         slows learning where one short motif decides.
     lstm_input_std : float or None, default=1.0
         Standard deviation of the LSTM's input weights at initialisation
-        (:func:`~sklearn_demo.networks.init_input_weights_`): one-hot DNA sets
+        (:func:`~sklearn_demo.recurrent.init_input_weights_`): one-hot DNA sets
         one input per position, and a unit-variance weight lets each base
         move every gate from the start. None: torch's (+-1/sqrt(hidden_size),
         DeMo's too), which leaves the network on its loss plateau for
@@ -285,7 +285,7 @@ class RNNClassifier(DeMoClassifier):
         "forward": DeMo's bidirectional LSTM, whose backward direction reads
         the same strand backwards with weights of its own. "both": one LSTM
         reads each strand 5' to 3', with the same weights, and pools its
-        outputs on both (:class:`~sklearn_demo.networks.BiLSTMHead`): a
+        outputs on both (:class:`~sklearn_demo.recurrent.BiLSTMHead`): a
         motif is learned once for both orientations, every update sees both
         strands, the cost is that of the bidirectional LSTM, and a sequence
         scores as its reverse complement, so it cannot read an order of

@@ -98,7 +98,7 @@ def test_table_lists_probabilities_labels_and_errors(report_explorer):
     assert {"label", "disagreement", "false positive of", "false negative of"} <= set(table)
     p = report_explorer.p_bound(report_explorer.data.sequences)
     for name, values in p.items():
-        np.testing.assert_allclose(table[f"p {name}"], np.round(values, 3))
+        np.testing.assert_allclose(table[f"p {name}"], np.round(values, 3), atol=1e-9)
         bound = table["label"] == "1"
         calls = values > 0.5
         named = [name in cell.split(", ") for cell in table["false positive of"]]

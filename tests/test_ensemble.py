@@ -50,7 +50,7 @@ def test_members_start_apart_and_the_prediction_is_their_mean_log_odds(ensemble,
     np.testing.assert_allclose(ensemble.decision_function(motif_data.X[:20]), logits.mean(1),
                                rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ensemble.predict_proba(motif_data.X[:20])[:, 1],
-                               1 / (1 + np.exp(-logits.mean(1))), rtol=1e-5)
+                               1 / (1 + np.exp(-logits.mean(1))), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("cls", list(SMALL))
@@ -89,7 +89,7 @@ def test_round_trips_clones_and_keeps_its_parameter(ensemble, motif_data, tmp_pa
     save_model(ensemble, tmp_path / "ensemble.pt")
     loaded = load_model(tmp_path / "ensemble.pt")
     np.testing.assert_allclose(loaded.predict_proba(motif_data.X[:10]),
-                               ensemble.predict_proba(motif_data.X[:10]), rtol=1e-6)
+                               ensemble.predict_proba(motif_data.X[:10]), rtol=1e-6, atol=1e-7)
     assert clone(ensemble).get_params()["ensemble_size"] == 3
     assert CNNClassifier().ensemble_size == RNNClassifier().ensemble_size == 1
     assert CNNRNNClassifier().ensemble_size == 2
@@ -102,7 +102,7 @@ def test_explainers_read_the_ensemble_as_the_mean_of_its_members(ensemble, motif
     the filter logos cover every member's filters."""
     X = motif_data.X[:4]
     scores = TemporalScorer(FrozenEstimator(ensemble)).fit(X).transform(X)
-    np.testing.assert_allclose(scores[:, 0, -1], ensemble.predict_proba(X)[:, 1], rtol=1e-5)
+    np.testing.assert_allclose(scores[:, 0, -1], ensemble.predict_proba(X)[:, 1], rtol=1e-5, atol=1e-6)
     pwms, _ = first_layer_pwms(FrozenEstimator(ensemble), motif_data.X[:100])
     assert len(pwms) == 3 * 8
 
@@ -112,7 +112,7 @@ def test_one_task_of_a_multitask_ensemble(motif_data):
     clf = small(CNNClassifier, ensemble_size=2).fit(motif_data.X[:200], Y)
     one = clf.task_classifier("task_1")
     np.testing.assert_allclose(one.predict_proba(motif_data.X[:5])[:, 1],
-                               clf.predict_proba(motif_data.X[:5])[:, 1], rtol=1e-5)
+                               clf.predict_proba(motif_data.X[:5])[:, 1], rtol=1e-5, atol=1e-6)
 
 
 def test_bad_ensemble_size_is_named(motif_data):

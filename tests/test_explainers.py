@@ -86,8 +86,8 @@ def test_saliency_and_gradient_x_input_are_the_gradient_at_present_bases(model, 
     grad = SaliencyExplainer(FrozenEstimator(model), method="gradient").fit(X).transform(X)
     sal = SaliencyExplainer(FrozenEstimator(model), method="saliency").fit(X).transform(X)
     gxi = SaliencyExplainer(FrozenEstimator(model), method="gradient_x_input").fit(X).transform(X)
-    np.testing.assert_allclose(sal, np.abs(grad) * X)
-    np.testing.assert_allclose(gxi, grad * X)
+    np.testing.assert_allclose(sal, np.abs(grad) * X, atol=1e-6)
+    np.testing.assert_allclose(gxi, grad * X, atol=1e-6)
     assert (sal[X == 0] == 0).all()
 
 
@@ -264,7 +264,7 @@ def test_class_optimizer_objective_decreases_and_outputs_pwms(models, motif_data
     opt = ClassOptimizer(FrozenEstimator(models[CNNClassifier]), n_iter=60, n_restarts=3,
                          parameterization=parameterization).fit(motif_data.X)
     assert opt.pwms_.shape == (3, 4, 101)
-    np.testing.assert_allclose(opt.pwms_.sum(axis=1), 1, rtol=1e-5)
+    np.testing.assert_allclose(opt.pwms_.sum(axis=1), 1, rtol=1e-5, atol=1e-6)
     assert (opt.pwms_ > 0).all()
     if parameterization == "unconstrained":
         assert (opt.pwms_ >= 0.01 / 1.04 - 1e-7).all()  # pseudocounts
@@ -421,7 +421,7 @@ def test_explainers_fit_a_clone_in_pipelines_and_cross_validation(explainer, mot
     assert out.shape[0] == 4
     assert est.estimator.initialized_ is False  # the given estimator is not touched
     again = pickle.loads(pickle.dumps(est)).transform(X[:4])
-    np.testing.assert_allclose(again, out, rtol=1e-6)
+    np.testing.assert_allclose(again, out, rtol=1e-6, atol=1e-6)
     if isinstance(est, ClassOptimizer):
         pipe = make_pipeline(est, LogisticRegression())
         assert cross_validate(pipe, X, y, cv=2)["test_score"].shape == (2,)
@@ -575,5 +575,5 @@ def test_a_model_on_both_strands_is_explained_as_it_predicts(cls, params, motif_
             expected = np.log(clf.predict_proba(mutant[None])[0, 1]) - reference[i]
             assert ism[i, b, j] == pytest.approx(expected, abs=2e-5)
     scores = TemporalScorer(FrozenEstimator(clf)).fit(X).transform(X)
-    np.testing.assert_allclose(scores[:, 0, -1], clf.predict_proba(X)[:, 1], rtol=1e-5)
-    np.testing.assert_allclose(scores[:, 1, 0], clf.predict_proba(X)[:, 1], rtol=1e-5)
+    np.testing.assert_allclose(scores[:, 0, -1], clf.predict_proba(X)[:, 1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(scores[:, 1, 0], clf.predict_proba(X)[:, 1], rtol=1e-5, atol=1e-6)

@@ -55,7 +55,7 @@ def test_bilstm_head_max_pools_each_direction_over_time():
     running = head.running_pool(states)
     torch.testing.assert_close(running[:, -1], states.amax(1))
     torch.testing.assert_close(running[:, 0], states[:, 0])
-    with pytest.raises(ValueError, match="lstm_pool must be one of"):
+    with pytest.raises(ValueError, match="'lstm_pool' must be one of"):
         BiLSTMHead(4, lstm_pool="sum")
 
 
@@ -75,7 +75,7 @@ def test_lstm_on_both_strands_is_one_lstm_read_5_to_3_on_each(pool):
                                head.prefix_suffix_logits(h, algorithm="loop"))
     with pytest.raises(ValueError, match="lstm_strands='both' needs DNA input with the 4"):
         BiLSTMHead(8, lstm_strands="both")
-    with pytest.raises(ValueError, match="lstm_strands must be one of"):
+    with pytest.raises(ValueError, match="'lstm_strands' must be one of"):
         DeMoRNN(lstm_strands="reverse")
 
 
@@ -120,7 +120,7 @@ def test_cnn_max_and_mean_pool_concatenates_both_over_positions():
     expected = cnn.output(torch.cat([maps.amax(2), maps.mean(2)], 1)).squeeze(-1)
     torch.testing.assert_close(cnn(x), expected)
     assert cnn.output.in_features == 12
-    with pytest.raises(ValueError, match="global_pool must be one of"):
+    with pytest.raises(ValueError, match="'global_pool' must be one of"):
         DeMoCNN(global_pool="sum")
 
 
@@ -148,7 +148,7 @@ def test_strand_paired_filters_read_a_motif_in_either_orientation():
     torch.testing.assert_close(conv(x.flip((1, 2))), conv(x).flip(2))
     with pytest.raises(ValueError, match="filter_strands='both' needs DNA input"):
         StrandPairedConv1d(5, 3, 5)
-    with pytest.raises(ValueError, match="filter_strands must be one of"):
+    with pytest.raises(ValueError, match="'filter_strands' must be one of"):
         DeMoCNNRNN(filter_strands="reverse")
 
 

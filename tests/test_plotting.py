@@ -28,8 +28,8 @@ def test_temporal_figure_draws_both_directions():
     scores = np.vstack([np.linspace(0, 1, 50), np.linspace(1, 0, 50)])
     fig = plot_temporal_scores(scores, "A" * 50)
     lines = fig.axes[0].get_lines()
-    np.testing.assert_allclose(lines[0].get_ydata(), scores[0])
-    np.testing.assert_allclose(lines[1].get_ydata(), scores[1])
+    np.testing.assert_allclose(lines[0].get_ydata(), scores[0], atol=1e-12)
+    np.testing.assert_allclose(lines[1].get_ydata(), scores[1], atol=1e-12)
     assert fig.axes[1].get_images()[0].get_array().shape == (2, 50)
 
 

@@ -29,6 +29,8 @@ def _bad_value(constraint):
         return ()
     if constraint == "boolean":
         return "yes"
+    if isinstance(constraint, type):
+        return []  # an instance of none of the accepted types
     raise AssertionError(constraint)
 
 

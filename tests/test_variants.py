@@ -63,7 +63,7 @@ def test_effects_equal_predicting_the_edited_windows(planted):
     for i, v in enumerate(variants):
         ref = sequence[v.pos - 1 - 50:v.pos - 1 + 51]
         alt = ref[:50] + v.alt + ref[51:]
-        np.testing.assert_allclose(effects.p_ref[i], model.predict_proba([ref])[0, 1], rtol=1e-6)
+        np.testing.assert_allclose(effects.p_ref[i], model.predict_proba([ref])[0, 1], rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(effects.logit_alt[i], model.decision_function([alt])[0],
                                    rtol=1e-5, atol=1e-6)
 

@@ -32,7 +32,7 @@ class TemporalScorer(ModelExplainer):
       column, "no base".
 
     ``algorithm="batched"`` evaluates all prefixes and suffixes of a batch in
-    packed passes (:meth:`~sklearn_demo.networks.BiLSTMHead.prefix_suffix_logits`);
+    packed passes (:meth:`~sklearn_demo.recurrent.BiLSTMHead.prefix_suffix_logits`);
     ``"loop"`` is the naive loop of L model calls per direction, kept as the
     reference. Read more in the :doc:`User Guide </guide/explaining>`.
 

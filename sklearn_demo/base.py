@@ -8,51 +8,38 @@ stratified validation split by validation loss with early stopping
 """
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager, nullcontext
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.dataset import unpack_data
 from skorch.utils import _sigmoid_then_2d, to_device, to_tensor
 from torch.utils.data import Dataset
 
-from ._validation import (
-    POS_LABEL, Interval, NonEmptyTupleOf, Options, check_binary_labels, check_task_labels,
-    is_task_matrix, validate_params,
-)
-from .encoding import (
-    ALPHABET, PADDING_MODES, check_dna, check_values, holds_text, is_sequence_collection,
-    reverse_complement,
-)
+from ._validation import POS_LABEL, Interval, NonEmptyTupleOf, Options, validate_params
+from .classifier_input import InputMixin
+from .encoding import PADDING_MODES, reverse_complement
 from .ensemble import SeedEnsemble
-from .labels import resolve_pos_label
+from .fitted_state import FittedStateMixin
+from .multitask import MultiTaskMixin
 from .precision import PRECISIONS, mixed_precision
+from .strands import is_dna, probability_of_logit, strand_mean_logit
 from .training import (
-    LR_SCHEDULES, BothStrandsDataset, MaskedBCEWithLogitsLoss, ReverseComplementDataset,
-    StrandPairedSplit,
+    LR_SCHEDULES, MaskedBCEWithLogitsLoss, ReverseComplementDataset, StrandPairedSplit,
     default_callbacks, random_shift,
 )
+from .validation_split import ValidationSplitMixin
 
 __all__ = ["DeMoClassifier", "strand_mean_logit"]
 
-#: With ``early_stopping="auto"``, the fewest sequences of each class the
-#: validation split must expect to hold for the classifiers to make one.
-MIN_VALIDATION_PER_CLASS = 10
 
-#: The largest shift of ``max_shift="auto"`` on DNA, in positions: Enformer's
-#: and Basenji's (a motif moves by less than a pooling window of 4).
-AUTO_MAX_SHIFT = 3
 
-#: Rows of a streamed dataset's label matrix validated at a time.
-LABEL_BLOCK = 100_000
-
-class DeMoClassifier(NeuralNetBinaryClassifier):
+class DeMoClassifier(InputMixin, MultiTaskMixin, FittedStateMixin, ValidationSplitMixin,
+                     NeuralNetBinaryClassifier):
     """The base class of the three DeMo classifiers: a skorch
     :class:`~skorch.NeuralNetBinaryClassifier` that takes DNA strings.
 
@@ -209,7 +196,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         kwargs = {name: getattr(self, name) for name in self._module_params}
         for name in ("filter_strands", "lstm_strands"):
             if kwargs.get(name) == "auto":
-                both = _is_dna(self.n_features_in_) and self._auto_strands(name)
+                both = is_dna(self.n_features_in_) and self._auto_strands(name)
                 kwargs[name] = "both" if both else "forward"
         return kwargs
 
@@ -305,298 +292,6 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         return torch.sigmoid if self.is_multitask else _sigmoid_then_2d
 
     # ----------------------------------------------------------------- input
-    def _validate_X(self, X: object, *, reset: bool) -> np.ndarray:
-        """DNA strings, (n, 4, L) one-hot arrays or (n, channels) numeric rows
-        in; a float32 array of shape (n, channels, L) out.
-
-        A 2-D numeric array is read as sequences of length one whose columns
-        are the channels, so tabular data flows through the same code.
-        """
-        if is_sequence_collection(X) or holds_text(X):
-            encoded = check_dna(X, padding=self.padding)
-            if reset:
-                self.n_features_in_ = encoded.shape[1]
-                if hasattr(self, "feature_names_in_"):
-                    del self.feature_names_in_
-            else:
-                self._check_n_channels(encoded)
-            return encoded
-        arr = validate_data(self, X, reset=reset, allow_nd=True, dtype=np.float32,
-                            ensure_min_features=1)
-        if arr.ndim == 2:
-            return arr[:, :, None]
-        if arr.ndim != 3:
-            raise ValueError(
-                f"X must be DNA strings, an array of shape (n_sequences, 4, length) or "
-                f"a 2-D numeric array; got an array of shape {arr.shape}."
-            )
-        check_values(arr, "X")
-        return arr
-
-    def _check_n_channels(self, X: np.ndarray) -> None:
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (channels; 4 for DNA)."
-            )
-
-    def _validate_y(self, y: object, *, reset: bool, n_samples: int,
-                    classes: object = None) -> np.ndarray:
-        if (reset and is_task_matrix(y)) or (not reset and self.is_multitask):
-            return self._validate_task_labels(y, reset=reset, n_samples=n_samples)
-        if reset and hasattr(self, "tasks_"):
-            del self.tasks_
-        y, labels = check_binary_labels(y, owner=type(self).__name__, n_samples=n_samples,
-                                        classes=classes if reset else self.classes_)
-        if reset:
-            self.label_encoder_ = LabelEncoder().fit(labels)
-            self.pos_label_ = resolve_pos_label(self.label_encoder_.classes_, self.pos_label,
-                                                owner=type(self).__name__)
-        unknown = np.setdiff1d(np.unique(y), self.classes_)
-        if unknown.size:
-            raise ValueError(f"y contains labels {unknown.tolist()} not in classes {self.classes_.tolist()}.")
-        return self.label_encoder_.transform(y).astype(np.float32)
-
-    def _validate_task_labels(self, y: object, *, reset: bool, n_samples: int) -> np.ndarray:
-        """A multi-task (n, N) label matrix: 0, 1 or NaN (masked); on reset,
-        ``tasks_`` from ``task_names``, a DataFrame's columns, or task_0..."""
-        name = type(self).__name__
-        labels, columns = check_task_labels(y, owner=name, n_samples=n_samples)
-        n_tasks = labels.shape[1]
-        if not reset:
-            if n_tasks != len(self.tasks_):
-                raise ValueError(f"y has {n_tasks} tasks, but {name} was fitted on "
-                                 f"{len(self.tasks_)}: {list(self.tasks_)}.")
-            return labels
-        names = self.task_names or columns or [f"task_{i}" for i in range(n_tasks)]
-        if len(names) != n_tasks:
-            raise ValueError(f"{name}: task_names has {len(names)} names but y has "
-                             f"{n_tasks} tasks (columns).")
-        if len(set(names)) != n_tasks:
-            raise ValueError(f"{name}: task names must be unique; got {list(names)}.")
-        self.tasks_ = np.array(names, dtype=object)
-        self.label_encoder_ = LabelEncoder().fit([0, 1])
-        self.pos_label_ = 1
-        return labels
-
-    @property
-    def is_multitask(self) -> bool:
-        """Whether the fitted network has one output per task (``tasks_``)."""
-        return hasattr(self, "tasks_")
-
-    def task_index(self, target: object) -> int:
-        """The output column of ``target``, a task name or index.
-
-        Raises ``ValueError`` listing the tasks when ``target`` is None or
-        unknown; a single-task model takes None (or 0).
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_demo import CNNClassifier
-        >>> X, y = ["ACGTACGTAC"] * 4, np.array([[0, 1], [1, 0], [0, 1], [1, 0]])
-        >>> clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0, task_names=["ctcf", "dnase"])
-        >>> clf.fit(X, y).task_index("dnase")
-        1
-        """
-        check_is_fitted(self, "label_encoder_")
-        if not self.is_multitask:
-            if target not in (None, 0):
-                raise ValueError(f"target={target!r}: this {type(self).__name__} has one task; "
-                                 "leave target=None.")
-            return 0
-        tasks = list(self.tasks_)
-        if target is None:
-            raise ValueError(f"this {type(self).__name__} is multi-task; pass target= one of its "
-                             f"{len(tasks)} tasks (name or index): {tasks}.")
-        if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
-            if -len(tasks) <= target < len(tasks):
-                return int(target) % len(tasks)
-        elif target in tasks:
-            return tasks.index(target)
-        raise ValueError(f"target={target!r} is not a task of this {type(self).__name__}; "
-                         f"its tasks: {tasks} (or their indices 0..{len(tasks) - 1}).")
-
-    def task_classifier(self, target: object) -> DeMoClassifier:
-        """A fitted single-task classifier for one task of a multi-task one:
-        the same network with only that task's output, so every explainer,
-        variant scorer and the dashboard read it as any binary model. A
-        single-task classifier returns itself.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_demo import CNNClassifier
-        >>> X, y = ["ACGTACGTAC"] * 4, np.array([[0, 1], [1, 0], [0, 1], [1, 0]])
-        >>> clf = CNNClassifier(n_filters=2, max_epochs=1, verbose=0).fit(X, y)
-        >>> one = clf.task_classifier("task_1")
-        >>> bool(np.allclose(one.predict_proba(X)[:, 1], clf.predict_proba(X)[:, 1]))
-        True
-        """
-        index = self.task_index(target)
-        if not self.is_multitask:
-            return self
-        state = self.fitted_state()
-        state["params"]["task_names"] = None
-        state["tasks"] = None
-        for key in self._output_keys():
-            state["state_dict"][key] = state["state_dict"][key][index:index + 1]
-        return type(self).from_fitted_state(state, device=self.device)
-
-    def _output_keys(self) -> list[str]:
-        """State-dict keys of the output layer (one row per task)."""
-        names = [name for name, sub in self.module_.named_modules()
-                 if name.split(".")[-1] == "output" and isinstance(sub, torch.nn.Linear)]
-        expected = self.ensemble_size  # one per ensemble member
-        if len(names) != expected:
-            raise TypeError(f"{type(self.module_).__name__} has no single linear layer named "
-                            "'output' per network to take one task's row from.")
-        return [f"{name}.{part}" for name in names for part in ("weight", "bias")]
-
-    def _prepare_fit(self, X, y, *, reset: bool, classes: object = None):
-        self._check_params()
-        if isinstance(X, Dataset):
-            return self._prepare_stream(X, y, reset=reset)
-        X_enc = self._validate_X(X, reset=reset)
-        y_enc = self._validate_y(y, reset=reset, n_samples=len(X_enc), classes=classes)
-        self._check_max_shift(X_enc.shape[2])
-        if reset:
-            self.input_width_ = int(X_enc.shape[2])
-            self._learn_label_statistics(*_label_counts(y_enc))
-        if self.reads_both_strands(X_enc.shape[1]):
-            X_enc = np.concatenate([X_enc, reverse_complement(X_enc)])
-            y_enc = np.concatenate([y_enc, y_enc])
-        return X_enc, y_enc
-
-    def _max_shift_for(self, n_channels: int, length: int) -> int:
-        """``max_shift`` for input of this shape: "auto" shifts DNA (4
-        channels) longer than ``AUTO_MAX_SHIFT`` by up to that much, and
-        nothing else."""
-        if self.max_shift == "auto":
-            return AUTO_MAX_SHIFT if _is_dna(n_channels) and length > AUTO_MAX_SHIFT else 0
-        return self.max_shift
-
-    def _check_max_shift(self, length: int) -> None:
-        if self.max_shift != "auto" and self.max_shift >= length:
-            raise ValueError(
-                f"{type(self).__name__}: max_shift={self.max_shift} would move sequences of "
-                f"length {length} out of their window; use max_shift < {length} (0 for "
-                "numeric rows).")
-
-    def _prepare_stream(self, dataset: Dataset, y: object, *, reset: bool):
-        """Check a dataset that streams one-hot windows and its ``labels``
-        (a :class:`~sklearn_demo.genome.GenomeWindowDataset`); with both
-        strands, wrap it so that the second half reads reverse complements."""
-        name = type(self).__name__
-        if y is not None or not hasattr(dataset, "labels") or not hasattr(dataset, "width"):
-            raise ValueError(
-                f"{name}.fit takes a torch Dataset only with y=None and the labels on the "
-                "dataset (its .labels and .width, as sklearn_demo.genome.GenomeWindowDataset "
-                f"has); got {type(dataset).__name__} with y={'None' if y is None else 'given'}.")
-        if reset:
-            self.n_features_in_ = 4
-        labels = dataset.labels
-        if is_task_matrix(labels) or (not reset and self.is_multitask):
-            counts = self._count_stream_labels(labels, reset=reset, n_samples=len(dataset))
-        else:
-            counts = _label_counts(self._validate_y(labels, reset=reset,
-                                                    n_samples=len(dataset)))
-        tasks = getattr(dataset, "tasks", None)
-        if reset and self.is_multitask and self.task_names is None and tasks is not None:
-            if len(tasks) != len(self.tasks_):
-                raise ValueError(f"{name}: the dataset names {len(tasks)} tasks but its labels "
-                                 f"have {len(self.tasks_)} columns.")
-            self.tasks_ = np.array(list(tasks), dtype=object)
-        if not self.is_multitask and not np.isin(self.classes_, [0, 1]).all():
-            raise ValueError(f"{name}: a streamed dataset's single-task labels must be 0 and 1; "
-                             f"got {self.classes_.tolist()}.")
-        self._check_max_shift(int(dataset.width))
-        if reset:
-            self.input_width_ = int(dataset.width)
-            self._learn_label_statistics(*counts)
-        if self.reads_both_strands(self.n_features_in_):
-            dataset = BothStrandsDataset(dataset)
-        return dataset, None
-
-    def _count_stream_labels(self, labels: object, *, reset: bool,
-                             n_samples: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """Validate a streamed dataset's label matrix a block of rows at a time
-        (no float copy of a matrix that may be larger than memory) and count
-        each task's positives and negatives."""
-        positives = negatives = 0
-        block = LABEL_BLOCK
-        for start in range(0, len(labels), block):
-            part = self._validate_task_labels(labels[start:start + block],
-                                              reset=reset and start == 0, n_samples=None)
-            positives = positives + np.nansum(part, axis=0)
-            negatives = negatives + np.sum(part == 0, axis=0)
-        if len(labels) != n_samples:
-            raise ValueError(f"the dataset has {n_samples} windows but {len(labels)} rows of "
-                             "labels.")
-        return positives, negatives, n_samples
-
-    def _learn_label_statistics(self, positives: np.ndarray, negatives: np.ndarray,
-                                n_rows: int) -> None:
-        """``validating_`` and, with ``class_weight``, ``pos_weight_``, from
-        each task's counts of positive and negative (known) labels."""
-        self.validating_ = self._decide_validation(positives, negatives, n_rows)
-        self.pos_weight_ = None
-        if isinstance(self.class_weight, dict):
-            if self.is_multitask:
-                raise ValueError(f"{type(self).__name__}: class_weight as a dict is for one task "
-                                 "({label: weight}); use 'balanced' for multi-task labels.")
-            missing = [c for c in self.classes_.tolist() if c not in self.class_weight]
-            if missing:
-                raise ValueError(f"{type(self).__name__}: class_weight has no weight for "
-                                 f"classes {missing}.")
-            negative, positive = (self.class_weight[c] for c in self.classes_.tolist())
-            self.pos_weight_ = np.array([positive / negative], dtype=np.float32)
-        elif self.class_weight == "balanced":
-            self.pos_weight_ = (negatives / np.maximum(positives, 1)).astype(np.float32)
-
-    def _may_validate(self) -> bool:
-        """Whether the parameters allow a validation split: skorch's own
-        ``train_split`` when one is given, else a ``validation_fraction``
-        with early stopping not switched off. The callbacks are built from
-        this (before the data are seen); :meth:`_decide_validation` then
-        settles it from the data."""
-        if not isinstance(self.train_split, str):
-            return self.train_split is not None
-        return bool(self.validation_fraction) and self.early_stopping is not False
-
-    def _decide_validation(self, positives: np.ndarray, negatives: np.ndarray,
-                           n_rows: int) -> bool:
-        """Whether this fit holds out a validation split (and stops early).
-
-        ``early_stopping="auto"`` validates when the split would hold at
-        least ``MIN_VALIDATION_PER_CLASS`` sequences of each class, and says
-        so when it does not; ``True`` needs at least one of each.
-        """
-        if not self._may_validate():
-            return False
-        if not isinstance(self.train_split, str):  # skorch's own split
-            return True
-        name = type(self).__name__
-        if self.is_multitask:  # split at random: count sequences
-            smaller, what = n_rows, "sequences"
-        else:
-            smaller, what = int(min(positives[0], negatives[0])), "sequences of the smaller class"
-        expected = smaller * self.validation_fraction
-        if self.early_stopping == "auto" and expected < MIN_VALIDATION_PER_CLASS:
-            if self.verbose:
-                print(f"{name}: no validation split: validation_fraction="
-                      f"{self.validation_fraction} of the {smaller} {what} would hold "
-                      f"{expected:.1f}, fewer than {MIN_VALIDATION_PER_CLASS} "
-                      f"(early_stopping='auto'); training on all {n_rows} for "
-                      f"max_epochs={self.max_epochs} epochs without early stopping.")
-            return False
-        if expected < 1:
-            raise ValueError(
-                f"{name}: validation_fraction={self.validation_fraction} of the {smaller} "
-                f"{what} holds none of them, and early_stopping=True needs both classes in "
-                "the validation split; give more data, a larger validation_fraction, or "
-                "early_stopping='auto' or False.")
-        return True
 
     def reads_both_strands(self, n_channels: int) -> bool:
         """Whether ``reverse_complement`` reads both strands of input with
@@ -604,8 +299,8 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         probabilities): always with True (DNA, 4 channels, required), on DNA
         only with "auto"."""
         if self.reverse_complement == "auto":
-            return _is_dna(n_channels)
-        if self.reverse_complement and not _is_dna(n_channels):
+            return is_dna(n_channels)
+        if self.reverse_complement and not is_dna(n_channels):
             raise ValueError(
                 f"reverse_complement=True needs DNA input with 4 channels, got {n_channels}."
             )
@@ -697,7 +392,7 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         model reads both strands (``reverse_complement``), the positive-class
         probability is the mean over the sequence and its reverse complement.
         """
-        positive = _sigmoid(self.decision_function(X))
+        positive = probability_of_logit(self.decision_function(X))
         return positive if self.is_multitask else np.column_stack([1 - positive, positive])
 
     def decision_function(self, X) -> np.ndarray:
@@ -733,83 +428,6 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         return self.classes_[(self.predict_proba(X)[:, 1] > self.threshold).astype(int)]
 
     # ----------------------------------------------------------- persistence
-    #: Parameters that are code or run-time objects, not hyper-parameters:
-    #: :meth:`fitted_state` leaves them out and a restored estimator takes its
-    #: class defaults for them.
-    _NOT_SAVED = frozenset({
-        "module", "criterion", "optimizer", "iterator_train", "iterator_valid", "dataset",
-        "train_split", "callbacks", "predict_nonlinearity", "_params_to_validate",
-        "torch_load_kwargs", "accelerator"})
-
-    def fitted_state(self) -> dict:
-        """The fitted network as plain data: its hyper-parameters (JSON-able),
-        ``classes``, ``n_features_in``, ``input_width``, ``tasks`` (None for a
-        single-task model) and the module's
-        ``state_dict`` (on the CPU). :meth:`from_fitted_state` rebuilds it;
-        :func:`~sklearn_demo.save_model` writes it to a file.
-
-        A ``RandomState`` instance as ``random_state`` is saved as None (the
-        weights are saved; the generator is not).
-        """
-        check_is_fitted(self, "label_encoder_")
-        params = {}
-        for key, value in self.get_params(deep=False).items():
-            if key in self._NOT_SAVED or key.startswith(("callbacks__", "iterator_")):
-                continue
-            if isinstance(value, np.random.RandomState):
-                value = None
-            if isinstance(value, tuple):
-                value = list(value)
-            if isinstance(value, np.generic):  # a numpy label as pos_label
-                value = value.item()
-            json.dumps(value)  # raises TypeError for anything that is not plain data
-            params[key] = value
-        return {
-            "params": params,
-            "classes": self.label_encoder_.classes_.tolist(),
-            "n_features_in": int(self.n_features_in_),
-            "input_width": getattr(self, "input_width_", None),
-            "tasks": self.tasks_.tolist() if self.is_multitask else None,
-            "state_dict": {k: v.detach().cpu() for k, v in self.module_.state_dict().items()},
-        }
-
-    @classmethod
-    def from_fitted_state(cls, state: dict, *, device: str = "cpu") -> DeMoClassifier:
-        """A fitted estimator of this class from :meth:`fitted_state`'s data,
-        on ``device``; ``input_width`` and ``tasks`` may be missing (None:
-        unknown width; one task).
-
-        Raises ``ValueError`` when the parameters are invalid or the weights do
-        not fit the architecture they describe. The caller's random stream
-        does not move (building the module draws initial weights).
-        """
-        params = {**state["params"], "device": device}
-        if isinstance(params.get("filter_widths"), list):
-            params["filter_widths"] = tuple(params["filter_widths"])
-        try:
-            estimator = cls(**params)
-            estimator._check_params()
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"bad saved parameters ({exc})") from None
-        estimator.n_features_in_ = state["n_features_in"]
-        estimator.input_width_ = state.get("input_width")
-        if state.get("tasks"):
-            estimator.tasks_ = np.array(state["tasks"], dtype=object)
-        estimator.label_encoder_ = LabelEncoder().fit(np.array(state["classes"]))
-        # files saved before pos_label existed keep classes_[1] for other pairs
-        estimator.pos_label_ = (1 if estimator.is_multitask else resolve_pos_label(
-            estimator.label_encoder_.classes_, params.get("pos_label"), owner=cls.__name__,
-            strict=False))
-        estimator.random_seed_ = None
-        with torch.random.fork_rng(devices=[]):
-            estimator.initialize()
-        try:
-            estimator.module_.load_state_dict(state["state_dict"])
-        except RuntimeError as exc:
-            raise ValueError(f"the saved weights do not fit a {cls.__name__} with the saved "
-                             f"parameters ({exc}).") from None
-        estimator.module_.to(device)
-        return estimator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -818,39 +436,3 @@ class DeMoClassifier(NeuralNetBinaryClassifier):
         tags.classifier_tags.multi_class = False
         tags.non_deterministic = self.random_state is None
         return tags
-
-
-def _is_dna(n_channels: int) -> bool:
-    """Whether input of ``n_channels`` channels is one-hot DNA, the input
-    every "auto" strand and shift setting is for."""
-    return n_channels == len(ALPHABET)
-
-
-def _label_counts(y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Positive and negative (known) labels per task of encoded labels
-    (n,) or (n, n_tasks), and the number of rows."""
-    labels = y_enc.reshape(len(y_enc), -1)
-    return np.nansum(labels, axis=0), np.sum(labels == 0, axis=0), len(y_enc)
-
-
-def _sigmoid(logit: np.ndarray) -> np.ndarray:
-    """The logistic function in float64, without overflow at any logit."""
-    return np.exp(-np.logaddexp(0.0, -logit))
-
-
-def strand_mean_logit(forward: torch.Tensor, reverse: torch.Tensor) -> torch.Tensor:
-    """The log-odds of the mean of two probabilities given by their logits
-    (a sequence's two strands): log(p1 + p2) - log(q1 + q2), with
-    log p = -softplus(-z) and log q = -softplus(z), exact at any logit.
-
-    Examples
-    --------
-    >>> z = strand_mean_logit(torch.tensor([0.0, 40.0]), torch.tensor([2.0, 50.0]))
-    >>> torch.sigmoid(z[0]).item() == (0.5 + torch.sigmoid(torch.tensor(2.0)).item()) / 2
-    True
-    >>> bool(z[1] > 40)
-    True
-    """
-    softplus = torch.nn.functional.softplus
-    return (torch.logaddexp(-softplus(-forward), -softplus(-reverse))
-            - torch.logaddexp(-softplus(forward), -softplus(reverse)))

@@ -61,7 +61,7 @@ def resolve_pos_label(classes: object, pos_label: object, *, owner: str,
     >>> resolve_pos_label(["CTCF", "input"], None, owner="CNNClassifier")
     Traceback (most recent call last):
     ...
-    ValueError: CNNClassifier: which of the labels ['CTCF', 'input'] is the positive (bound) class? Name it with pos_label= (--positive LABEL on the command line).
+    ValueError: CNNClassifier: which of the labels ['CTCF', 'input'] is the positive (bound) class? ...
     """
     classes = list(np.asarray(classes).tolist())
     if pos_label is not None:
@@ -125,7 +125,7 @@ def probability_name(estimator: object) -> str:
     >>> probability_name(KmerClassifier(k=2).fit(["ACGT", "AAAA"], ["CTCF", "input"]))
     Traceback (most recent call last):
     ...
-    ValueError: KmerClassifier: which of the labels ['CTCF', 'input'] is the positive (bound) class? Name it with pos_label= (--positive LABEL on the command line).
+    ValueError: KmerClassifier: which of the labels ['CTCF', 'input'] is the positive (bound) class? ...
     >>> probability_name(KmerClassifier(k=2, pos_label="CTCF").fit(["ACGT", "AAAA"], ["CTCF", "input"]))
     'p(CTCF)'
     """
@@ -145,7 +145,7 @@ def check_known_labels(estimator: object, y: object, *, what: str = "the data") 
     >>> check_known_labels(model, [0, 1])
     Traceback (most recent call last):
     ...
-    ValueError: the data are labelled [0, 1], but KmerClassifier was trained on ['bound', 'unbound']; give data labelled as the model was trained, or retrain.
+    ValueError: the data are labelled [0, 1], but KmerClassifier was trained on ['bound', 'unbound']; ...
     """
     estimator = getattr(estimator, "estimator", estimator)
     found = np.unique(np.asarray(y)).tolist()

@@ -411,9 +411,9 @@ def test_two_processes_train_one_model_through_accelerate(tmp_path):
 
 
 def test_streamed_labels_are_checked_a_block_at_a_time(genome_with_tracks, monkeypatch):
-    import sklearn_demo.base
+    import sklearn_demo.multitask
 
-    monkeypatch.setattr(sklearn_demo.base, "LABEL_BLOCK", 7)
+    monkeypatch.setattr(sklearn_demo.multitask, "LABEL_BLOCK", 7)
     folder = genome_with_tracks
     rng = np.random.RandomState(0)
     labels = rng.randint(0, 2, (40, 3)).astype(float)

@@ -213,7 +213,8 @@ def attribution_site_aurocs(
     Examples
     --------
     >>> from sklearn_demo import CNNClassifier
-    >>> from sklearn_demo.dashboard import ATTRIBUTION, ATTRIBUTION_METHODS, attribution_site_aurocs, load_dashboard_data
+    >>> from sklearn_demo.dashboard import (ATTRIBUTION, ATTRIBUTION_METHODS,
+    ...                                     attribution_site_aurocs, load_dashboard_data)
     >>> data = load_dashboard_data(n_samples=40)
     >>> clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0).fit(data.X_train, data.y_train)
     >>> aurocs = attribution_site_aurocs(clf, data)

@@ -14,7 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import Interval, validate_params
 from ..encoding import check_dna
-from ..base import DeMoClassifier, strand_mean_logit
+from ..base import DeMoClassifier
+from ..strands import strand_mean_logit
 from ..precision import mixed_precision
 from ..labels import positive_class
 

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._progress import progress
 from .._validation import Interval, Options
-from ..base import strand_mean_logit
+from ..strands import strand_mean_logit
 from ..encoding import one_hot_decode
 from ..motifs import MotifMatch, match_motifs, top_windows
 from ..precision import mixed_precision

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..base import strand_mean_logit
+from ..strands import strand_mean_logit
 from ..ensemble import SeedEnsemble
 from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ...base import strand_mean_logit
+from ...strands import strand_mean_logit
 from ...networks import DeMoCNN, StrandPairedConv1d
 
 #: Maps a batch of the module's logits (n,) to the explained score (n,).

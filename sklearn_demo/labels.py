@@ -83,8 +83,12 @@ def resolve_pos_label(classes: object, pos_label: object, *, owner: str,
 
 def positive_class(estimator: object) -> object:
     """The label whose probability the package reports: ``pos_label_`` of a
-    fitted network or baseline, else scikit-learn's ``classes_[1]``."""
+    fitted network or baseline, else scikit-learn's ``classes_[1]``. A
+    multi-task network has one per task: pick one with ``task_classifier``."""
     estimator = getattr(estimator, "estimator", estimator)  # FrozenEstimator
+    if getattr(estimator, "is_multitask", False):
+        raise ValueError(f"this {type(estimator).__name__} is multi-task ({list(estimator.tasks_)}): "
+                         "pick one task with task_classifier(task) (--target on the command line).")
     label = getattr(estimator, "pos_label_", None)
     return estimator.classes_[1] if label is None else label
 

@@ -305,7 +305,7 @@ class SequenceExplorer:
             return explainer.transform([sequence])[0]
 
         p = self._cached((name, sequence, "p"),
-                         lambda: float(model.predict_proba(np.array([sequence]))[0, 1]))
+                         lambda: float(positive_proba(model, np.array([sequence]))[0]))
         attribution = temporal = mutations = None
         if "attribution" in views:
             attribution = self._cached((name, sequence, method), lambda: compute(method))

@@ -221,6 +221,15 @@ def run_predict(args: argparse.Namespace) -> None:
               file=sys.stderr if args.out == "-" else sys.stdout)
 
 
+def _read_password(path: str) -> str:
+    """The first line of ``path``, refused when empty."""
+    lines = Path(path).read_text().splitlines()
+    if not lines or not lines[0].strip():
+        raise UsageError(f"--password-file {path}: its first line is empty; write the password "
+                         "there")
+    return lines[0].strip()
+
+
 def run_serve(args: argparse.Namespace) -> None:
     """Serve the interactive dashboard until Ctrl-C or SIGTERM."""
     from .dashboard.server import Explorer, network_warning
@@ -243,12 +252,14 @@ def run_serve(args: argparse.Namespace) -> None:
         models = {Path(path).stem: load_model(path, device=args.device) for path in args.model}
         engine = SequenceExplorer(models, load_sequences(args.data) if args.data else None)
         title = "sklearn-demo explorer"
-    warning = network_warning(args.host)
+    password = _read_password(args.password_file) if args.password_file else None
+    warning = None if password else network_warning(args.host)
     with warnings.catch_warnings():
         if warning:  # said once, as one line, not as Python's warning with its source line
-            print(f"sklearn-demo: warning: {warning}", file=sys.stderr, flush=True)
+            print(f"sklearn-demo: warning: {warning} (--password-file asks for a password)",
+                  file=sys.stderr, flush=True)
             warnings.filterwarnings("ignore", message=re.escape(warning))
-        Explorer(engine, title).serve(args.host, args.port,
+        Explorer(engine, title).serve(args.host, args.port, password=password,
                                       announce=lambda line: print(line, flush=True))
     print("sklearn-demo: stopped", file=sys.stderr, flush=True)
 

@@ -202,6 +202,10 @@ def _add_serve_parser(sub) -> None:
                             "sequence<TAB>label TSV")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1, this machine only)")
+    serve.add_argument("--password-file", metavar="FILE",
+                       help="ask every visitor for the password on this file's first line "
+                            "(for a server bound beyond localhost, e.g. --host 0.0.0.0 on a lab "
+                            "machine; without it, anyone who reaches the port can use the app)")
     serve.add_argument("--port", type=int, default=5006,
                        help="port (default 5006; 0 picks a free one)")
     serve.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")

@@ -12,17 +12,18 @@ of figures per model.
 from __future__ import annotations
 
 import html
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..motifs import information_content
+from .app_tabs import TabsMixin
 from .explanations import ATTRIBUTION_METHODS
-from .explorer import (
-    DEFAULT_METHOD, VIEWS, SequenceExplorer, check_sequence, parse_fasta_upload,
-    parse_sequence_text, substitute,
-)
+from .explorer import DEFAULT_METHOD, VIEWS, SequenceExplorer
+from .user_sequences import MAX_LENGTH, parse_fasta_upload, parse_sequence_text, substitute
 from .tracks import (
-    BASES, LETTER_HEX, TOOLS, ModelTracks, logo_layers, logo_patches, set_columns,
+    BASES, LETTER_HEX, TOOLS, ModelTracks, set_columns,
 )
 
 #: Sequences longer than this open with the attribution map only: temporal
@@ -34,9 +35,38 @@ LONG_SEQUENCE = 300
 #: server answers no other tab.
 MAX_MAP_LENGTH = 2_000
 
+#: Characters the Sequence box takes: a FASTA record of the longest sequence
+#: the app explains (``MAX_LENGTH``) with any header and line breaks fits many
+#: times over, so a longer paste reaches the check that names its length; a
+#: browser cuts a paste at the box's limit without a word, so text that fills
+#: the box is refused as possibly cut.
+BOX_MAX_CHARACTERS = 1_000_000
+
+#: Sequences the Undo button goes back through.
+UNDO_DEPTH = 50
+
 #: Labels of the map views, by key of ``VIEWS``.
 VIEW_LABELS = {"attribution": "attribution map", "temporal": "temporal scores",
                "mutations": "mutation map (ISM)"}
+
+#: The worker threads of every tab's heavy computations (maps, motifs): the
+#: server's event loop stays free, so other tabs keep answering.
+WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sklearn-demo-app")
+
+
+def _served_document():
+    """The Bokeh document of the tab being served, None outside a server."""
+    import panel as pn
+
+    document = pn.state.curdoc
+    return document if document is not None and document.session_context else None
+
+
+def _outcome(future) -> tuple[object, Exception | None]:
+    """``(result, None)`` or ``(None, exception)`` of a finished future."""
+    error = future.exception()
+    return (None, error) if error is not None else (future.result(), None)
+
 
 def panel_extension():
     """Panel, with the Tabulator extension loaded (imported on first use: a
@@ -48,7 +78,7 @@ def panel_extension():
 
 
 
-class AppSession:
+class AppSession(TabsMixin):
     """One browser tab (or notebook cell): its widgets, open sequence and
     history, over the shared explorer."""
 
@@ -59,14 +89,16 @@ class AppSession:
         from bokeh.plotting import figure
 
         self.engine = engine
-        self.history: list[tuple[str, str, dict]] = []
+        self.history: deque[tuple[str, str, dict]] = deque(maxlen=UNDO_DEPTH)
         self.current: tuple[str, str, dict] | None = None
         self._syncing = False
         self._views_chosen = False
         self._uploads: dict[int, tuple[str, str]] = {}
+        self._requests = 0  # background requests made: only the latest one's result shows
 
         self.sequence_box = pn.widgets.TextAreaInput(
-            label="Sequence", height=130, sizing_mode="stretch_width",
+            label=f"Sequence (up to {MAX_LENGTH:,} bases)", height=130,
+            sizing_mode="stretch_width", max_length=BOX_MAX_CHARACTERS,
             placeholder="Paste a DNA sequence or one FASTA record, then click outside the box")
         self.upload = pn.widgets.FileInput(accept=".fa,.fasta,.fna,.fas,.txt", multiple=False)
         self.records = pn.widgets.Select(label="Uploaded records", options={}, visible=False)
@@ -127,7 +159,7 @@ class AppSession:
             pn.pane.HTML("<b>Variant</b>"), self.position, self.alt,
             pn.Row(self.compare_variant, self.apply_variant), self.variant_out,
             self.motif_select, self.hits_text, width=340)
-        explore_tab = pn.Column(self.message, self.p_lines, self.note, self.track_pane,
+        explore_tab = pn.Column(self.p_lines, self.note, self.track_pane,
                                 sizing_mode="stretch_width")
         self.tabs = pn.Tabs(("Sequence", explore_tab), sizing_mode="stretch_width")
         if engine.data is not None:
@@ -138,23 +170,33 @@ class AppSession:
             pn.pane.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
                          f"<div>{len(engine.models)} model(s): "
                          f"{html.escape(', '.join(engine.models))}</div>"),
+            self.message,  # above the tabs: an error shows whichever tab is open
             pn.Row(sidebar, self.tabs, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
         if engine.data is not None and len(engine.data.sequences):
-            self.open(str(engine.data.names[0]), str(engine.data.sequences[0]))
+            # the page opens with it
+            self.open(str(engine.data.names[0]), str(engine.data.sequences[0]), now=True)
 
     # -- the open sequence -------------------------------------------------
-    def open(self, name: str, sequence: str, *, remember: bool = True) -> None:
-        """Put a checked sequence in the box and show it."""
+    def open(self, name: str, sequence: str, *, remember: bool = True,
+             now: bool = False) -> None:
+        """Put a checked sequence in the box and show it (``now``: before
+        returning, even when served)."""
         self._syncing = True
         try:
             self.sequence_box.value = f">{name}\n{sequence}"
         finally:
             self._syncing = False
-        self._show(name, sequence, remember=remember)
+        self._show(name, sequence, remember=remember, now=now)
 
     def _text_changed(self, event) -> None:
         if self._syncing:
+            return
+        if len(event.new) >= BOX_MAX_CHARACTERS:
+            self._error(ValueError(
+                f"the Sequence box holds at most {BOX_MAX_CHARACTERS:,} characters and the pasted "
+                f"text filled it, so it may have been cut; the app explains sequences of at most "
+                f"{MAX_LENGTH:,} bases (score longer ones with `sklearn-demo predict`)."))
             return
         try:
             name, sequence = parse_sequence_text(event.new)
@@ -182,13 +224,48 @@ class AppSession:
         return kept, ("" if kept == views else
                       f"<p>Temporal scores and the mutation map are {why}.</p>")
 
-    def _show(self, name: str, sequence: str, *, remember: bool = True) -> None:
-        views, why = self._views_for(sequence)
-        try:
-            readings = self.engine.read(sequence, method=self.method.value, views=views)
-        except ValueError as exc:
-            self._error(exc)
+    def _in_background(self, compute: Callable[[], object],
+                       finish: Callable[[object], None], *, now: bool = False) -> None:
+        """``compute()`` on the app's worker threads, then ``finish(result)``
+        on this tab's event loop (the one place its Bokeh models may change);
+        an exception is shown in the page as one line. Meanwhile the server
+        answers every other tab. Without a server (a notebook, a test), or
+        with ``now``, both run here at once."""
+        document = _served_document()
+        request = self._requests = self._requests + 1
+
+        def done(result: object, error: Exception | None) -> None:
+            if request != self._requests:  # a newer request superseded this one
+                return
+            if error is not None:
+                self._error(error if isinstance(error, ValueError) else
+                            RuntimeError(f"{type(error).__name__}: {error}"))
+            else:
+                finish(result)
+
+        if document is None or now:
+            try:
+                result = compute()
+            except Exception as exc:  # noqa: BLE001 (any failure becomes one line in the page)
+                done(None, exc)
+            else:
+                done(result, None)
             return
+        future = WORKERS.submit(compute)
+        future.add_done_callback(lambda f: document.add_next_tick_callback(
+            lambda: done(*_outcome(f))))
+
+    def _show(self, name: str, sequence: str, *, remember: bool = True,
+              now: bool = False) -> None:
+        views, why = self._views_for(sequence)
+        method = self.method.value
+        self._in_background(
+            lambda: self.engine.read(sequence, method=method, views=views),
+            lambda readings: self._shown(name, sequence, readings, views, method, why, remember),
+            now=now)
+
+    def _shown(self, name: str, sequence: str, readings: dict, views: list[str], method: str,
+               why: str, remember: bool) -> None:
         from panel.io import hold
 
         previous = self.current
@@ -200,13 +277,16 @@ class AppSession:
             self.undo.disabled = not self.history
             self.position.end = len(sequence)
             self.note.object = why
-            self.x_range.update(start=0.5, end=len(sequence) + 0.5,
-                                bounds=(0.5, len(sequence) + 0.5))
+            # bounds first: the browser applies a change in order, and an end
+            # beyond the old bounds would be clamped to them (the view of a
+            # longer sequence stopped at the last one's length)
+            self.x_range.bounds = (0.5, len(sequence) + 0.5)
+            self.x_range.update(start=0.5, end=len(sequence) + 0.5)
             set_columns(self.letters, {
                 "x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
                 "color": [LETTER_HEX.get(base, "#777777") for base in sequence]})
             for tracks in self.tracks:
-                tracks.update(readings[tracks.name], sequence, self.method.value, views)
+                tracks.update(readings[tracks.name], sequence, method, views)
             self._highlight()
             self.p_lines.object = self._p_html(name, sequence, readings, previous)
 
@@ -310,160 +390,12 @@ class AppSession:
         self.hits_text.object = (f"<p>{len(hits)} hit(s) of {html.escape(motif.label)} at "
                                  f"p &lt; 1e-3: {listed or 'none'}</p>")
 
-    # -- tabs ---------------------------------------------------------------
-    def _table_tab(self, pn):
-        frame = self.engine.table()
-        self.table_filter = pn.widgets.Select(label="Show", options=[
-            "all", "false positives", "false negatives", "models disagree most"])
-        self.table = pn.widgets.Tabulator(frame, pagination="remote", page_size=15,
-                                          header_filters=True, disabled=True, selectable=False,
-                                          sizing_mode="stretch_width", show_index=False)
-        self.table.on_click(self._row_clicked)
-        self.table_filter.param.watch(self._filter_table, "value")
-        return pn.Column(pn.pane.HTML("<p>Click a row to open its sequence. Sort by a column "
-                                      "header; type in a header's box to filter.</p>"),
-                         self.table_filter, self.table, sizing_mode="stretch_width")
 
-    def _filter_table(self, event) -> None:
-        frame = self.engine.table()
-        if event.new == "false positives" and "false positive of" in frame:
-            frame = frame[frame["false positive of"] != ""]
-        elif event.new == "false negatives" and "false negative of" in frame:
-            frame = frame[frame["false negative of"] != ""]
-        elif event.new == "models disagree most":
-            frame = frame.sort_values("disagreement", ascending=False, kind="stable").head(50)
-        self.table.value = frame
 
-    def _row_clicked(self, event) -> None:
-        index = self.table.value.index[event.row]
-        self._open_loaded(int(index))
 
-    def _open_loaded(self, index: int) -> None:
-        name = str(self.engine.data.names[index])
-        try:
-            sequence = check_sequence(str(self.engine.data.sequences[index]),
-                                      source=f"loaded sequence {name}")
-        except ValueError as exc:
-            self._error(exc)
-            return
-        self.open(name, sequence)
-        self.tabs.active = 0
 
-    def _comparison_tab(self, pn):
-        from bokeh.models import ColumnDataSource, TapTool
-        from bokeh.plotting import figure
 
-        names = list(self.engine.models)
-        frame = self.engine.table()
-        self.compare_x = pn.widgets.Select(label="x: model", options=names, value=names[0])
-        self.compare_y = pn.widgets.Select(label="y: model", options=names,
-                                           value=names[min(1, len(names) - 1)])
-        colors = (["#d62728" if bound else "#1f77b4" for bound in self.engine.bound_mask()]
-                  if self.engine.data.labels is not None else ["#555555"] * len(frame))
-        self.scatter = ColumnDataSource({"x": frame[f"p {names[0]}"].tolist(),
-                                         "y": frame[f"p {self.compare_y.value}"].tolist(),
-                                         "color": colors, "name": frame["name"].tolist(),
-                                         "row": list(range(len(frame)))})
-        scatter = figure(height=420, width=440, tools="tap,box_zoom,reset,save",
-                         x_axis_label=f"p(bound), {names[0]}", title="p(bound) of two models "
-                         "(red: labelled bound; click a point to open it)",
-                         y_axis_label=f"p(bound), {self.compare_y.value}")
-        scatter.scatter("x", "y", source=self.scatter, color="color", size=6, alpha=0.6)
-        scatter.select_one(TapTool).behavior = "select"
-        self.scatter.selected.on_change("indices", self._point_clicked)
-        self.scatter_fig = scatter
 
-        def axes(event) -> None:
-            set_columns(self.scatter, {**self.scatter.data,
-                                        "x": frame[f"p {self.compare_x.value}"].tolist(),
-                                        "y": frame[f"p {self.compare_y.value}"].tolist()})
-            scatter.xaxis.axis_label = f"p(bound), {self.compare_x.value}"
-            scatter.yaxis.axis_label = f"p(bound), {self.compare_y.value}"
 
-        self.compare_x.param.watch(axes, "value")
-        self.compare_y.param.watch(axes, "value")
-        parts = [pn.Row(self.compare_x, self.compare_y), pn.pane.Bokeh(scatter)]
-        curves = self.engine.roc_curves()
-        if curves:
-            roc = figure(height=420, width=440, tools="save", title="ROC on the loaded set",
-                         x_axis_label="false positive rate", y_axis_label="true positive rate")
-            palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
-            for i, (name, (fpr, tpr, auc)) in enumerate(curves.items()):
-                roc.line(fpr, tpr, color=palette[i % len(palette)], line_width=2,
-                         legend_label=f"{name} (AUC {auc:.3f})")
-            roc.legend.location = "bottom_right"
-            parts.append(pn.pane.Bokeh(roc))
-        return pn.Column(parts[0], pn.Row(*parts[1:]))
 
-    def _point_clicked(self, attr, old, new) -> None:
-        if new:
-            self.scatter.selected.indices = []
-            self._open_loaded(int(self.scatter.data["row"][new[0]]))
 
-    def _motif_tab(self, pn):
-        from bokeh.models import DataRange1d
-        from bokeh.plotting import figure
-
-        from bokeh.models.widgets.tables import ScientificFormatter
-
-        self.motif_table = pn.widgets.Tabulator(self._motif_frame(), disabled=True,
-                                                selectable=False, show_index=False,
-                                                formatters={"p-value": ScientificFormatter(
-                                                    precision=1)},
-                                                sizing_mode="stretch_width", page_size=20,
-                                                pagination="local")
-        self.motif_table.on_click(lambda event: setattr(
-            self.motif_select, "value", int(self.motif_table.value["#"].iloc[event.row])))
-        logo = figure(height=160, width=420, tools="save", title="chosen motif (bits)")
-        layers = logo_layers(logo, "motif")
-        self.motif_logo = layers["sources"]
-        logo.y_range = DataRange1d(renderers=layers["renderers"], start=0)
-        logo.grid.visible = False
-        self.motif_logo_fig = logo
-
-        def show_logo(event) -> None:
-            if event.new is not None and event.new >= 0:
-                motif = self.engine.motifs[event.new]
-                bits = motif.pwm * information_content(motif.pwm)
-                for layer, columns in logo_patches(bits).items():
-                    self.motif_logo[layer].data = columns
-                logo.title.text = motif.label
-
-        self.motif_select.param.watch(show_logo, "value")
-        self.compute_motifs = pn.widgets.Button(
-            label="Compute motifs of models without any (class optimisation, filters)",
-            color="primary", visible=set(self.engine.models) != {
-                m.model for m in self.engine.motifs})
-        self.compute_motifs.on_click(self._compute_motifs)
-        return pn.Column(
-            pn.pane.HTML("<p>Each model's class-optimised motifs, first-layer filters and "
-                         "TF-MoDISco patterns with their best JASPAR match (TOMTOM). Click one "
-                         "to highlight its FIMO hits in the open sequence.</p>"),
-            self.compute_motifs, pn.Row(self.motif_table, pn.pane.Bokeh(logo)),
-            sizing_mode="stretch_width")
-
-    def _motif_options(self) -> dict[str, int]:
-        """The motif menu: label -> index in the explorer's motifs."""
-        return {"(none)": -1, **{m.label: i for i, m in enumerate(self.engine.motifs)}}
-
-    def _motif_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame({
-            "#": list(range(len(self.engine.motifs))),
-            "model": [m.model for m in self.engine.motifs],
-            "motif": [m.source for m in self.engine.motifs],
-            "best JASPAR match": [f"{m.matches[0].name} {m.matches[0].matrix_id}"
-                                  if m.matches else "" for m in self.engine.motifs],
-            "p-value": [m.matches[0].p_value if m.matches else np.nan
-                        for m in self.engine.motifs]})
-
-    def _compute_motifs(self, event) -> None:
-        self.compute_motifs.loading = True
-        try:
-            self.engine.compute_motifs()
-        finally:
-            self.compute_motifs.loading = False
-        self.compute_motifs.visible = False
-        self.motif_table.value = self._motif_frame()
-        self.motif_select.options = self._motif_options()

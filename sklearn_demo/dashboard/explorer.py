@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,13 +20,15 @@ import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import auc, roc_curve
 
-from ..encoding import IUPAC_CODES, check_sequences
-from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
 from ..labels import positive_class, positive_proba, probability_name
 from ..motifs import MotifMatch, scan_motifs
 from ..persistence import load_model
 from .explanations import ATTRIBUTION_METHODS
 from .train import per_task
+from .user_sequences import (  # noqa: F401 (the app's inputs, also reached from here)
+    MAX_LENGTH, MAX_UPLOAD_BYTES, LoadedSequences, check_sequence, load_sequences,
+    parse_fasta_upload, parse_sequence_text, substitute,
+)
 
 #: The map views the app can show under each model, by key.
 VIEWS = ("attribution", "temporal", "mutations")
@@ -35,12 +38,6 @@ VIEWS = ("attribution", "temporal", "mutations")
 #: report's choice) is one click away.
 DEFAULT_METHOD = "gradient x input (logit)"
 
-#: Longest sequence the app explains: a 10 kb map is already wider than a
-#: screen reads, and ISM over it is 30,000 forward passes per model.
-MAX_LENGTH = 10_000
-
-#: Largest FASTA upload, in bytes.
-MAX_UPLOAD_BYTES = 5_000_000
 
 #: Readings kept per explorer (sequence, method and view), most recent first.
 CACHE_SIZE = 256
@@ -93,110 +90,6 @@ class FoundMotif:
         return f"{self.model} · {self.source} · {best}"
 
 
-def parse_sequence_text(text: str, *, source: str = "the Sequence box") -> tuple[str, str]:
-    """``(name, sequence)`` from pasted text: a bare sequence (line breaks
-    and spaces are ignored) or one FASTA record. Raises ``ValueError`` with a
-    one-line message naming the problem (empty text, several records, the
-    first character that is not DNA and its position).
-
-    Examples
-    --------
-    >>> parse_sequence_text(">enh1 my enhancer\\nacgt\\nAC")
-    ('enh1', 'ACGTAC')
-    >>> parse_sequence_text("ACGX")
-    Traceback (most recent call last):
-    ...
-    ValueError: the Sequence box: invalid character 'X' at position 4 (1-based); ...
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError(f"{source} is empty: paste a DNA sequence or one FASTA record.")
-    if text.startswith(">"):
-        records = list(parse_fasta(text.splitlines(), source=source))
-        if len(records) > 1:
-            raise ValueError(f"{source} holds {len(records)} FASTA records; paste one, or "
-                             "upload a FASTA file to list several.")
-        name, sequence = records[0]
-    else:
-        name, sequence = "pasted sequence", "".join(text.split())
-    return name or "pasted sequence", check_sequence(sequence, source=source)
-
-
-def check_sequence(sequence: str, *, source: str) -> str:
-    """The sequence upper-cased, after checking its letters and length;
-    errors name ``source``, the character and its 1-based position.
-
-    Examples
-    --------
-    >>> check_sequence("acgn", source="record 'a'")
-    'ACGN'
-    """
-    if len(sequence) > MAX_LENGTH:
-        raise ValueError(f"{source}: {len(sequence):,} bases; the app explains sequences of "
-                         f"at most {MAX_LENGTH:,} bases.")
-    try:
-        check_sequences([sequence])
-    except ValueError:
-        bad = next(i for i, c in enumerate(sequence) if c.upper() not in IUPAC_CODES)
-        raise ValueError(f"{source}: invalid character {sequence[bad]!r} at position {bad + 1} "
-                         "(1-based); allowed are A, C, G, T and the IUPAC codes.") from None
-    return sequence.upper().replace("U", "T")
-
-
-def parse_fasta_upload(content: bytes, filename: str) -> list[tuple[str, str]]:
-    """``(name, sequence)`` of every record of an uploaded FASTA file, each
-    checked; errors name the file, the record and the character.
-
-    Examples
-    --------
-    >>> parse_fasta_upload(b">a\\nACGT\\n>b\\nGGCC\\n", "two.fa")
-    [('a', 'ACGT'), ('b', 'GGCC')]
-    """
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValueError(f"{filename} is {len(content):,} bytes; uploads are limited to "
-                         f"{MAX_UPLOAD_BYTES:,} bytes (score larger files with "
-                         "`sklearn-demo predict`).")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(f"{filename} is not a text FASTA file (it is not UTF-8).") from None
-    records = list(parse_fasta(text.splitlines(), source=f"upload {filename}"))
-    if not records:
-        raise ValueError(f"{filename} holds no FASTA records.")
-    return [(name, check_sequence(seq, source=f"{filename}, record {i} ({name!r})"))
-            for i, (name, seq) in enumerate(records, start=1)]
-
-
-@dataclass
-class LoadedSequences:
-    """Sequences to list in the app, with their labels when known."""
-
-    names: np.ndarray
-    sequences: np.ndarray
-    labels: np.ndarray | None = None
-
-
-def load_sequences(path: str | os.PathLike) -> LoadedSequences:
-    """Sequences for the app's table from a FASTA file (no labels), a DeepBind
-    ``.seq(.gz)`` file or a ``sequence<TAB>label`` TSV (with labels).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "toy.tsv"
-    >>> _ = path.write_text("ACGT\\t1\\nGGCC\\t0\\n")
-    >>> load_sequences(path).labels
-    array([1, 0])
-    """
-    kind = sniff_format(path)
-    if kind == "fasta":
-        records = read_fasta(path)
-        return LoadedSequences(records.names, records.sequences)
-    records = read_deepbind(path) if kind == "deepbind" else read_labelled_tsv(path)
-    names = np.array([f"#{i + 1}" for i in range(len(records.sequences))])
-    return LoadedSequences(names, records.sequences, records.labels)
-
-
 class SequenceExplorer:
     """Every loaded model's p(bound) and maps for any sequence, with a test
     set and motifs to open; results are cached by sequence.
@@ -231,6 +124,7 @@ class SequenceExplorer:
         self.motifs = list(motifs)
         self._explainers: dict[tuple[str, str], object] = {}
         self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
         self._table = None
         self._loaded_p: dict[str, np.ndarray] | None = None
 
@@ -248,12 +142,18 @@ class SequenceExplorer:
         return self._explainers[key]
 
     def _cached(self, key: tuple, compute):
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        value = self._cache[key] = compute()
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        """``compute()``, or its cached value; the app's sessions call this
+        from several threads, so the cache is read and written under a lock
+        (the computation itself runs outside it)."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return value
 
     @property
@@ -428,24 +328,6 @@ class SequenceExplorer:
                 added.append(FoundMotif(name, f"filter {i}", pwms[i], tuple(matches)))
         self.motifs += added
         return added
-
-
-def substitute(sequence: str, position: int, base: str) -> str:
-    """``sequence`` with the base at 1-based ``position`` replaced by ``base``
-    (A, C, G or T, any case); ``ValueError`` names a bad base or position.
-
-    Examples
-    --------
-    >>> substitute("ACGT", 2, "g")
-    'AGGT'
-    """
-    base = base.upper()
-    if base not in ("A", "C", "G", "T"):
-        raise ValueError(f"the alternative base must be A, C, G or T, got {base!r}.")
-    if not 1 <= position <= len(sequence):
-        raise ValueError(f"position {position} is outside the sequence (1 to "
-                         f"{len(sequence)}).")
-    return sequence[:position - 1] + base + sequence[position:]
 
 
 def report_motifs(folder: str | os.PathLike, names: Sequence[str]) -> list[FoundMotif]:

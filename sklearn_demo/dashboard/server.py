@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import secrets
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -47,23 +48,29 @@ class Explorer:
         return self.__panel__().servable(title=self.title)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0, *,
-              announce: Callable[[str], None] = print) -> None:
+              announce: Callable[[str], None] = print, password: str | None = None) -> None:
         """Serve the app until Ctrl-C or SIGTERM.
 
         ``announce`` receives one line, ``Serving on http://HOST:PORT/``,
-        once the page answers. ``port=0`` picks a free port. A host other
-        than the loopback warns that anyone on the network can use the app.
+        once the page answers. ``port=0`` picks a free port. ``password``
+        asks every visitor for it first (Panel's basic authentication); a
+        host other than the loopback without one warns that anyone on the
+        network can use the app. Long computations run on worker threads
+        (:data:`~sklearn_demo.dashboard.app.WORKERS`), so one tab computing a
+        mutation map of 2,000 bases leaves the other tabs answering.
         """
         pn = panel_extension()
-        if network_warning(host):
+        if network_warning(host) and password is None:
             warnings.warn(network_warning(host), stacklevel=2)
+        auth = ({} if password is None else
+                {"basic_auth": password, "cookie_secret": secrets.token_urlsafe(32)})
         if port == 0:
             port = _free_port(host)
         origins = (["*"] if host in ("0.0.0.0", "::") else
                    [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"])
         server = pn.serve({"/": lambda: self.__panel__()}, port=port, address=host,
                           websocket_origin=origins, show=False, start=False, verbose=False,
-                          title=self.title, websocket_max_message_size=50_000_000)
+                          title=self.title, websocket_max_message_size=50_000_000, **auth)
         loop = server.io_loop
 
         def stop(signum, frame) -> None:
@@ -77,8 +84,8 @@ class Explorer:
 
             local = "127.0.0.1" if host in ("0.0.0.0", "localhost") else host
             response = await AsyncHTTPClient().fetch(f"http://{local}:{port}/",
-                                                     raise_error=False)
-            if response.code == 200:
+                                                     raise_error=False, follow_redirects=False)
+            if response.code == 200 or (password is not None and response.code == 302):
                 announce(f"Serving on {url}")
             else:
                 announce(f"The app's page answered {response.code}; see the log above.")

@@ -262,6 +262,12 @@ def run_serve(args: argparse.Namespace) -> None:
         Explorer(engine, title).serve(args.host, args.port, password=password,
                                       announce=lambda line: print(line, flush=True))
     print("sklearn-demo: stopped", file=sys.stderr, flush=True)
+    from .dashboard.app import workers_running
+
+    if workers_running():  # a tab's map still computing: end without waiting for it
+        # (a daemon thread inside torch aborts the interpreter's own shutdown)
+        sys.stdout.flush()
+        os._exit(0)
 
 
 def run_variants(args: argparse.Namespace) -> None:

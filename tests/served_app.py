@@ -139,3 +139,19 @@ def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
         }
         return true;
     }""", arg=[expected, maps, SOURCE_VALUE], timeout=timeout_ms, polling=10)
+
+
+#: JavaScript: ``[start, end, bounds_start, bounds_end]`` of the app's shared
+#: x range ("sequence_x") as the browser holds it.
+X_VIEW = """() => {
+    for (const doc of window.Bokeh.documents) {
+        const range = doc.get_model_by_name('sequence_x');
+        if (range) return [range.start, range.end].concat(range.bounds || [null, null]);
+    }
+    return null;
+}"""
+
+
+def x_view(page) -> list[float] | None:
+    """The page's own x view of the open sequence: start, end and bounds."""
+    return page.evaluate(X_VIEW)

@@ -2,13 +2,16 @@
 child process, headless Debian chromium driven by Playwright. Every number
 the page shows is compared with the saved models' own ``predict_proba``."""
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import REPO
-from served_app import click_until, expected_page, p_lines, served, wait_for_reading
+from served_app import (
+    X_VIEW, click_until, expected_page, p_lines, served, wait_for_reading, x_view,
+)
 from sklearn_demo import load_model
 from sklearn_demo.dashboard import SequenceExplorer
 from sklearn_demo.dashboard.explorer import DEFAULT_METHOD, VIEWS
@@ -98,6 +101,86 @@ def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path)
         page.close()
         second.close()
         assert problems == [] and second_problems == []
+    assert process.returncode == 0
+
+
+def _serve_two_models(two_models):
+    files, tests = two_models
+    return served(*[arg for f in files for arg in ("--model", str(f))], "--data", str(tests))
+
+
+def test_long_sequences_open_whole_and_longer_ones_are_refused_by_name(browser, two_models):
+    """The view spans every base of a newly opened sequence, longer or shorter
+    than the last (read from the page's own x range); past the app's 10,000
+    bases, one line names both numbers."""
+    with _serve_two_models(two_models) as (url, process):
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        problems = _watch(page)
+        page.goto(url)
+        page.locator(".p-line").first.wait_for(timeout=60_000)
+        rng = np.random.RandomState(2)
+        for length in (7_000, 300, 101, 2_500):
+            sequence = "".join(rng.choice(list("ACGT"), length))
+            _enter(page, f">s{length}\n{sequence}")
+            page.get_by_text(f"s{length} ({length} bases)").wait_for(timeout=120_000)
+            page.wait_for_function(f"() => {{ const view = ({X_VIEW})(); "
+                                   f"return view && view[1] === {length + 0.5}; }}",
+                                   timeout=30_000)
+            assert x_view(page) == [0.5, length + 0.5, 0.5, length + 0.5]
+        _enter(page, "".join(rng.choice(list("ACGT"), 12_000)))
+        page.locator(".app-error").get_by_text(
+            "12,000 bases; the app explains sequences of at most 10,000 bases").wait_for(
+            timeout=30_000)
+        page.close()
+        assert problems == []
+    assert process.returncode == 0
+
+
+def test_a_second_tab_answers_while_the_first_computes_a_long_mutation_map(browser,
+                                                                          two_models):
+    """Tab one asks for the mutation map of 2,000 bases (6,000 mutants per
+    model: about 100 s for the report's two networks on 2 cores); tab two's
+    new sequence shows its p(bound) within a second, while tab one's map is
+    still being computed (the server stops without waiting for it)."""
+    files, _ = two_models
+    with _serve_two_models(two_models) as (url, process):
+        first, second = (browser.new_page(viewport={"width": 1500, "height": 1100})
+                         for _ in range(2))
+        for page in (first, second):
+            page.goto(url)
+            page.locator(".p-line").first.wait_for(timeout=60_000)
+        rng = np.random.RandomState(3)
+        long = "".join(rng.choice(list("ACGT"), 2_000))
+        _enter(first, f">long\n{long}")
+        first.get_by_text("long (2000 bases)").wait_for(timeout=60_000)
+        _enter(second, "".join(rng.choice(list("ACGT"), 101)))  # as a person: not its first
+        second.get_by_text("Computing the maps").wait_for(state="hidden", timeout=60_000)
+        record = "".join(rng.choice(list("ACGT"), 101))
+        expected = _expected(files, record)
+        first.get_by_label("temporal scores").click()  # views chosen: the map is computed
+        time.sleep(0.5)  # the map is under way
+        start = time.perf_counter()
+        _enter(second, record)
+        wait_for_reading(second, expected[0], {}, timeout_ms=30_000)  # its p(bound) lines
+        answered = time.perf_counter() - start
+        wait_for_reading(second, *expected, timeout_ms=120_000)  # then its maps
+        # done: every model's mutation map has a cell per base of the long sequence
+        map_done = """([names, length]) => names.every(name => {
+            for (const doc of window.Bokeh.documents) {
+                const source = doc.get_model_by_name(name + '-ism');
+                if (source) {
+                    const x = source.data.get ? source.data.get('x') : source.data['x'];
+                    return x !== undefined && x.length >= 3 * length;
+                }
+            }
+            return false;
+        })"""
+        names = [f.stem for f in files]
+        print(f"second tab answered in {answered:.2f} s, while the first still computed")
+        assert not first.evaluate(map_done, [names, len(long)])  # still computing
+        assert answered <= 1.0
+        first.close()
+        second.close()
     assert process.returncode == 0
 
 

@@ -12,9 +12,9 @@ of figures per model.
 from __future__ import annotations
 
 import html
+import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -45,13 +45,44 @@ BOX_MAX_CHARACTERS = 1_000_000
 #: Sequences the Undo button goes back through.
 UNDO_DEPTH = 50
 
+#: The sequence track's letter glyphs: one per base, and one (grey) for IUPAC
+#: codes.
+LETTER_GLYPHS = (*BASES, "other")
+
 #: Labels of the map views, by key of ``VIEWS``.
 VIEW_LABELS = {"attribution": "attribution map", "temporal": "temporal scores",
                "mutations": "mutation map (ISM)"}
 
-#: The worker threads of every tab's heavy computations (maps, motifs): the
-#: server's event loop stays free, so other tabs keep answering.
-WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sklearn-demo-app")
+#: How many of the tabs' heavy computations (maps, motifs) run at once, each
+#: on a thread of its own: the server's event loop stays free, so other tabs
+#: keep answering. The threads are daemons: stopping the server does not
+#: wait for a map nobody will see.
+WORKERS = threading.BoundedSemaphore(4)
+
+
+def _start_worker(compute: Callable[[], object],
+                  done: Callable[[object, Exception | None], None]) -> None:
+    """``compute()`` on a daemon thread (at most ``WORKERS`` at once), then
+    ``done(result, None)`` or ``done(None, exception)`` on that thread."""
+    def run() -> None:
+        with WORKERS:
+            try:
+                result = compute()
+            except Exception as exc:  # noqa: BLE001 (handed to done, shown in the page)
+                done(None, exc)
+                return
+        done(result, None)
+
+    threading.Thread(target=run, name=WORKER_NAME, daemon=True).start()
+
+
+WORKER_NAME = "sklearn-demo-app"
+
+
+def workers_running() -> bool:
+    """Whether a worker thread still computes (a map nobody may wait for)."""
+    return any(thread.name == WORKER_NAME and thread.is_alive()
+               for thread in threading.enumerate())
 
 
 def _served_document():
@@ -60,12 +91,6 @@ def _served_document():
 
     document = pn.state.curdoc
     return document if document is not None and document.session_context else None
-
-
-def _outcome(future) -> tuple[object, Exception | None]:
-    """``(result, None)`` or ``(None, exception)`` of a finished future."""
-    error = future.exception()
-    return (None, error) if error is not None else (future.result(), None)
 
 
 def panel_extension():
@@ -122,18 +147,24 @@ class AppSession(TabsMixin):
                                               options=self._motif_options(), value=-1)
         self.hits_text = pn.pane.HTML("", sizing_mode="stretch_width")
 
-        self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5))
+        self.x_range = Range1d(0.5, 101.5, bounds=(0.5, 101.5), name="sequence_x")
         self.hits = ColumnDataSource({"left": [], "right": []})
-        self.letters = ColumnDataSource({"x": np.zeros(0), "letter": [], "color": []},
-                                        name="letters")
+        # one text glyph per letter, each with one colour: a glyph with a
+        # column of colours threw RangeErrors in BokehJS 3.9 (TextView
+        # after_visuals read the colours of the last, longer sequence)
+        self.letters = {letter: ColumnDataSource({"x": np.zeros(0), "letter": []},
+                                                 name=f"letters-{letter}")
+                        for letter in LETTER_GLYPHS}
         letter_fig = figure(height=75, x_range=self.x_range, y_range=(0, 1), tools=TOOLS,
                             sizing_mode="stretch_width", min_border_left=60,
                             title="sequence (gold: highlighted motif hits)")
         letter_fig.quad(left="left", right="right", bottom=0, top=1, source=self.hits,
                         fill_color="gold", fill_alpha=0.4, line_color=None)
-        letter_fig.text("x", 0.5, text="letter", source=self.letters, text_color="color",
-                        text_align="center", text_baseline="middle", text_font_size="11px",
-                        text_font_style="bold")
+        for letter, source in self.letters.items():
+            letter_fig.text("x", 0.5, text="letter", source=source,
+                            text_color=LETTER_HEX.get(letter, "#777777"), text_align="center",
+                            text_baseline="middle", text_font_size="11px",
+                            text_font_style="bold")
         letter_fig.yaxis.visible = False
         letter_fig.grid.visible = False
         letter_fig.xaxis.axis_label = "position (1-based)"
@@ -251,18 +282,34 @@ class AppSession(TabsMixin):
             else:
                 done(result, None)
             return
-        future = WORKERS.submit(compute)
-        future.add_done_callback(lambda f: document.add_next_tick_callback(
-            lambda: done(*_outcome(f))))
+        _start_worker(compute, lambda result, error: document.add_next_tick_callback(
+            lambda: done(result, error)))
 
     def _show(self, name: str, sequence: str, *, remember: bool = True,
               now: bool = False) -> None:
+        """Show ``sequence``: every model's p(bound) first, on the event loop
+        (one forward pass each: it answers at once even while other tabs'
+        maps take every worker), then its maps on a worker thread."""
         views, why = self._views_for(sequence)
         method = self.method.value
-        self._in_background(
-            lambda: self.engine.read(sequence, method=method, views=views),
-            lambda readings: self._shown(name, sequence, readings, views, method, why, remember),
-            now=now)
+
+        def maps(readings: dict) -> None:
+            self.message.visible = False
+            self.p_lines.object = self._p_html(name, sequence, readings, self.current)
+            self.note.object = "<p>Computing the maps...</p>"
+            self._in_background(
+                lambda: self.engine.read(sequence, method=method, views=views),
+                lambda readings: self._shown(name, sequence, readings, views, method, why,
+                                             remember))
+
+        if now:
+            self._in_background(
+                lambda: self.engine.read(sequence, method=method, views=views),
+                lambda readings: self._shown(name, sequence, readings, views, method, why,
+                                             remember), now=True)
+        else:  # p(bound) here, at once: it must not wait behind other tabs' maps
+            self._in_background(lambda: self.engine.read(sequence, method=method, views=()),
+                                maps, now=True)
 
     def _shown(self, name: str, sequence: str, readings: dict, views: list[str], method: str,
                why: str, remember: bool) -> None:
@@ -282,9 +329,11 @@ class AppSession(TabsMixin):
             # longer sequence stopped at the last one's length)
             self.x_range.bounds = (0.5, len(sequence) + 0.5)
             self.x_range.update(start=0.5, end=len(sequence) + 0.5)
-            set_columns(self.letters, {
-                "x": np.arange(1, len(sequence) + 1), "letter": list(sequence),
-                "color": [LETTER_HEX.get(base, "#777777") for base in sequence]})
+            letters = np.array(list(sequence))
+            others = ~np.isin(letters, list(BASES))
+            for letter, source in self.letters.items():
+                at = others if letter == "other" else letters == letter
+                set_columns(source, {"x": np.flatnonzero(at) + 1, "letter": letters[at].tolist()})
             for tracks in self.tracks:
                 tracks.update(readings[tracks.name], sequence, method, views)
             self._highlight()

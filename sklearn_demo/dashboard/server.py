@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from .app import AppSession, panel_extension
 from .explorer import LoadedSequences, SequenceExplorer
@@ -56,10 +57,14 @@ class Explorer:
         asks every visitor for it first (Panel's basic authentication); a
         host other than the loopback without one warns that anyone on the
         network can use the app. Long computations run on worker threads
-        (:data:`~sklearn_demo.dashboard.app.WORKERS`), so one tab computing a
-        mutation map of 2,000 bases leaves the other tabs answering.
+        (:data:`~sklearn_demo.dashboard.app.WORKERS` at once), so one tab
+        computing a mutation map of 2,000 bases leaves the other tabs
+        answering.
         """
         pn = panel_extension()
+        # leave a core to the event loop and the other tabs while one tab
+        # computes a long map (torch takes every core by default)
+        torch.set_num_threads(max(1, torch.get_num_threads() - 1))
         if network_warning(host) and password is None:
             warnings.warn(network_warning(host), stacklevel=2)
         auth = ({} if password is None else

@@ -229,7 +229,7 @@ def _add_variants_parser(sub) -> None:
     variants.add_argument("--target", metavar="TASK",
                           help="a multi-task model's task (name or index), or 'all' for every "
                                "task at once (a column per task and effect)")
-    variants.add_argument("--n-jobs", type=int, default=1,
-                          help="batches scored in parallel processes (default 1)")
+    variants.add_argument("--n-jobs", type=int,
+                          help="batches scored in parallel processes (default: one, here)")
     variants.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     variants.add_argument("--quiet", action="store_true", help="print nothing but errors")

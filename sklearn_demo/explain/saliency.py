@@ -2,6 +2,8 @@
 scikit-learn transformer over the algorithms in :mod:`.methods`."""
 from __future__ import annotations
 
+import warnings
+
 from numbers import Integral
 
 import numpy as np
@@ -13,6 +15,9 @@ from .methods import expected_gradients, gradient, saturation_mutagenesis
 from .methods.local_ism import BothStrandsMutagenesis, LocalMutagenesis
 
 METHODS = ("saliency", "gradient", "gradient_x_input", "ism", "expected_gradients")
+#: Old spellings of ``method`` that still work, with a ``FutureWarning``
+#: naming the new one, until 0.5: the name it had, and the name it has.
+RENAMED_METHODS = {"deepshap": "expected_gradients"}
 ISM_ALGORITHMS = ("auto", "whole_passes")
 
 
@@ -106,7 +111,7 @@ class SaliencyExplainer(ModelExplainer):
     """
 
     _parameter_constraints = {
-        "method": [Options(METHODS)],
+        "method": [Options(METHODS + tuple(RENAMED_METHODS))],
         "class_score": [Options(CLASS_SCORES)],
         "n_references": [Interval(Integral, 1, None)],
         "n_samples": [Interval(Integral, 1, None)],
@@ -141,6 +146,11 @@ class SaliencyExplainer(ModelExplainer):
     def fit(self, X: object, y: object = None) -> "SaliencyExplainer":
         """Check parameters and fit (or take) the classifier; returns ``self``."""
         self._fit_estimator(X, y)
+        self.method_ = RENAMED_METHODS.get(self.method, self.method)
+        if self.method_ != self.method:
+            warnings.warn(f"SaliencyExplainer(method={self.method!r}) is now "
+                          f"method={self.method_!r}; the old name stops working in 0.5.",
+                          FutureWarning, stacklevel=2)
         return self
 
     def _local_mutagenesis(self) -> LocalMutagenesis | BothStrandsMutagenesis | None:
@@ -161,18 +171,18 @@ class SaliencyExplainer(ModelExplainer):
         module = self.classifier_.module_
         device = self.classifier_.device
         with evaluation_mode(module):
-            if self.method == "expected_gradients":
+            if self.method_ == "expected_gradients":
                 return expected_gradients(
                     self._logit, X_enc, n_references=self.n_references,
                     n_samples=self.n_samples, batch_size=self.batch_size,
                     random_state=self.random_state, device=device)
-            if self.method == "ism":
+            if self.method_ == "ism":
                 return saturation_mutagenesis(self._class_score, X_enc,
                                               batch_size=self.batch_size, device=device,
                                               local=self._local_mutagenesis())
             grad = gradient(self._class_score, X_enc, batch_size=self.batch_size, device=device)
-        if self.method == "gradient":
+        if self.method_ == "gradient":
             return grad
-        if self.method == "saliency":
+        if self.method_ == "saliency":
             return np.abs(grad) * X_enc
         return grad * X_enc

@@ -44,3 +44,19 @@ __all__ = [
     "background_windows", "fetch_bases", "load_peak_dataset", "open_genome", "peak_windows",
     "read_peaks", "read_tracks", "task_name", "task_windows", "write_pseudo_genome",
 ]
+
+#: Functions that lived here before the inference layer took them: the old
+#: names still work, with a ``FutureWarning`` naming the new one, until 0.5.
+MOVED = {"predict_peaks": "sklearn_demo.inference", "explain_peaks": "sklearn_demo.inference",
+         "predict_tiles": "sklearn_demo.inference"}
+
+
+def __getattr__(name: str):
+    if name in MOVED:
+        import importlib
+        import warnings
+
+        warnings.warn(f"sklearn_demo.genome.{name} is now {MOVED[name]}.{name}; the old name "
+                      "stops working in 0.5.", FutureWarning, stacklevel=2)
+        return getattr(importlib.import_module(MOVED[name]), name)
+    raise AttributeError(f"module 'sklearn_demo.genome' has no attribute {name!r}")

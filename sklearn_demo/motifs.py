@@ -74,6 +74,23 @@ class MotifMatch(NamedTuple):
     """Offset of the best alignment (memelite's convention)."""
     strand: str
     """``"+"`` or ``"-"``: the known motif as given or its reverse complement."""
+    e_value: float | None = None
+    """``p_value`` times the number of matrices compared: the matches a query
+    of no resemblance to any of them expects at this p-value (None in reports
+    written before E-values)."""
+
+    @property
+    def evidence(self) -> str:
+        """``"E = 1.2e-05"`` (``"p = ..."`` for a match without an E-value).
+
+        Examples
+        --------
+        >>> MotifMatch("MA0139.2", "CTCF", 1e-8, 0, "+", 8.8e-6).evidence
+        'E = 8.8e-06'
+        """
+        if self.e_value is None:
+            return f"p = {self.p_value:.1e}"
+        return f"E = {self.e_value:.1e}"
 
 
 @lru_cache(maxsize=4)
@@ -95,33 +112,111 @@ def jaspar_collection(
     return tuple(motifs)
 
 
+#: A query motif carrying fewer bits than this in all (after its flanks of
+#: under ``FLANK_BITS`` per column are trimmed) is uninformative: it gets no
+#: name. A blank logo (a failed class optimisation) carries ~0.01 bits; the
+#: shortest JASPAR motifs (6 bases) carry 6 or more.
+MIN_BITS = 4.0
+
+#: Columns at either end carrying fewer bits than this are trimmed before
+#: matching: they say nothing, and they align anywhere.
+FLANK_BITS = 0.25
+
+#: Matches are named only below this E-value (``p_value`` x matrices
+#: compared): random matrices then get a name about this often (2.5% of
+#: Dirichlet(1) matrices in tests/test_motifs.py), as TOMTOM's p-values are
+#: calibrated under MEME's column-correlation distance.
+MAX_E_VALUE = 0.05
+
+
+def correlation_columns(pwm: np.ndarray) -> np.ndarray:
+    """Each column of a (4, w) matrix centred and scaled to unit length, so
+    that the Euclidean distance memelite's TOMTOM computes between columns is
+    MEME TOMTOM's default Pearson correlation distance (ED^2 = 2 - 2r); a
+    uniform column becomes zeros, equally far from every column.
+
+    Examples
+    --------
+    >>> correlation_columns(np.array([[1.0, 0.25], [0, 0.25], [0, 0.25], [0, 0.25]])).round(3)
+    array([[ 0.866,  0.   ],
+           [-0.289,  0.   ],
+           [-0.289,  0.   ],
+           [-0.289,  0.   ]])
+    """
+    centred = np.asarray(pwm, dtype=np.float64)
+    centred = centred - centred.mean(axis=0, keepdims=True)
+    norms = np.sqrt((centred ** 2).sum(axis=0, keepdims=True))
+    return np.divide(centred, norms, out=np.zeros_like(centred), where=norms > 1e-9)
+
+
+def informative_span(pwm: np.ndarray) -> slice | None:
+    """The columns of ``pwm`` between its first and last of at least
+    ``FLANK_BITS``, or None when they carry fewer than ``MIN_BITS`` in all.
+
+    Examples
+    --------
+    >>> informative_span(np.full((4, 15), 0.25)) is None
+    True
+    >>> informative_span(np.eye(4)[:, [0, 0, 1, 2, 3]] * 0.97 + 0.0075)
+    slice(0, 5, None)
+    """
+    bits = information_content(pwm)
+    kept = np.flatnonzero(bits >= FLANK_BITS)
+    if not len(kept):
+        return None
+    span = slice(int(kept[0]), int(kept[-1]) + 1)
+    return span if bits[span].sum() >= MIN_BITS else None
+
+
+@lru_cache(maxsize=4)
+def _correlation_targets(release: str, tax_group: str) -> tuple[np.ndarray, ...]:
+    return tuple(correlation_columns(t.pwm) for t in jaspar_collection(release, tax_group))
+
+
 def match_motifs(
     pwms: Sequence[np.ndarray],
     *,
     n_matches: int = 5,
     release: str = "JASPAR2024",
     tax_group: str = "vertebrates",
+    max_e_value: float = MAX_E_VALUE,
 ) -> list[list[MotifMatch]]:
-    """Best JASPAR matches of each query motif by TOMTOM (``memelite``).
+    """Best JASPAR matches of each query motif by TOMTOM (``memelite``),
+    named only where they mean something.
+
+    A query is trimmed of uninformative flanks and, carrying fewer than
+    ``MIN_BITS`` bits, gets no match at all (a blank logo matched CTCF at
+    p = 6e-15 before). Columns are compared by Pearson correlation, MEME
+    TOMTOM's default (:func:`correlation_columns`); memelite scores raw
+    probabilities by Euclidean distance, under which low-information columns
+    match low-information target columns "significantly". Matches come with
+    their E-value and are kept below ``max_e_value``. Read more in the
+    :doc:`User Guide </guide/explaining>`.
 
     Parameters
     ----------
     pwms : sequence of ndarray of shape (4, width)
         Query motifs as base probabilities (rows A, C, G, T).
     n_matches : int, default=5
-        Matches kept per query, best (smallest p-value) first.
+        Matches kept per query at most, best (smallest p-value) first.
     release, tax_group : str
         The JASPAR CORE collection compared against.
+    max_e_value : float, default=MAX_E_VALUE (0.05)
+        Largest E-value (p x the number of matrices) of a match kept.
 
     Returns
     -------
     matches : list of list of MotifMatch
+        Empty for an uninformative query or one without a match below
+        ``max_e_value``. Offsets are on the trimmed query.
 
     Examples
     --------
     >>> ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
     >>> match_motifs([ctcf], n_matches=1)[0][0].name
     'CTCF'
+    >>> match_motifs([np.full((4, 15), 0.25)])
+    [[]]
     """
     from memelite import tomtom
 
@@ -130,14 +225,21 @@ def match_motifs(
     for index, query in enumerate(queries):
         if query.ndim != 2 or query.shape[0] != 4:
             raise ValueError(f"Query motif {index} must have shape (4, width), got {query.shape}.")
+    spans = [informative_span(query) for query in queries]
+    informative = [i for i, span in enumerate(spans) if span is not None]
+    found: list[list[MotifMatch]] = [[] for _ in queries]
+    if not informative:
+        return found
     p_values, _, offsets, _, strands, indices = tomtom(
-        queries, [t.pwm for t in targets], n_nearest=n_matches, n_jobs=1)
-    return [
-        [MotifMatch(targets[int(t)].matrix_id, targets[int(t)].name, float(p), int(o),
-                    "-" if s else "+")
-         for p, o, s, t in zip(p_values[q], offsets[q], strands[q], indices[q])]
-        for q in range(len(queries))
-    ]
+        [correlation_columns(queries[i][:, spans[i]]) for i in informative],
+        list(_correlation_targets(release, tax_group)), n_nearest=n_matches, n_jobs=1)
+    for row, q in enumerate(informative):
+        for p, o, s, t in zip(p_values[row], offsets[row], strands[row], indices[row]):
+            e_value = float(p) * len(targets)
+            if e_value < max_e_value:
+                found[q].append(MotifMatch(targets[int(t)].matrix_id, targets[int(t)].name,
+                                           float(p), int(o), "-" if s else "+", e_value))
+    return found
 
 
 def information_content(pwm: np.ndarray) -> np.ndarray:

@@ -111,7 +111,7 @@ class TabsMixin:
 
         self.motif_table = pn.widgets.Tabulator(self._motif_frame(), disabled=True,
                                                 selectable=False, show_index=False,
-                                                formatters={"p-value": ScientificFormatter(
+                                                formatters={"E-value": ScientificFormatter(
                                                     precision=1)},
                                                 sizing_mode="stretch_width", page_size=20,
                                                 pagination="local")
@@ -158,8 +158,8 @@ class TabsMixin:
             "motif": [m.source for m in self.engine.motifs],
             "best JASPAR match": [f"{m.matches[0].name} {m.matches[0].matrix_id}"
                                   if m.matches else "" for m in self.engine.motifs],
-            "p-value": [m.matches[0].p_value if m.matches else np.nan
-                        for m in self.engine.motifs]})
+            "E-value": [m.matches[0].e_value if m.matches and m.matches[0].e_value is not None
+                        else np.nan for m in self.engine.motifs]})
 
     def _compute_motifs(self, event) -> None:
         self.compute_motifs.loading = True

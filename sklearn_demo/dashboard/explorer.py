@@ -86,7 +86,7 @@ class FoundMotif:
     @property
     def label(self) -> str:
         best = (f"{self.matches[0].name} {self.matches[0].matrix_id} "
-                f"(p = {self.matches[0].p_value:.1e})" if self.matches else "no JASPAR match")
+                f"({self.matches[0].evidence})" if self.matches else "no JASPAR match")
         return f"{self.model} · {self.source} · {best}"
 
 

@@ -17,15 +17,17 @@ from .score import TestScores
 
 
 def match_label(matches: Sequence[MotifMatch], n: int = 2) -> str:
-    """``"CTCF MA0139.2 1.0e-08, ..."``: the first ``n`` matches' names, JASPAR
-    IDs and p-values.
+    """``"CTCF MA0139.2 E = 8.8e-06, ..."``: the first ``n`` matches' names,
+    JASPAR IDs and E-values; "no match" for a motif without a match below
+    the E-value threshold or too uninformative to name.
 
     Examples
     --------
-    >>> match_label([MotifMatch("MA0139.2", "CTCF", 1e-8, 0, "+")])
-    'CTCF MA0139.2 1.0e-08'
+    >>> match_label([MotifMatch("MA0139.2", "CTCF", 1e-8, 0, "+", 8.8e-6)])
+    'CTCF MA0139.2 E = 8.8e-06'
     """
-    return ", ".join(f"{m.name} {m.matrix_id} {m.p_value:.1e}" for m in matches[:n]) or "no match"
+    return (", ".join(f"{m.name} {m.matrix_id} {m.evidence}" for m in matches[:n])
+            or "no match")
 
 
 def _example_title(explanation: ModelExplanation, index: int) -> str:
@@ -107,7 +109,8 @@ def _example_panels(writer: ReportWriter, result: ModelExplanation,
 def _class_panel(writer: ReportWriter, result: ModelExplanation) -> Panel:
     from ..plotting import plot_logo_grid
 
-    titles = [f"restart {i + 1}, {result.probability_name} = {score:.3f}\n{match_label(matches)}"
+    titles = [f"restart {i + 1}, {result.probability_name} = {score:.3f}\n"
+              + (match_label(matches) if score >= 0.5 else "FAILED: not named")
               for i, (score, matches) in enumerate(zip(result.class_scores, result.class_matches))]
     class_file = writer.write_json(f"{result.name.lower()}_class_optimization.json", {
         "best_input_pwm": result.class_pwm, "motif_windows": result.class_motifs,

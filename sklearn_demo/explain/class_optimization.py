@@ -320,8 +320,12 @@ class ClassOptimizer(ModelExplainer):
         return np.array([f"motif{i}_scan" for i in range(len(self.motifs_))], dtype=object)
 
     def match(self, n_matches: int = 5, **kwargs: object) -> list[list[MotifMatch]]:
-        """JASPAR matches of each restart's motif window (see :func:`match_motifs`)."""
-        return match_motifs(list(self.motifs_), n_matches=n_matches, **kwargs)
+        """JASPAR matches of each restart's motif window (see
+        :func:`match_motifs`); a failed restart (the model does not call its
+        input the target class: ``scores_ < 0.5``) gets none, whatever its
+        window resembles."""
+        matches = match_motifs(list(self.motifs_), n_matches=n_matches, **kwargs)
+        return [[] if score < 0.5 else found for score, found in zip(self.scores_, matches)]
 
 
 #: The parameters that define the ascent itself, shared by optimisers run jointly.

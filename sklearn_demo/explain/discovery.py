@@ -146,7 +146,7 @@ def _trim(importance: np.ndarray, threshold: float) -> slice:
 
 
 def discovered_motif_names(motifs: Sequence[DiscoveredMotif]) -> list[str]:
-    """"positive_1 CTCF (MA0139.2, 1.2e-10; 312 seqlets)" per motif."""
+    """"positive_1 CTCF (MA0139.2, E = 1.2e-07; 312 seqlets)" per motif."""
     return [f"{m.name} " + (f"{m.matches[0].name} ({m.matches[0].matrix_id}, "
-                            f"{m.matches[0].p_value:.1e}; " if m.matches else "(")
+                            f"{m.matches[0].evidence}; " if m.matches else "(")
             + f"{m.n_seqlets} seqlets)" for m in motifs]

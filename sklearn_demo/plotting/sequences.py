@@ -361,7 +361,7 @@ def plot_motif(
         fig = axes[0].figure
     _logo(pwm * information_content(pwm), axes[0], ylabel="bits")
     axes[0].set_ylim(0, 2)
-    label = "\n".join(f"{m.name} ({m.matrix_id}) p={m.p_value:.1e}" for m in matches[:3])
+    label = "\n".join(f"{m.name} ({m.matrix_id}) {m.evidence}" for m in matches[:3])
     axes[0].set_title(label or (title or ""), fontsize=7, loc="left")
     if reference is not None:
         _logo(reference * information_content(reference), axes[1], ylabel="bits")

@@ -417,7 +417,13 @@ class DeMoClassifier(InputMixin, MultiTaskMixin, FittedStateMixin, ValidationSpl
         return strand_mean_logit(torch.from_numpy(logit), torch.from_numpy(other)).numpy()
 
     def _logits(self, X: np.ndarray | Dataset) -> np.ndarray:
-        logits = self.forward(X, training=False).detach().cpu().numpy().astype(np.float64)
+        """Logits of every item of ``X``, float64, one batch after another
+        (skorch's ``evaluation_step``; not ``forward``, whose output skorch
+        caches while it scores a validation split)."""
+        iterator = self.get_iterator(self.get_dataset(X), training=False)
+        parts = [self.evaluation_step(batch, training=False).detach().cpu().to(torch.float64)
+                 for batch in iterator]
+        logits = (torch.cat(parts) if parts else torch.zeros(0)).numpy()
         return logits if self.is_multitask else logits.ravel()
 
     def predict(self, X) -> np.ndarray:

@@ -27,6 +27,7 @@ from torch.utils.data import Dataset, Subset
 
 from .encoding import reverse_complement
 from .metrics import mean_auc
+from .strands import strand_mean_logit
 
 
 class MaskedBCEWithLogitsLoss:
@@ -69,12 +70,45 @@ class MaskedBCEWithLogitsLoss:
 def validation_auc(net: NeuralNet, X: Dataset, y: np.ndarray) -> float:
     """ROC AUC of ``net`` on a validation split (an ``EpochScoring`` scorer),
     the mean over tasks for a multi-task net; NaN when no task holds both
-    classes. skorch hands the split over as arrays already encoded (one-hot,
-    or numeric rows as channels): they are scored as a dataset, as the
-    classifier's ``predict_proba`` scores a stream."""
-    if not isinstance(X, Dataset):
+    classes: the AUC of what ``predict_proba`` gives.
+
+    The forward pass is skorch's, cached from the validation loss. A model
+    that reads both strands holds a sequence and its reverse complement on
+    the same side of the split (:class:`StrandPairedSplit`): each pair is
+    scored once, by the log-odds of its two strands' mean probability, with
+    no further pass; a split of another kind gets the reverse strands' pass.
+    """
+    if not isinstance(X, Dataset):  # skorch hands arrays over already encoded
         X = SkorchDataset(X, None)
-    return mean_auc(y, net.predict_proba(X))
+    y = np.asarray(y)
+    logits = net.forward(X, training=False).detach().cpu().to(torch.float64).numpy()
+    if not net.is_multitask:
+        logits = logits.ravel()
+    if net.reads_both_strands(net.n_features_in_):
+        pairs = _strand_pairs(X)
+        if pairs is None:
+            other = net._logits(ReverseComplementDataset(X))
+            logits = strand_mean_logit(torch.from_numpy(logits), torch.from_numpy(other)).numpy()
+        else:
+            first, second = pairs
+            logits = strand_mean_logit(torch.from_numpy(logits[first]),
+                                       torch.from_numpy(logits[second])).numpy()
+            y = y[first]
+    return mean_auc(y, 1 / (1 + np.exp(-logits)))
+
+
+def _strand_pairs(X: Dataset) -> tuple[np.ndarray, np.ndarray] | None:
+    """The positions in ``X`` of each sequence and of its reverse complement,
+    for a split of a both-strands dataset (item ``i`` and ``i + n`` of 2n);
+    None when ``X`` is not one or a sequence lacks its partner."""
+    if not isinstance(X, Subset) or len(X.dataset) % 2:
+        return None
+    base = np.asarray(X.indices) % (len(X.dataset) // 2)
+    order = np.argsort(base, kind="stable")
+    ordered = base[order]
+    if len(order) % 2 or not np.array_equal(ordered[0::2], ordered[1::2]):
+        return None
+    return order[0::2], order[1::2]
 
 
 def default_callbacks(
@@ -113,10 +147,7 @@ def default_callbacks(
     if validating:
         callbacks += [
             ("valid_loss", PassthroughScoring(name="valid_loss")),
-            # no caching: skorch's cache holds one pass over the split, and the
-            # AUC is of predict_proba, which reads both strands where the model does
-            ("valid_auc", EpochScoring(validation_auc, name="valid_auc", lower_is_better=False,
-                                       use_caching=False)),
+            ("valid_auc", EpochScoring(validation_auc, name="valid_auc", lower_is_better=False)),
         ]
     if clip_norm is not None:
         callbacks.append(("gradient_clipping", MemberGradientClipping(gradient_clip_value=clip_norm)))

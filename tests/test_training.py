@@ -8,6 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from skorch.callbacks import Callback
+from skorch.dataset import Dataset as SkorchDataset
 
 from sklearn_demo import CNNClassifier, one_hot_encode
 from sklearn_demo.training import random_shift
@@ -159,3 +160,43 @@ def test_ema_decay_outside_the_open_interval_is_refused_by_name(motif_data, deca
     with pytest.raises(ValueError, match="ema_decay"):
         CNNClassifier(ema_decay=decay, max_epochs=1, verbose=0).fit(
             motif_data.X[:50], motif_data.y[:50])
+
+
+@pytest.mark.parametrize("strands", ["auto", False])
+def test_the_validation_auc_is_that_of_predict_proba(motif_data, strands):
+    """skorch's per-epoch validation AUC scores what the fitted model's
+    ``predict_proba`` gives: both strands averaged where the model reads both."""
+    from skorch.helper import predefined_split
+    from sklearn.metrics import roc_auc_score
+
+    X_valid, y_valid = motif_data.X[400:], motif_data.y[400:]
+    valid = SkorchDataset(one_hot_encode(X_valid), y_valid.astype(np.float32))
+    clf = CNNClassifier(n_filters=4, max_epochs=2, verbose=0, random_state=0,
+                        reverse_complement=strands, early_stopping=False,
+                        train_split=predefined_split(valid)).fit(motif_data.X[:400],
+                                                                 motif_data.y[:400])
+    expected = roc_auc_score(y_valid, clf.predict_proba(X_valid)[:, 1])
+    assert clf.history[-1, "valid_auc"] == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_validation_auc_pairs_the_strands_of_a_split_without_another_pass(motif_data):
+    """On its own paired split of a both-strands model, each sequence's two
+    strands are found in the split and scored once, as predict_proba does."""
+    from torch.utils.data import Subset
+
+    from sklearn_demo.encoding import reverse_complement
+    from sklearn_demo.training import validation_auc
+
+    clf = CNNClassifier(n_filters=4, max_epochs=1, verbose=0, random_state=0).fit(
+        motif_data.X[:200], motif_data.y[:200])
+    X = one_hot_encode(motif_data.X[:60])
+    both = SkorchDataset(np.concatenate([X, reverse_complement(X)]),
+                         np.concatenate([motif_data.y[:60]] * 2).astype(np.float32))
+    chosen = [5, 65, 7, 67, 1, 61, 30, 90, 44, 104, 12, 72]
+    split = Subset(both, chosen)
+    y = np.concatenate([motif_data.y[:60]] * 2)[chosen]
+    from sklearn.metrics import roc_auc_score
+
+    kept = [i for i in chosen if i < 60]
+    expected = roc_auc_score(motif_data.y[kept], clf.predict_proba(motif_data.X[kept])[:, 1])
+    assert validation_auc(clf, split, y) == pytest.approx(expected, abs=1e-9)

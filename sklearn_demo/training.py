@@ -27,7 +27,7 @@ from torch.utils.data import Dataset, Subset
 
 from .encoding import reverse_complement
 from .metrics import mean_auc
-from .strands import strand_mean_logit
+from .strands import probability_of_logit, strand_mean_logit
 
 
 class MaskedBCEWithLogitsLoss:
@@ -94,7 +94,7 @@ def validation_auc(net: NeuralNet, X: Dataset, y: np.ndarray) -> float:
             logits = strand_mean_logit(torch.from_numpy(logits[first]),
                                        torch.from_numpy(logits[second])).numpy()
             y = y[first]
-    return mean_auc(y, 1 / (1 + np.exp(-logits)))
+    return mean_auc(y, probability_of_logit(logits))
 
 
 def _strand_pairs(X: Dataset) -> tuple[np.ndarray, np.ndarray] | None:

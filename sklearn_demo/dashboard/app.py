@@ -293,23 +293,23 @@ class AppSession(TabsMixin):
         views, why = self._views_for(sequence)
         method = self.method.value
 
-        def maps(readings: dict) -> None:
+        def maps(now: bool) -> None:
+            self._in_background(
+                lambda: self.engine.read(sequence, method=method, views=views),
+                lambda readings: self._shown(name, sequence, readings, views, method, why,
+                                             remember), now=now)
+
+        def p_lines(readings: dict) -> None:
             self.message.visible = False
             self.p_lines.object = self._p_html(name, sequence, readings, self.current)
             self.note.object = "<p>Computing the maps...</p>"
-            self._in_background(
-                lambda: self.engine.read(sequence, method=method, views=views),
-                lambda readings: self._shown(name, sequence, readings, views, method, why,
-                                             remember))
+            maps(now=False)
 
         if now:
-            self._in_background(
-                lambda: self.engine.read(sequence, method=method, views=views),
-                lambda readings: self._shown(name, sequence, readings, views, method, why,
-                                             remember), now=True)
+            maps(now=True)
         else:  # p(bound) here, at once: it must not wait behind other tabs' maps
             self._in_background(lambda: self.engine.read(sequence, method=method, views=()),
-                                maps, now=True)
+                                p_lines, now=True)
 
     def _shown(self, name: str, sequence: str, readings: dict, views: list[str], method: str,
                why: str, remember: bool) -> None:

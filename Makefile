@@ -29,9 +29,10 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # The main job: the report on the embedded planted-motif data (built once),
-# then the interactive app over it until Ctrl-C.
+# then the interactive app over it until Ctrl-C. The networks train and are
+# explained side by side, one process per core.
 results/index.html: $(BIN)/.installed
-	$(BIN)/sklearn-demo dashboard --out results
+	$(BIN)/sklearn-demo dashboard --out results --n-jobs -1
 
 demo: results/index.html
 	@echo "the static report: results/index.html; the app (Ctrl-C stops it):"
@@ -47,14 +48,18 @@ browser:
 	      --no-install-recommends chromium >/dev/null; \
 	  else echo "chromium is not installed (needs root and apt-get): browser test skipped"; fi; }
 
+# One pytest-xdist worker per core, one thread each (tests/conftest.py), whole
+# modules per worker so that a module's fitted models are trained once.
+XDIST = -n auto --dist loadfile --no-loadscope-reorder
+
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 # The developer's lane: everything but the tests marked slow (training for more
 # than a few seconds, the session's report, processes), browser, docs and
 # integration (the real-data mirror). make test and CI run everything.
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not slow and not browser and not docs and not integration"
+	$(BIN)/python -m pytest $(XDIST) -m "not slow and not browser and not docs and not integration"
 
 # The documentation site (docs/_build/html): the user guide, the API reference
 # and the example gallery with every example executed; warnings are errors.

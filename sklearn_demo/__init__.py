@@ -15,8 +15,9 @@ from .datasets import fetch_deepbind_encode, make_motif_dataset
 from .encoding import DNAEncoder, one_hot_decode, one_hot_encode
 from .estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .explain import (
-    ClassOptimizer, OrderEffect, SaliencyExplainer, TemporalScorer, filter_aurocs,
-    first_layer_pwms, optimize_jointly, order_effect,
+    ClassOptimizer, InteractionExplainer, OrderEffect, SaliencyExplainer, TemporalScorer,
+    filter_aurocs, first_layer_pwms, motif_spacing, optimize_jointly, order_effect,
+    site_interactions,
 )
 from .io import load_training_data, read_deepbind, read_fasta, read_sequences
 from .motifs import fetch_jaspar_motifs, match_motifs, scan_motifs, write_meme
@@ -35,6 +36,7 @@ __all__ = [
     "ClassOptimizer",
     "DNAEncoder",
     "GappedKmerSVC",
+    "InteractionExplainer",
     "KmerClassifier",
     "OrderEffect",
     "RNNClassifier",
@@ -50,6 +52,7 @@ __all__ = [
     "first_layer_pwms",
     "make_motif_dataset",
     "match_motifs",
+    "motif_spacing",
     "scan_motifs",
     "write_meme",
     "one_hot_decode",
@@ -62,4 +65,5 @@ __all__ = [
     "read_fasta",
     "read_sequences",
     "save_model",
+    "site_interactions",
 ]

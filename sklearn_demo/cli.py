@@ -120,7 +120,7 @@ def _build(args: argparse.Namespace, models, *, split: bool) -> Path:
         max_train_gkm=getattr(args, "max_train_gkm", 0) or None,
         lstm_timescale=getattr(args, "lstm_timescale", None),
         pos_label=getattr(args, "positive", None), command=command_line(args),
-        discover_motifs=args.discover_motifs,
+        discover_motifs=args.discover_motifs, n_jobs=args.n_jobs,
         provenance=provenance(args), verbose=0 if args.quiet else 1, log=_logger(args)).page
 
 

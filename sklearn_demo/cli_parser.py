@@ -71,6 +71,10 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", default="results", help="report folder (default results)")
     parser.add_argument("--discover-motifs", action="store_true",
                         help="also run TF-MoDISco on each network's attributions (slow)")
+    parser.add_argument("--n-jobs", type=int, metavar="N",
+                        help="train and explain N models at once, each in a process of its "
+                             "own (-1: one per core; default: one after the other, showing "
+                             "each epoch)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 

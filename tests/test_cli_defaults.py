@@ -22,6 +22,7 @@ MIRRORS = {
            "site_auroc_sequences": (build_dashboard, "site_auroc_sequences"),
            "device": (build_dashboard, "device"), "seed": (build_dashboard, "seed"),
            "out": (build_dashboard, "out"), "discover_motifs": (build_dashboard, "discover_motifs"),
+           "n_jobs": (build_dashboard, "n_jobs"),
            "n_samples": (load_dashboard_data, "n_samples"),
            "negatives": (load_dashboard_data, "negatives"),
            "grammar": (load_dashboard_data, "grammar"),

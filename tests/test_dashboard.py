@@ -186,3 +186,27 @@ def test_attribution_site_aurocs_score_a_seeded_sample_of_the_test_positives():
     result = explain_model(clf, data, n_examples=2, n_restarts=2, n_iter=5,
                            site_auroc_sequences=5)
     assert result.site_aurocs == sample and result.site_auroc_positives == 5
+
+
+def test_models_trained_and_explained_in_processes_equal_those_trained_here(tmp_path):
+    from numpy.testing import assert_allclose
+
+    from sklearn_demo.dashboard import build_dashboard
+
+    data = load_dashboard_data(n_samples=80, seed=1)
+    lines = []
+    here, _ = train_models(["cnn", "kmer"], data, epochs=1, verbose=0, log=lambda _: None)
+    there, seconds = train_models(["cnn", "kmer"], data, epochs=1, n_jobs=2, log=lines.append)
+    assert list(there) == list(here) == ["CNNClassifier", "KmerClassifier"]
+    assert sum("trained in" in line for line in lines) == 2
+    assert all(seconds[name]["train_seconds"] > 0 for name in there)
+    for name in here:  # one thread each in the processes: rounding may differ, nothing else
+        assert_allclose(there[name].predict_proba(data.X_test),
+                        here[name].predict_proba(data.X_test), atol=1e-5)
+    run = build_dashboard(data, {"CNNClassifier": here["CNNClassifier"]}, out=tmp_path / "a",
+                          class_iterations=3, n_jobs=2, log=lambda _: None)
+    alone = build_dashboard(data, {"CNNClassifier": here["CNNClassifier"]}, out=tmp_path / "b",
+                            class_iterations=3, log=lambda _: None)
+    assert_allclose(run.explanations[0].saliency, alone.explanations[0].saliency, atol=1e-5)
+    with pytest.raises(ValueError, match="n_jobs"):
+        train_models(["kmer"], data, n_jobs=0)

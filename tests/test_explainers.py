@@ -314,7 +314,12 @@ def test_joint_class_optimisation_equals_each_optimiser_alone(models, motif_data
     joint = optimize_jointly([clone(o) for o in alone], motif_data.X)
     for single, together in zip(alone, joint):
         single.fit(motif_data.X)
-        np.testing.assert_allclose(together.pwms_, single.pwms_, atol=1e-4)
+        # 40 Adam steps amplify float32 rounding, which differs between one
+        # vmapped call over stacked weights and one call per model, and with the
+        # thread count (kernel choice): on one thread (a pytest-xdist worker)
+        # 14 of 1,212 entries were up to 2e-3 apart, while the scores, losses
+        # and best sequences below still agreed.
+        np.testing.assert_allclose(together.pwms_, single.pwms_, atol=5e-3)
         np.testing.assert_allclose(together.scores_, single.scores_, atol=1e-4)
         np.testing.assert_allclose(together.loss_curve_, single.loss_curve_, rtol=1e-4, atol=1e-5)
         assert together.best_sequence_ == single.best_sequence_

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validation import Interval, check_parameter, parameter_constraints
+from .._validation import N_JOBS, Interval, check_parameter, parameter_constraints
 from ..estimators import RNNClassifier
 from ..motifs import write_meme
 from ..persistence import save_model
@@ -19,7 +19,7 @@ from .explanations import (
 )
 from .page import write_dashboard
 from .score import TestScores, score_models
-from .train import NETWORKS, RECURRENT, Log, train_models
+from .train import NETWORKS, RECURRENT, Log, in_parallel, train_models
 
 
 @dataclass
@@ -55,6 +55,7 @@ def build_dashboard(
     pos_label: object = None,
     save_models: bool = True,
     discover_motifs: bool = False,
+    n_jobs: int | None = None,
     command: str = "build_dashboard(...)",
     provenance: Mapping[str, object] | None = None,
     verbose: int = 1,
@@ -99,6 +100,12 @@ def build_dashboard(
     discover_motifs : bool, default=False
         Also run TF-MoDISco on each network's attributions (a panel "motifs
         discovered from attributions"; a minute or more per network).
+    n_jobs : int or None, default=None
+        Models trained, and networks explained, at once, each in a process
+        of its own (see :func:`~sklearn_demo.dashboard.train_models`; -1:
+        one per core, which `make demo` uses). None: one after the other,
+        with skorch's table of each epoch. Each model is seeded as it is one
+        after the other (a process on fewer threads may round differently).
     command, provenance :
         Printed in the page's footer and written to ``data/provenance.json``.
     verbose : int, default=1
@@ -122,6 +129,7 @@ def build_dashboard(
     """
     for name, value in (("class_iterations", class_iterations), ("epochs", epochs)):
         check_parameter("build_dashboard", name, value, [Interval(Integral, 1, None)])
+    check_parameter("build_dashboard", "n_jobs", n_jobs, N_JOBS)
     check_parameter("build_dashboard", "site_auroc_sequences", site_auroc_sequences,
                     MAX_SEQUENCES_CONSTRAINTS)
     check_parameter("build_dashboard", "lstm_timescale", lstm_timescale,
@@ -138,7 +146,7 @@ def build_dashboard(
                                         seed=seed, verbose=verbose,
                                         max_train_gkm=max_train_gkm,
                                         lstm_timescale=lstm_timescale, pos_label=pos_label,
-                                        log=log)
+                                        n_jobs=n_jobs, log=log)
     networks = {name: model for name, model in fitted.items()
                 if isinstance(model, tuple(NETWORKS.values()))}
     model_files = {}
@@ -150,15 +158,18 @@ def build_dashboard(
     scores = score_models(fitted, data.X_test, data.y_test, training)
     for row in scores.rows:
         log(f"  {row['model']}: test AUC {row['test_auc']:.3f}, AUPRC {row['test_auprc']:.3f}")
+    if networks:
+        log(f"explaining {', '.join(networks)}: saliency, temporal scores, class "
+            f"optimisation, filters")
+    options = dict(n_iter=class_iterations, seed=seed, discover=discover_motifs,
+                   site_auroc_sequences=site_auroc_sequences)
     explanations = []
-    for name, model in networks.items():
-        log(f"explaining {name}: saliency, temporal scores, class optimisation, filters")
-        start = time.perf_counter()
-        explanations.append(explain_model(model, data, n_iter=class_iterations, seed=seed,
-                                          test_scores=scores.curves[name].score,
-                                          discover=discover_motifs,
-                                          site_auroc_sequences=site_auroc_sequences))
-        log(f"  done in {time.perf_counter() - start:.0f} s")
+    for name, (explanation, seconds) in zip(networks, in_parallel(
+            timed_explanation,
+            [(model, data, scores.curves[name].score, options) for name, model in networks.items()],
+            n_jobs=n_jobs)):
+        explanations.append(explanation)
+        log(f"  {name} explained in {seconds:.0f} s")
     meme = Path(out) / "motifs.meme"
     meme.parent.mkdir(parents=True, exist_ok=True)
     write_meme(found_motifs(explanations), meme)
@@ -168,6 +179,14 @@ def build_dashboard(
                            provenance=provenance or {})
     log(f"wrote {page}")
     return DashboardRun(data, fitted, training, scores, explanations, page, model_files)
+
+
+def timed_explanation(model: object, data: DashboardData, test_scores: np.ndarray,
+                      options: Mapping[str, object]) -> tuple[ModelExplanation, float]:
+    """:func:`explain_model` of ``model`` with ``options``, and the seconds it took."""
+    start = time.perf_counter()
+    explanation = explain_model(model, data, test_scores=test_scores, **options)
+    return explanation, time.perf_counter() - start
 
 
 def found_motifs(explanations: Sequence[ModelExplanation]) -> dict[str, np.ndarray]:

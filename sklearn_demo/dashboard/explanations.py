@@ -21,6 +21,7 @@ from ..explain.ground_truth import position_importance, site_aurocs
 from ..labels import check_known_labels, positive_class, positive_proba, probability_name
 from ..motifs import match_motifs
 from .data import DashboardData
+from .dependencies import Dependencies, explain_dependencies, strongest_motifs
 
 #: Attribution methods scored against planted sites, by their label in the
 #: report; ``ATTRIBUTION`` is the one the saliency panels show: expected
@@ -89,6 +90,10 @@ class ModelExplanation:
     sites and per planted motif (:func:`attribution_site_aurocs`)."""
     site_auroc_positives: int = 0
     """How many test positives ``site_aurocs`` was scored on."""
+    dependencies: Dependencies | None = None
+    """The spacing/order scan of its two strongest class-optimised motifs and
+    the site interactions of ``examples`` (:mod:`.dependencies`); None
+    without a motif the model is sure of or without test negatives."""
 
     def firing_filters(self) -> list[int]:
         """Filters that fire on the training positives: a filter that never
@@ -124,8 +129,10 @@ def explain_model(
     n_discovery: int = 1000,
     site_auroc_sequences: int | None = SITE_AUROC_SEQUENCES,
 ) -> ModelExplanation:
-    """Run saliency, temporal scores, class optimisation and first-layer
-    filter motifs on a fitted network, on the test set.
+    """Run saliency, temporal scores, class optimisation, dependencies (the
+    spacing/order scan of its two strongest motifs, the site interactions of
+    the examples) and first-layer filter motifs on a fitted network, on the
+    test set.
 
     ``test_scores`` (p of the positive class for ``data.X_test``, e.g. from
     :func:`score_models`) saves predicting the test set again. ``discover``
@@ -167,6 +174,9 @@ def explain_model(
         saliency=saliency, temporal=temporal, class_motifs=optimizer.motifs_,
         class_scores=optimizer.scores_, class_matches=optimizer.match(n_matches=n_matches),
         class_pwm=optimizer.best_pwm_)
+    result.dependencies = explain_dependencies(
+        model, examples, data.X_test[~positive],
+        strongest_motifs(optimizer.motifs_, optimizer.scores_, result.class_matches), seed=seed)
     if not isinstance(model, RNNClassifier):
         bound = np.asarray(data.y_train) == positive_class(model)
         result.filter_pwms, result.filter_sites = first_layer_pwms(

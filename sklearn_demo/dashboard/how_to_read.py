@@ -81,6 +81,19 @@ HOW_TO_READ = {
         "(reading {second}, then {first}): the table gives both directions, each jump taken "
         "from 4 bases before the site to 4 bases past it. The CNN has no reading order; its "
         "curve is the score with the unread part set to zeros."),
+    "learned_dependencies": (
+        "Top: the model's log-odds of bound with the two strongest motifs it learned (class "
+        "optimisation, named by their best JASPAR match) written into dinucleotide-shuffled test "
+        "negatives, centred, at every gap between them (x axis), {first} first (left) or "
+        "{second} first (right); the band is the standard error over 20 backgrounds. Bottom: "
+        "the interaction, log-odds with both minus with each alone plus with neither. A flat "
+        "interaction near 0 means the motifs add up; a rise at some gaps, or in one order only, "
+        "means the model reads them together there: a spacing or an order it learned. The heat "
+        "maps are the site interactions of the test positives the model is most sure of, at "
+        "the sites it reads (10-base windows of its strongest attribution): the diagonal is what "
+        "removing one site (shuffling its bases) costs in log-odds; off the diagonal, red means "
+        "two sites act together (removing both costs more than the two alone: both are needed), "
+        "blue that either will do."),
     "planted": (
         "The motifs planted in the synthetic data (left) beside the closest motif each model "
         "recovered, among its class-optimised inputs and first-layer filters (ranked by the "

@@ -230,6 +230,44 @@ def _dependency_section(writer: ReportWriter, data: DashboardData,
         body + table_html(rows), [data_file])])
 
 
+def _learned_dependencies_section(writer: ReportWriter,
+                                  results: Sequence[ModelExplanation]) -> Section:
+    """Each network's spacing/order scan of its two strongest motifs and the
+    site-interaction matrices of the test positives it is most sure of."""
+    from ..plotting import plot_motif_spacing, plot_site_interactions
+
+    section = Section("Dependencies each model learned", "learned-dependencies")
+    for result in results:
+        found = result.dependencies
+        if found is None:
+            continue
+        first, second = found.motif_names
+        scan_file = writer.write_csv(f"{result.name}_motif_spacing.csv",
+                                     found.scan.to_dict(orient="records"))
+        rows = [{"test positive": f"#{i + 1}",
+                 "sites (1-based)": ", ".join(f"{a + 1}-{b}" for a, b in r.sites),
+                 "strongest pair": ("-" if r.strongest_pair() is None else
+                                    " & ".join(f"{r.sites[k][0] + 1}-{r.sites[k][1]}"
+                                               for k in r.strongest_pair())),
+                 "its interaction": (float("nan") if r.strongest_pair() is None
+                                     else float(r.matrix[r.strongest_pair()]))}
+                for i, r in enumerate(found.interactions)]
+        site_file = writer.write_csv(f"{result.name}_site_interactions.csv", rows)
+        figure = plot_motif_spacing({result.name: found.scan},
+                                    title=f"{result.name}: {first} ({found.motifs[0]}) and "
+                                          f"{second} ({found.motifs[1]})")
+        maps = "".join(figure_html(plot_site_interactions(
+            r.matrix, [tuple(s) for s in r.sites],
+            title=f"test positive #{i + 1}"), f"site interactions of test positive #{i + 1}")
+            for i, r in enumerate(found.interactions) if len(r.sites))
+        section.panels.append(Panel(
+            f"{result.name}: does it care where {second} sits relative to {first}?",
+            HOW_TO_READ["learned_dependencies"].format(first=first, second=second),
+            figure_html(figure, f"spacing and order scan of {result.name}") + maps
+            + table_html(rows), [scan_file, site_file]))
+    return section
+
+
 def write_dashboard(
     out: str | os.PathLike,
     data: DashboardData,
@@ -263,6 +301,8 @@ def write_dashboard(
         writer.add(_planted_section(writer, data, results))
     if data.grammar and results:
         writer.add(_dependency_section(writer, data, results))
+    if any(result.dependencies is not None for result in results):
+        writer.add(_learned_dependencies_section(writer, results))
     for result in results:
         writer.add(_model_section(writer, result, data.planted))
     # The app (``sklearn-demo serve OUT``) lists these beside the saved models.

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from .._validation import N_JOBS, check_parameter
 from ..baselines import GappedKmerSVC, KmerClassifier
 from ..estimators import CNNClassifier, CNNRNNClassifier, RNNClassifier
 from .data import DashboardData
@@ -47,12 +49,18 @@ def make_estimator(key: str, *, epochs: int | None = 20, device: str | None = No
 def train_models(
     keys: Sequence[str], data: DashboardData, *, epochs: int = 20, device: str = "cpu",
     seed: int = 0, verbose: int = 1, max_train_gkm: int | None = 4000,
-    lstm_timescale: float | None = None, pos_label: object = None, log: Log = print,
+    lstm_timescale: float | None = None, pos_label: object = None, n_jobs: int | None = None,
+    log: Log = print,
 ) -> tuple[dict[str, object], dict[str, dict[str, float]]]:
     """Fit each named model on the training set.
 
     Parameters
     ----------
+    n_jobs : int or None, default=None
+        Models fitted at once, each in a process of its own on
+        ``cores // n_jobs`` threads (joblib; -1: one per core). None fits
+        them one after the other here, with skorch's table of each epoch;
+        in processes, one line per model says when it is done.
     lstm_timescale : float or None, default=None
         The recurrent networks' ``lstm_timescale`` (chrono initialisation of
         their LSTM gates, see :class:`~sklearn_demo.RNNClassifier`); None
@@ -79,15 +87,18 @@ def train_models(
     >>> list(models), training["KmerClassifier"]["train_sequences"]
     (['KmerClassifier'], 45)
     """
+    check_parameter("train_models", "n_jobs", n_jobs, N_JOBS)
     if max_train_gkm is not None and not (isinstance(max_train_gkm, int) and max_train_gkm >= 2):
         raise ValueError(f"max_train_gkm must be an integer of at least 2 or None, "
                          f"got {max_train_gkm!r}.")
-    fitted, training = {}, {}
+    in_processes = n_jobs not in (None, 1)
+    jobs = []
     for key in keys:
         params = ({"lstm_timescale": lstm_timescale}
                   if key in RECURRENT and lstm_timescale is not None else {})
-        model = make_estimator(key, epochs=epochs, device=device, seed=seed, verbose=verbose,
-                               pos_label=pos_label, **params)
+        model = make_estimator(key, epochs=epochs, device=device, seed=seed,
+                               verbose=0 if in_processes else verbose, pos_label=pos_label,
+                               **params)
         name = type(model).__name__
         X, y = data.X_train, data.y_train
         if key == "gkm" and max_train_gkm is not None and len(X) > max_train_gkm:
@@ -98,11 +109,45 @@ def train_models(
                 f"training sequences (max_train_gkm; its kernel is quadratic)")
         else:
             log(f"training {name} on {len(X)} sequences")
-        start = time.perf_counter()
-        fitted[name] = model.fit(X, y)
-        training[name] = {"train_seconds": time.perf_counter() - start,
-                          "train_sequences": len(X)}
+        jobs.append((name, model, X, y))
+    fitted, training = {}, {}
+    for (name, _, X, _), (model, seconds) in zip(jobs, in_parallel(
+            timed_fit, [job[1:] for job in jobs], n_jobs=n_jobs)):
+        fitted[name] = model
+        training[name] = {"train_seconds": seconds, "train_sequences": len(X)}
+        if in_processes:
+            log(f"  {name} trained in {seconds:.0f} s")
     return fitted, training
+
+
+def timed_fit(model: object, X: object, y: object) -> tuple[object, float]:
+    """``model.fit(X, y)`` and the seconds it took."""
+    start = time.perf_counter()
+    model.fit(X, y)
+    return model, time.perf_counter() - start
+
+
+def in_parallel(function: Callable, arguments: Sequence[tuple], *,
+                n_jobs: int | None = None) -> Iterator[object]:
+    """``function(*args)`` for each of ``arguments``, in their order: here,
+    each as it is done, when ``n_jobs`` is None or 1, else all at once from
+    ``n_jobs`` processes (joblib's loky; each computes on ``cores //
+    n_jobs`` threads, so they share the cores rather than fight for them).
+
+    Examples
+    --------
+    >>> list(in_parallel(divmod, [(7, 2), (9, 4)]))
+    [(3, 1), (2, 1)]
+    """
+    from joblib import Parallel, delayed
+
+    if n_jobs in (None, 1):
+        return (function(*args) for args in arguments)
+    with warnings.catch_warnings():
+        # loky restarts a worker whose memory grew by 300 MB (a torch model
+        # does) and says so; nothing is lost, and nothing for the user to do
+        warnings.filterwarnings("ignore", "A worker stopped while some jobs", UserWarning)
+        return iter(Parallel(n_jobs=n_jobs)(delayed(function)(*args) for args in arguments))
 
 
 def per_task(models: Mapping[str, object]) -> dict[str, object]:

@@ -1,0 +1,181 @@
+"""Dependencies with a known answer: the spacing/order scan, site interactions
+and the pairwise map of a CNN and a CNN-RNN trained on an order grammar.
+
+Data: the suite's order grammar (:func:`sklearn_demo.make_motif_dataset`,
+``grammar="mixed"``, 200 bp, CTCF (MA0139) then AP-1 (MA0099) 30-50 bp apart
+in positives; negatives the reverse order or one site), 6,000 training and
+2,000 test sequences. Each network with its defaults, training capped at
+``--epochs``.
+
+* **Scan** (:func:`sklearn_demo.motif_spacing`): the two motifs' consensus
+  sequences at gaps 0-80 in both orders, written into 100 dinucleotide
+  shuffles of test negatives. *Order asymmetry*: mean log-odds with the
+  planted order minus the reverse order, over the planted gaps (30-50).
+* **Site interactions** (:func:`sklearn_demo.site_interactions`): on test
+  positives, the two planted sites and three decoy windows of 10 bases at
+  free positions; how often the planted pair is the largest interaction.
+* **Pairwise map** (:class:`sklearn_demo.InteractionExplainer`, DFIM and
+  double ISM): on 5 test positives, the site x site blocks of the map
+  (mean |entry| over each block of the planted sites and the decoys); how
+  often the planted pair's block is the largest off the diagonal; seconds
+  per sequence.
+
+Usage::
+
+    python benchmarks/dependency_views.py [--epochs 12] [--positives 100]
+
+Writes ``benchmarks/results/dependency_views.json``, the figure
+``benchmarks/results/dependency_views.png`` and a section of
+``benchmarks/RESULTS.md``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import roc_auc_score
+
+from sklearn_demo import (
+    CNNClassifier, CNNRNNClassifier, InteractionExplainer, make_motif_dataset, motif_spacing,
+    site_interactions,
+)
+from sklearn_demo.explain.grammar import motif_instances
+from sklearn_demo.plotting import plot_motif_spacing
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (  # noqa: E402
+    HERE, benchmark_parser, command_line, markdown_table, section_head, write_section,
+)
+
+NETWORKS = {"CNN": CNNClassifier, "CNN-RNN": CNNRNNClassifier}
+MOTIFS = ("MA0139", "MA0099")
+PLANTED_GAPS = range(30, 51)
+DECOYS = 3
+SITE = 10
+
+
+def decoy_sites(planted: list[tuple], length: int, rng: np.random.RandomState) -> list[tuple]:
+    """The planted sites (whole) and ``DECOYS`` windows of ``SITE`` bases that
+    overlap neither them nor each other."""
+    taken = [(start, end) for _, start, end, _ in planted]
+    sites = list(taken)
+    while len(sites) < len(taken) + DECOYS:
+        start = int(rng.randint(0, length - SITE))
+        if all(start + SITE <= a or start >= b for a, b in sites):
+            sites.append((start, start + SITE))
+    return sites
+
+
+def run(epochs: int, n_positives: int, n_maps: int, seed: int = 0) -> dict:
+    data = make_motif_dataset(8000, sequence_length=200, motifs=MOTIFS, grammar="mixed",
+                              random_state=seed)
+    train, test = slice(0, 6000), slice(6000, None)
+    first, second = (motif_instances(data.motifs[m], 1)[0] for m in MOTIFS)
+    negatives = [s for s, label in zip(data.X[test], data.y[test]) if not label][:50]
+    positives = [i for i in np.flatnonzero(data.y[test]) + 6000 if len(data.sites[i]) == 2]
+    rng = np.random.RandomState(seed)
+    chosen = positives[:n_positives]
+    sites = [decoy_sites(data.sites[i], 200, rng) for i in chosen]
+    out = {"first": first, "second": second, "networks": {}}
+    for name, cls in NETWORKS.items():
+        start = time.perf_counter()
+        clf = cls(max_epochs=epochs, random_state=seed, verbose=0).fit(data.X[train],
+                                                                       data.y[train])
+        row = {"train_s": round(time.perf_counter() - start, 1), "epochs": len(clf.history),
+               "test_auc": float(roc_auc_score(data.y[test], clf.predict_proba(data.X[test])[:, 1]))}
+        start = time.perf_counter()
+        scan = motif_spacing(clf, first, second, spacings=range(0, 81, 2), backgrounds=100,
+                             sequences=negatives, random_state=seed)
+        row["scan_s"] = round(time.perf_counter() - start, 1)
+        planted = scan[scan.spacing.isin(PLANTED_GAPS)]
+        forward = planted[planted.order == "first-second"]
+        reverse = planted[planted.order == "second-first"]
+        row["order_asymmetry"] = float(forward.logit.mean() - reverse.logit.mean())
+        row["interaction_planted_order"] = float(forward.interaction.mean())
+        row["scan"] = scan.to_dict(orient="list")
+        start = time.perf_counter()
+        interactions = site_interactions(clf, data.X[chosen], sites, n_shuffles=10,
+                                         random_state=seed)
+        row["interactions_s"] = round(time.perf_counter() - start, 1)
+        row["planted_pair_first"] = float(np.mean([r.strongest_pair() == (0, 1)
+                                                   for r in interactions]))
+        row["planted_pair_interaction"] = float(np.mean([r.matrix[0, 1] for r in interactions]))
+        for method in ("dfim", "double_ism"):
+            explainer = InteractionExplainer(FrozenEstimator(clf), method=method).fit(data.X[:2])
+            start = time.perf_counter()
+            maps = explainer.transform(data.X[chosen[:n_maps]])
+            row[f"{method}_s_per_sequence"] = round((time.perf_counter() - start) / n_maps, 2)
+            firsts = []
+            for m, spans in zip(maps, sites[:n_maps]):
+                blocks = {(a, b): np.abs(m[slice(*spans[a]), slice(*spans[b])]).mean()
+                          for a, b in combinations(range(len(spans)), 2)}
+                firsts.append(max(blocks, key=blocks.get) == (0, 1))
+            row[f"{method}_planted_block_first"] = float(np.mean(firsts))
+        out["networks"][name] = row
+        print(name, {k: v for k, v in row.items() if k != "scan"}, flush=True)
+    return out
+
+
+def markdown(result: dict, command: str, figure: str) -> str:
+    names = list(result["networks"])
+    rows = [
+        ("test AUC", *(f"{result['networks'][n]['test_auc']:.3f}" for n in names)),
+        ("epochs (training s)", *(f"{result['networks'][n]['epochs']} "
+                                  f"({result['networks'][n]['train_s']:.0f})" for n in names)),
+        ("order asymmetry: planted minus reverse order, mean log-odds over gaps 30-50",
+         *(f"**{result['networks'][n]['order_asymmetry']:+.2f}**" for n in names)),
+        ("interaction (both - each alone + neither), planted order, gaps 30-50",
+         *(f"{result['networks'][n]['interaction_planted_order']:+.2f}" for n in names)),
+        ("planted pair the largest site interaction (planted sites + 3 decoys)",
+         *(f"**{100 * result['networks'][n]['planted_pair_first']:.0f}%**" for n in names)),
+        ("mean planted-pair interaction (log-odds)",
+         *(f"{result['networks'][n]['planted_pair_interaction']:+.2f}" for n in names)),
+        ("pairwise map, DFIM: planted block the largest / s per sequence",
+         *(f"{100 * result['networks'][n]['dfim_planted_block_first']:.0f}% / "
+           f"{result['networks'][n]['dfim_s_per_sequence']:.2f}" for n in names)),
+        ("pairwise map, double ISM: planted block the largest / s per sequence",
+         *(f"{100 * result['networks'][n]['double_ism_planted_block_first']:.0f}% / "
+           f"{result['networks'][n]['double_ism_s_per_sequence']:.2f}" for n in names)),
+        ("scan / site interactions, s", *(f"{result['networks'][n]['scan_s']:.1f} / "
+                                          f"{result['networks'][n]['interactions_s']:.1f}"
+                                          for n in names)),
+    ]
+    lines = section_head(
+        "Dependencies with a known answer: scan, site interactions, pairwise map", command,
+        f"Motifs written as their consensus: CTCF `{result['first']}`, AP-1 "
+        f"`{result['second']}`; positives carry CTCF then AP-1, 30-50 bp apart.")
+    lines += markdown_table(["", *names], rows)
+    lines += ["", f"![spacing and order scan of both networks]({figure})", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = benchmark_parser(__doc__, epochs=12)
+    parser.add_argument("--positives", type=int, default=100,
+                        help="test positives of the site interactions (default 100)")
+    parser.add_argument("--maps", type=int, default=5,
+                        help="test positives of the pairwise maps (default 5)")
+    args = parser.parse_args(argv)
+    result = run(args.epochs, args.positives, args.maps)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "dependency_views.json").write_text(json.dumps(result, indent=1))
+    import pandas as pd
+
+    figure = args.out / "dependency_views.png"
+    plot_motif_spacing({name: pd.DataFrame(row["scan"])
+                        for name, row in result["networks"].items()}).savefig(figure, dpi=110)
+    if not args.no_report:
+        write_section("dependency_views",
+                      markdown(result, command_line("dependency_views.py", argv),
+                               os.path.relpath(figure, HERE)), args.results)
+    return result
+
+
+if __name__ == "__main__":
+    main()

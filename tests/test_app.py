@@ -279,3 +279,37 @@ def test_motif_hits_forgive_a_mismatch_of_a_one_hot_motif(report_explorer):
     mismatch = site[:7] + "A" + site[8:]
     hits = report_explorer.motif_hits(motif, "T" * 40 + mismatch + "T" * 40)
     assert (hits["start"].iloc[0], hits["strand"].iloc[0]) == (40, "+")
+
+
+def test_session_dependencies_and_grammar_tabs_show_the_engines_numbers(session,
+                                                                          report_explorer):
+    from sklearn_demo import motif_spacing
+
+    session.open("s", str(report_explorer.data.sequences[1]))
+    session.dependencies_button.clicks += 1
+    assert not session.message.visible, session.message.object
+    results = report_explorer.dependencies(session.current[1])
+    for name, (found, pairwise) in results.items():
+        sources = session.dependency_sources[name]
+        np.testing.assert_allclose(sources["sites"].data["effect"], np.diag(found.matrix), atol=1e-9)
+        assert len(sources["arcs"].data["x0"]) == len(found.sites) * (len(found.sites) - 1) // 2
+        np.testing.assert_allclose(sources["map"].data["image"][0], pairwise, atol=1e-6)
+        session._pairwise_row(name, 17.2)  # a click on the row of position 17
+        assert sources["row"].data["row"][0] == 16
+        np.testing.assert_allclose(sources["row"].data["value"], pairwise[16], atol=1e-6)
+    session.grammar_first.value, session.grammar_second.value = "CCACTAGGGGGC", "TGACTCA"
+    session.grammar_button.clicks += 1
+    assert not session.message.visible, session.message.object
+    backgrounds = report_explorer.grammar_backgrounds(session.current[1])
+    for name, model in report_explorer.models.items():
+        scan = motif_spacing(model, "CCACTAGGGGGC", "TGACTCA", spacings=range(0, 83, 2),
+                             backgrounds=20, sequences=backgrounds, random_state=0)
+        for order in ("first-second", "second-first"):
+            source = session.grammar_sources[name, order].data
+            rows = scan[scan.order == order]
+            assert source["spacing"] == rows.spacing.tolist()
+            np.testing.assert_allclose(source["logit"], rows.logit, atol=1e-6)
+            np.testing.assert_allclose(source["interaction"], rows.interaction, atol=1e-6)
+    session.grammar_second.value = "TGAXTCA"
+    session.grammar_button.clicks += 1
+    assert session.message.visible and "'X'" in session.message.object

@@ -224,3 +224,62 @@ def test_serve_on_every_address_warns_and_stops_on_sigterm(two_models):
     err = process.stderr.read()
     assert "anyone who can reach this machine on the network can use the app" in err
     assert "sklearn-demo: stopped" in err
+
+
+def _wait_for_sources(page, values: dict[str, float], timeout_ms: float = 120_000) -> None:
+    """Wait until each named source's value ("SOURCE:COLUMN:INDEX") is within
+    1e-4 of the expected one."""
+    from served_app import SOURCE_VALUE
+
+    page.wait_for_function("""([maps, sourceValue]) => {
+        const value = eval(sourceValue);
+        for (const [key, want] of Object.entries(maps)) {
+            const [name, column, index] = key.split(':');
+            const got = value([name, column, Number(index)]);
+            if (got === null || Number.isNaN(got)
+                || Math.abs(got - want) > 1e-4 * Math.max(1, Math.abs(want))) return false;
+        }
+        return true;
+    }""", arg=[values, SOURCE_VALUE], timeout=timeout_ms)
+
+
+def test_grammar_and_dependencies_tabs_show_motif_spacing_and_site_interactions(browser,
+                                                                                two_models):
+    from sklearn_demo import motif_spacing
+    from sklearn_demo.dashboard.explorer import load_sequences
+
+    files, tests = two_models
+    loaded = load_sequences(tests)
+    engine = SequenceExplorer({f.stem: load_model(f) for f in files}, loaded)
+    first = str(loaded.sequences[0])
+    backgrounds = engine.grammar_backgrounds(first)
+    expected = {}
+    for name, model in engine.models.items():
+        scan = motif_spacing(model, "CCACTAGGGGGC", "TGACTCA", spacings=range(0, 83, 2),
+                             backgrounds=20, sequences=backgrounds, random_state=0)
+        for order in ("first-second", "second-first"):
+            rows = scan[scan.order == order].reset_index()
+            for i in (0, 15, len(rows) - 1):
+                expected[f"{name}-grammar-{order}:logit:{i}"] = float(rows.logit[i])
+                expected[f"{name}-grammar-{order}:interaction:{i}"] = float(rows.interaction[i])
+    sites = {f"{name}-sites:effect:{k}": float(found.matrix[k, k])
+             for name, (found, _) in engine.dependencies(first).items()
+             for k in range(len(found.sites))}
+    args = [arg for f in files for arg in ("--model", str(f))] + ["--data", str(tests)]
+    with served(*args) as (url, process):
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        problems = _watch(page)
+        page.goto(url)
+        page.locator(".p-line").first.wait_for(timeout=60_000)
+        page.locator(".bk-tab", has_text="Grammar").click()
+        page.get_by_placeholder("e.g. CCACTAGGGGGC").fill("CCACTAGGGGGC")
+        page.get_by_placeholder("e.g. TGACTCA").fill("TGACTCA")
+        page.get_by_placeholder("e.g. TGACTCA").press("Tab")
+        click_until(page.get_by_role("button", name="Scan spacing and order"),
+                    lambda ms: _wait_for_sources(page, expected, timeout_ms=ms))
+        page.locator(".bk-tab", has_text="Dependencies").click()
+        click_until(page.get_by_role("button", name="Compute for the open sequence"),
+                    lambda ms: _wait_for_sources(page, sites, timeout_ms=ms))
+        page.close()
+        assert problems == []
+    assert process.returncode == 0

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .app_dependencies import DependenciesMixin
 from .app_tabs import TabsMixin
 from .explanations import ATTRIBUTION_METHODS
 from .explorer import DEFAULT_METHOD, VIEWS, SequenceExplorer
@@ -103,7 +104,7 @@ def panel_extension():
 
 
 
-class AppSession(TabsMixin):
+class AppSession(TabsMixin, DependenciesMixin):
     """One browser tab (or notebook cell): its widgets, open sequence and
     history, over the shared explorer."""
 
@@ -197,6 +198,8 @@ class AppSession(TabsMixin):
             self.tabs.append(("Test set", self._table_tab(pn)))
             self.tabs.append(("Model comparison", self._comparison_tab(pn)))
         self.tabs.append(("Motifs", self._motif_tab(pn)))
+        self.tabs.append(("Dependencies", self._dependencies_tab(pn)))
+        self.tabs.append(("Grammar", self._grammar_tab(pn)))
         self.layout = pn.Column(
             pn.pane.HTML(f"<h2 style='margin:4px 0'>{html.escape(title)}</h2>"
                          f"<div>{len(engine.models)} model(s): "

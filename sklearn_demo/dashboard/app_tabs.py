@@ -178,5 +178,6 @@ class TabsMixin:
             self.compute_motifs.visible = False
             self.motif_table.value = self._motif_frame()
             self.motif_select.options = self._motif_options()
+            self.grammar_pick.options = self._motif_options()
 
         self._in_background(compute, finish)

@@ -216,6 +216,52 @@ class SequenceExplorer:
             mutations = self._cached((name, sequence, ism), lambda: compute(ism))
         return ModelReading(name, p, attribution, temporal, mutations)
 
+    def dependencies(self, sequence: str) -> dict[str, tuple[object, np.ndarray]]:
+        """Model name -> the site interactions of ``sequence`` at the sites the
+        model reads (:func:`~sklearn_demo.site_interactions`) and its pairwise
+        map (L, L) by DFIM (:class:`~sklearn_demo.InteractionExplainer`)."""
+        from ..explain import InteractionExplainer, site_interactions
+        from .dependencies import SITE_SHUFFLES
+
+        def compute(name: str):
+            model = self.models[name]
+            sites = site_interactions(model, [sequence], n_shuffles=SITE_SHUFFLES,
+                                      random_state=0)[0]
+            pairwise = InteractionExplainer(FrozenEstimator(model)).fit([sequence]).transform(
+                [sequence])[0]
+            return sites, pairwise
+
+        return {name: self._cached(("dependencies", name, sequence),
+                                   lambda name=name: compute(name)) for name in self.models}
+
+    def grammar_backgrounds(self, sequence: str) -> list[str]:
+        """What the Grammar tab shuffles into backgrounds: the loaded set's
+        unbound sequences (all loaded ones without labels), at most 50, or
+        ``sequence`` when nothing is loaded."""
+        if self.data is None or not len(self.data.sequences):
+            return [sequence]
+        chosen = (~self.bound_mask() if self.data.labels is not None
+                  else np.ones(len(self.data.sequences), bool))
+        return [str(s) for s in np.asarray(self.data.sequences)[chosen][:50]] or [sequence]
+
+    def spacing_scans(self, first: str, second: str, sequence: str) -> dict[str, object]:
+        """Model name -> :func:`~sklearn_demo.motif_spacing` of the motifs
+        ``first`` and ``second`` (DNA) at every other gap that fits, in
+        :data:`~.dependencies.SCAN_BACKGROUNDS` shuffles of
+        :meth:`grammar_backgrounds`, seed 0: the report's scan."""
+        from ..explain import motif_spacing
+        from .dependencies import SCAN_BACKGROUNDS, SCAN_STEP
+
+        backgrounds = self.grammar_backgrounds(sequence)
+        widest = len(backgrounds[0]) - len(first) - len(second)
+        if widest < 0:
+            raise ValueError(f"the motifs ({len(first)} and {len(second)} bases) are longer "
+                             f"together than the backgrounds ({len(backgrounds[0])} bases).")
+        return {name: motif_spacing(model, first, second, spacings=range(0, widest + 1, SCAN_STEP),
+                                    backgrounds=SCAN_BACKGROUNDS, sequences=backgrounds,
+                                    random_state=0)
+                for name, model in self.models.items()}
+
     def variant(self, sequence: str, position: int, alt: str) -> list[VariantEffect]:
         """Every model's p(bound) with the base at 1-based ``position``
         replaced by ``alt``, beside the reference's."""

@@ -210,3 +210,28 @@ def test_models_trained_and_explained_in_processes_equal_those_trained_here(tmp_
     assert_allclose(run.explanations[0].saliency, alone.explanations[0].saliency, atol=1e-5)
     with pytest.raises(ValueError, match="n_jobs"):
         train_models(["kmer"], data, n_jobs=0)
+
+
+def test_the_report_shows_what_each_network_learned_of_dependencies(fitted_models, tmp_path):
+    import pandas as pd
+    from numpy.testing import assert_allclose
+
+    from sklearn_demo import motif_spacing
+    from sklearn_demo.dashboard import build_dashboard
+
+    data = load_dashboard_data(n_samples=200, seed=0)
+    model = fitted_models("small_cnn")
+    run = build_dashboard(data, {"CNNClassifier": model}, out=tmp_path, class_iterations=150,
+                          site_auroc_sequences=4, log=lambda _: None)
+    found = run.explanations[0].dependencies
+    assert found is not None, "no class-optimised motif the model is sure of"
+    page = run.page.read_text()
+    assert "Dependencies each model learned" in page and found.motif_names[0] in page
+    scan = pd.read_csv(tmp_path / "data" / "CNNClassifier_motif_spacing.csv")
+    assert_allclose(scan.logit, found.scan.logit, atol=1e-9)
+    assert len(found.interactions) == len(run.explanations[0].examples)
+    # the scan is motif_spacing of the two consensus sequences in shuffled test negatives
+    negatives = data.X_test[data.y_test == 0][:50]
+    again = motif_spacing(model, *found.motifs, spacings=sorted(set(scan.spacing)),
+                          backgrounds=20, sequences=list(negatives), random_state=0)
+    assert_allclose(again.logit, found.scan.logit, atol=1e-6)

@@ -49,7 +49,8 @@ def machine() -> str:
 #: it gathers. A section whose key matches none goes under "Other".
 TOPICS = (
     ("Accuracy: the ten DeepBind ENCODE sets", ("deepbind_accuracy", "genome_peaks")),
-    ("Motif dependencies (DeMo's claim)", ("motif_dependencies", "rnn_order_grammar")),
+    ("Motif dependencies (DeMo's claim)", ("motif_dependencies", "rnn_order_grammar",
+                                           "dependency_views")),
     ("Explanations against known motifs", ("explainers-planted", "explainers-real")),
     ("Explainer speed against peer libraries",
      ("explainers-throughput", "pytest-benchmark-temporal", "pytest-benchmark-ism")),
@@ -57,7 +58,9 @@ TOPICS = (
      ("pytest-benchmark-speed", "pytest-benchmark-scaling", "streaming")),
     ("Several tasks at once (epigenomics)", ("multitask-",)),
     ("CPU and GPU agreement", ("device-agreement",)),
-    ("The app", ("app-latency",)),
+    ("The app", ("app-latency", "app-second-tab")),
+    ("Motif names", ("motif-names",)),
+    ("Suite and demo times", ("suite-",)),
     ("One-off studies", ("rnn_diagnosis", "epoch-caps")),
 )
 _BLOCK = re.compile(r"<!-- begin (?P<key>[^ ]+) -->\n(?P<text>.*?)\n<!-- end (?P=key) -->"

@@ -185,6 +185,47 @@ def test_forward_score_jumps_at_the_second_motif_only_after_the_first(grammar, g
     assert effect.forward_difference > 0.3
 
 
+def test_the_spacing_scan_shows_the_planted_order_to_the_cnnrnn_only(grammar, grammar_models):
+    """motif_spacing of the planted CTCF and AP-1 consensus: the planted order
+    minus the reverse, mean log-odds over the planted gaps (30-50).
+    benchmarks/RESULTS.md ("Dependencies with a known answer", 12 epochs):
+    CNN-RNN +10.2, CNN +0.02."""
+    from sklearn_demo import motif_spacing
+    from sklearn_demo.explain.grammar import motif_instances
+
+    first, second = (motif_instances(grammar.motifs[m], 1)[0] for m in ("MA0139", "MA0099"))
+    negatives = grammar.X[6000:][grammar.y[6000:] == 0][:20]
+    asymmetry = {}
+    for cls, clf in grammar_models.items():
+        scan = motif_spacing(clf, first, second, spacings=range(30, 51, 4), backgrounds=20,
+                             sequences=negatives, random_state=0)
+        by_order = scan.groupby("order").logit.mean()
+        asymmetry[cls] = by_order["first-second"] - by_order["second-first"]
+    assert asymmetry[CNNRNNClassifier] >= 1.0
+    assert asymmetry[CNNRNNClassifier] >= 3 * abs(asymmetry[CNNClassifier])
+
+
+def test_the_planted_pair_is_the_cnnrnns_strongest_site_interaction(grammar, grammar_models):
+    """The two planted sites and two decoy windows of each of 20 test
+    positives: the planted pair interacts most (an AND) in at least 90%."""
+    from sklearn_demo import site_interactions
+
+    positives = [i for i in np.flatnonzero(grammar.y[6000:]) + 6000
+                 if len(grammar.sites[i]) == 2][:20]
+    sites, planted = [], []
+    for i in positives:
+        spans = [(int(start), int(end)) for _, start, end, _ in grammar.sites[i]]
+        free = [s for s in range(0, 190, 10)
+                if all(s + 10 <= a or s >= b for a, b in spans)][:2]
+        sites.append(spans + [(s, s + 10) for s in free])
+        planted.append(set(spans))
+    results = site_interactions(grammar_models[CNNRNNClassifier], grammar.X[positives], sites,
+                                n_shuffles=5, random_state=0)
+    first = [{tuple(r.sites[k]) for k in r.strongest_pair()} == pair
+             for r, pair in zip(results, planted)]
+    assert np.mean(first) >= 0.9
+
+
 def test_filters_that_separate_the_classes_look_like_the_planted_motif(planted, cnn):
     """Ranked by filter_aurocs (what the dashboard shows first), the leading
     filters match a planted motif; a match p-value alone would rank flat or

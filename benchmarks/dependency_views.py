@@ -173,7 +173,7 @@ def markdown_real(result: dict, command: str, figure: str) -> str:
     lines = section_head(
         "Dependencies on real data: REST's two half-sites", command,
         f"Half-sites written as consensus: left `{result['left']}` (MA0138 columns 1-9), right "
-        f"`{result['right']}` (its last 10 columns), {result['canonical_gap']} bases apart in "
+        f"`{result['right']}` (its last 10 columns), {result['canonical_gap']} base(s) apart in "
         "the canonical RE1 element; 100 dinucleotide shuffles of REST test negatives.")
     lines += markdown_table(["network", "test AUC", "order", "gap of the highest log-odds",
                              "its log-odds", "median over gaps 0-30", "its interaction",

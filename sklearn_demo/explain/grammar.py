@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from ..encoding import check_dna, reverse_complement
 from ..inference.engine import log_odds, run_batches
 from ..motifs import Motif
 from ..shuffle import SeedLike, dinucleotide_shuffle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The two orders of a pair: which motif is upstream (5', left).
 ORDERS = ("first-second", "second-first")
@@ -188,7 +192,7 @@ def motif_spacing(
     random_state: SeedLike = None,
     target: object = None,
     batch_size: int = 256,
-):
+) -> pd.DataFrame:
     """Scan the spacing and order of two motifs: the model's mean log-odds
     with both written centred in each background, at each gap, in both
     orders, beside each motif alone and neither.

@@ -24,7 +24,12 @@ def test_report_renders_every_image_without_console_errors(browser, dashboard_re
     images = page.eval_on_selector_all(
         "img", "imgs => imgs.map(i => [i.alt, i.complete, i.naturalWidth, i.naturalHeight])")
     # comparison + planted + 3 networks x (3 saliency + 3 temporal + class) + 2 filter grids
-    assert len(images) == 2 + 3 * 7 + 2
+    # + for each network whose class optimisation found a motif it is sure of: its spacing
+    # scan and the site-interaction maps of its examples (those with a site)
+    scans = [alt for alt, *_ in images if alt.startswith("spacing and order scan of")]
+    maps = [alt for alt, *_ in images if alt.startswith("site interactions of")]
+    assert scans and len(maps) <= 3 * len(scans)
+    assert len(images) == 2 + 3 * 7 + 2 + len(scans) + len(maps)
     undecoded = [alt for alt, complete, width, height in images
                  if not (complete and width > 0 and height > 0)]
     assert undecoded == []

@@ -168,6 +168,25 @@ def informative_span(pwm: np.ndarray) -> slice | None:
     return span if bits[span].sum() >= MIN_BITS else None
 
 
+def best_window_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """The largest Pearson correlation of the narrower of two (4, w)
+    matrices with any window of the wider one, on either strand: how alike
+    two motifs are, wherever one sits in the other.
+
+    Examples
+    --------
+    >>> site = np.eye(4)[:, [0, 1, 2]] * 0.97 + 0.0075
+    >>> wider = np.concatenate([np.full((4, 2), 0.25), site[::-1, ::-1]], axis=1)
+    >>> round(best_window_correlation(site, wider), 6)
+    1.0
+    """
+    short, long = sorted((np.asarray(a), np.asarray(b)), key=lambda m: m.shape[1])
+    width = short.shape[1]
+    return max(float(np.corrcoef(long[:, j:j + width].ravel(), strand.ravel())[0, 1])
+               for strand in (short, short[::-1, ::-1])
+               for j in range(long.shape[1] - width + 1))
+
+
 @lru_cache(maxsize=4)
 def _correlation_targets(release: str, tax_group: str) -> tuple[np.ndarray, ...]:
     return tuple(correlation_columns(t.pwm) for t in jaspar_collection(release, tax_group))

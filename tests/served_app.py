@@ -106,8 +106,9 @@ def click_until(target, arrived, *, attempts: int = 3, timeout_ms: float = 20_00
 
 def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
                      timeout_ms: float = 60_000) -> None:
-    """Wait until every p(bound) line reads ``expected`` and every named
-    source's value (``"SOURCE:COLUMN:INDEX" -> value``) is within 1e-4."""
+    """Wait until every p(bound) line reads ``expected`` (``{}``: none
+    checked) and every named source's value (``"SOURCE:COLUMN:INDEX" ->
+    value``) is within 1e-4."""
     page.wait_for_function("""([expected, maps, sourceValue]) => {
         const value = eval(sourceValue);
         // The p(bound) lines live in a shadow root: found once, walked again
@@ -121,21 +122,24 @@ def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
                 }
             return null;
         };
-        let root = window.__pLineRoot;
-        if (!root || !root.isConnected && !(root.host && root.host.isConnected)
-                || !root.querySelector('.p-line')) root = window.__pLineRoot = findRoot(document);
-        if (!root) return false;
-        const lines = Array.from(root.querySelectorAll('.p-line'), el => el.textContent);
-        const shown = Object.fromEntries(lines.map(t => {
-            const m = t.trim().match(/^(\\S+): p\\(bound\\) = (\\d\\.\\d{3})$/);
-            return m ? [m[1], m[2]] : [t, null];
-        }));
-        for (const [name, p] of Object.entries(expected)) if (shown[name] !== p) return false;
+        if (Object.keys(expected).length) {
+            let root = window.__pLineRoot;
+            if (!root || !root.isConnected && !(root.host && root.host.isConnected)
+                    || !root.querySelector('.p-line'))
+                root = window.__pLineRoot = findRoot(document);
+            if (!root) return false;
+            const lines = Array.from(root.querySelectorAll('.p-line'), el => el.textContent);
+            const shown = Object.fromEntries(lines.map(t => {
+                const m = t.trim().match(/^(\\S+): p\\(bound\\) = (\\d\\.\\d{3})$/);
+                return m ? [m[1], m[2]] : [t, null];
+            }));
+            for (const [name, p] of Object.entries(expected)) if (shown[name] !== p) return false;
+        }
         for (const [key, want] of Object.entries(maps)) {
             const [name, column, index] = key.split(':');
             const got = value([name, column, Number(index)]);
-            if (got === null || Math.abs(got - want) > 1e-4 * Math.max(1, Math.abs(want)))
-                return false;
+            if (got === null || Number.isNaN(got)
+                    || Math.abs(got - want) > 1e-4 * Math.max(1, Math.abs(want))) return false;
         }
         return true;
     }""", arg=[expected, maps, SOURCE_VALUE], timeout=timeout_ms, polling=10)

@@ -35,6 +35,16 @@ def _watch(page) -> list[str]:
     return problems
 
 
+def _open(browser, url: str, height: int = 1100) -> tuple[object, list[str]]:
+    """A new tab on the app at ``url``, once its p(bound) lines are shown,
+    and the list its console errors and failed requests go to."""
+    page = browser.new_page(viewport={"width": 1500, "height": height})
+    problems = _watch(page)
+    page.goto(url)
+    page.locator(".p-line").first.wait_for(timeout=60_000)
+    return page, problems
+
+
 def _expected(files, sequence: str) -> tuple[dict[str, str], dict[str, float]]:
     """p(bound) lines and every map's value at position 41, from the files."""
     engine = SequenceExplorer({f.stem: load_model(f) for f in files})
@@ -47,14 +57,15 @@ def _enter(page, text: str) -> None:
     box.press("Tab")  # the box sends its value when it loses focus
 
 
+def _serve_two_models(two_models):
+    files, tests = two_models
+    return served(*[arg for f in files for arg in ("--model", str(f))], "--data", str(tests))
+
+
 def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path):
     files, tests = two_models
-    args = [arg for f in files for arg in ("--model", str(f))] + ["--data", str(tests)]
-    with served(*args) as (url, process):
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        problems = _watch(page)
-        page.goto(url)
-        page.locator(".p-line").first.wait_for(timeout=60_000)
+    with _serve_two_models(two_models) as (url, process):
+        page, problems = _open(browser, url)
         # the first test sequence is open, with every model's p(bound)
         first = load_sequences_first(tests)
         lines, maps = _expected(files, first)
@@ -85,10 +96,7 @@ def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path)
         _enter(page, "ACGTQ")
         error.get_by_text("invalid character 'Q' at position 5").wait_for(timeout=30_000)
 
-        second = browser.new_page()  # a second tab, served at the same time
-        second_problems = _watch(second)
-        second.goto(url)
-        second.locator(".p-line").first.wait_for(timeout=60_000)
+        second, second_problems = _open(browser, url)  # a second tab, served at the same time
         record = "".join(rng.choice(list("ACGT"), 101))
         _enter(second, record)
         wait_for_reading(second, *_expected(files, record))
@@ -104,20 +112,12 @@ def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path)
     assert process.returncode == 0
 
 
-def _serve_two_models(two_models):
-    files, tests = two_models
-    return served(*[arg for f in files for arg in ("--model", str(f))], "--data", str(tests))
-
-
 def test_long_sequences_open_whole_and_longer_ones_are_refused_by_name(browser, two_models):
     """The view spans every base of a newly opened sequence, longer or shorter
     than the last (read from the page's own x range); past the app's 10,000
     bases, one line names both numbers."""
     with _serve_two_models(two_models) as (url, process):
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        problems = _watch(page)
-        page.goto(url)
-        page.locator(".p-line").first.wait_for(timeout=60_000)
+        page, problems = _open(browser, url)
         rng = np.random.RandomState(2)
         for length in (7_000, 300, 101, 2_500):
             sequence = "".join(rng.choice(list("ACGT"), length))
@@ -144,11 +144,7 @@ def test_a_second_tab_answers_while_the_first_computes_a_long_mutation_map(brows
     still being computed (the server stops without waiting for it)."""
     files, _ = two_models
     with _serve_two_models(two_models) as (url, process):
-        first, second = (browser.new_page(viewport={"width": 1500, "height": 1100})
-                         for _ in range(2))
-        for page in (first, second):
-            page.goto(url)
-            page.locator(".p-line").first.wait_for(timeout=60_000)
+        (first, _), (second, _) = (_open(browser, url) for _ in range(2))
         rng = np.random.RandomState(3)
         long = "".join(rng.choice(list("ACGT"), 2_000))
         _enter(first, f">long\n{long}")
@@ -192,10 +188,7 @@ def load_sequences_first(path) -> str:
 
 def test_serve_report_folder_lists_tests_and_motifs(browser, dashboard_report):
     with served(str(dashboard_report)) as (url, process):
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        problems = _watch(page)
-        page.goto(url)
-        page.locator(".p-line").first.wait_for(timeout=60_000)
+        page, problems = _open(browser, url, height=1000)
         assert set(p_lines(page)) == {"CNNClassifier", "RNNClassifier", "CNNRNNClassifier"}
         page.locator(".bk-tab", has_text="Motifs").click()
         cell = page.locator(".tabulator-cell", has_text="class-optimised 1").first
@@ -226,23 +219,6 @@ def test_serve_on_every_address_warns_and_stops_on_sigterm(two_models):
     assert "sklearn-demo: stopped" in err
 
 
-def _wait_for_sources(page, values: dict[str, float], timeout_ms: float = 120_000) -> None:
-    """Wait until each named source's value ("SOURCE:COLUMN:INDEX") is within
-    1e-4 of the expected one."""
-    from served_app import SOURCE_VALUE
-
-    page.wait_for_function("""([maps, sourceValue]) => {
-        const value = eval(sourceValue);
-        for (const [key, want] of Object.entries(maps)) {
-            const [name, column, index] = key.split(':');
-            const got = value([name, column, Number(index)]);
-            if (got === null || Number.isNaN(got)
-                || Math.abs(got - want) > 1e-4 * Math.max(1, Math.abs(want))) return false;
-        }
-        return true;
-    }""", arg=[values, SOURCE_VALUE], timeout=timeout_ms)
-
-
 def test_grammar_and_dependencies_tabs_show_motif_spacing_and_site_interactions(browser,
                                                                                 two_models):
     from sklearn_demo import motif_spacing
@@ -265,21 +241,17 @@ def test_grammar_and_dependencies_tabs_show_motif_spacing_and_site_interactions(
     sites = {f"{name}-sites:effect:{k}": float(found.matrix[k, k])
              for name, (found, _) in engine.dependencies(first).items()
              for k in range(len(found.sites))}
-    args = [arg for f in files for arg in ("--model", str(f))] + ["--data", str(tests)]
-    with served(*args) as (url, process):
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        problems = _watch(page)
-        page.goto(url)
-        page.locator(".p-line").first.wait_for(timeout=60_000)
+    with _serve_two_models(two_models) as (url, process):
+        page, problems = _open(browser, url)
         page.locator(".bk-tab", has_text="Grammar").click()
         page.get_by_placeholder("e.g. CCACTAGGGGGC").fill("CCACTAGGGGGC")
         page.get_by_placeholder("e.g. TGACTCA").fill("TGACTCA")
         page.get_by_placeholder("e.g. TGACTCA").press("Tab")
         click_until(page.get_by_role("button", name="Scan spacing and order"),
-                    lambda ms: _wait_for_sources(page, expected, timeout_ms=ms))
+                    lambda ms: wait_for_reading(page, {}, expected, timeout_ms=ms))
         page.locator(".bk-tab", has_text="Dependencies").click()
         click_until(page.get_by_role("button", name="Compute for the open sequence"),
-                    lambda ms: _wait_for_sources(page, sites, timeout_ms=ms))
+                    lambda ms: wait_for_reading(page, {}, sites, timeout_ms=ms))
         page.close()
         assert problems == []
     assert process.returncode == 0

@@ -16,6 +16,7 @@ from sklearn_demo import (
 from sklearn_demo.explain.ground_truth import (
     position_importance, site_auroc, site_aurocs, temporal_rise,
 )
+from sklearn_demo.motifs import best_window_correlation
 
 # Module fixtures train several models (the grammar pair on 6,000 200-bp sequences): a
 # generous timeout keeps a busy machine (3x slower) from failing them.
@@ -120,22 +121,13 @@ def test_dashboard_attribution_ranks_the_motif_the_model_uses(planted, model, re
     assert auroc["shown"]["all"] > auroc["demo"]["all"] + 0.05
 
 
-def _best_window_correlation(pwm: np.ndarray, reference: np.ndarray) -> float:
-    """Largest Pearson correlation of ``reference`` with any window of ``pwm``,
-    either strand."""
-    width = reference.shape[1]
-    return max(np.corrcoef(pwm[:, j:j + width].ravel(), ref.ravel())[0, 1]
-               for ref in (reference, reference[::-1, ::-1])
-               for j in range(pwm.shape[1] - width + 1))
-
-
 def test_cnnrnn_class_optimisation_reports_a_matrix_the_model_is_sure_of(planted, cnnrnn):
     data, _ = planted
     optimizer = ClassOptimizer(FrozenEstimator(cnnrnn), n_restarts=4).fit(data.X)
     assert optimizer.scores_[0] >= 0.99
     assert optimizer.consensus_scores_[0] >= 0.9
     assert cnnrnn.predict_proba([optimizer.best_sequence_])[0, 1] >= 0.9
-    assert max(_best_window_correlation(optimizer.best_pwm_, pwm)
+    assert max(best_window_correlation(optimizer.best_pwm_, pwm)
                for pwm in data.motifs.values()) >= 0.6
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..explain.grammar import motif_instances
 from ..motifs import informative_span
 from .tracks import TOOLS, set_columns
 from .user_sequences import check_sequence
@@ -204,9 +205,8 @@ class DependenciesMixin:
             return
         pwm = self.engine.motifs[event.new].pwm
         pwm = pwm[:, informative_span(pwm) or slice(None)]  # without its blank flanks
-        consensus = "".join("ACGT"[i] for i in pwm.argmax(axis=0))
         box = self.grammar_second if self.grammar_first.value else self.grammar_first
-        box.value = consensus
+        box.value = motif_instances(pwm, 1)[0]
 
     def _compute_grammar(self, event) -> None:
         try:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..explain import SiteInteractions, motif_spacing, site_interactions
 from ..explain.grammar import motif_instances
-from ..motifs import informative_span
+from ..motifs import best_window_correlation, informative_span
 
 #: Backgrounds of the report's scans: dinucleotide shuffles of test negatives.
 #: 20 pin a mean log-odds to about a tenth of its spread over backgrounds.
@@ -40,15 +40,6 @@ class Dependencies:
     """Site interactions of the explained test positives, in their order."""
 
 
-def _correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Largest Pearson correlation of the narrower matrix with any window of
-    the wider one, either strand."""
-    short, long = sorted((a, b), key=lambda m: m.shape[1])
-    width = short.shape[1]
-    return max(float(np.corrcoef(long[:, j:j + width].ravel(), s.ravel())[0, 1])
-               for s in (short, short[::-1, ::-1]) for j in range(long.shape[1] - width + 1))
-
-
 def strongest_motifs(class_motifs: np.ndarray, class_scores: np.ndarray,
                      class_matches: list) -> list[tuple[str, np.ndarray]]:
     """The two strongest distinct motifs of a class optimisation, as (name,
@@ -72,7 +63,7 @@ def strongest_motifs(class_motifs: np.ndarray, class_scores: np.ndarray,
         name = matches[0].name if matches else None
         pwm = pwm[:, span]
         if found and (name is not None and name == found[0][2]
-                      or name is None and _correlation(pwm, found[0][1]) > SAME_MOTIF_CORRELATION):
+                      or name is None and best_window_correlation(pwm, found[0][1]) > SAME_MOTIF_CORRELATION):
             continue
         found.append((name or f"class-optimised motif {i + 1}", pwm, name))
         if len(found) == 2:

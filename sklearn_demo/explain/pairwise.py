@@ -116,24 +116,26 @@ class InteractionExplainer(ModelExplainer):
         bar.close()
         return out
 
-    def _scores(self, X: np.ndarray, gradients: bool = False) -> np.ndarray:
+    def _scores(self, X: np.ndarray, gradients: bool = False, with_scores: bool = False):
         return score_in_batches(self._logit, X, batch_size=self.batch_size,
-                                device=self.classifier_.device, gradients=gradients)
+                                device=self.classifier_.device, gradients=gradients,
+                                with_scores=with_scores)
 
-    def _contributions(self, X: np.ndarray) -> np.ndarray:
-        """(n, L): each present base's gradient x input, the gradient's mean
-        over the four bases removed (its part off the one-hot simplex)."""
-        gradient = self._scores(X, gradients=True)
-        return ((gradient - gradient.mean(axis=1, keepdims=True)) * X).sum(axis=1)
+    def _contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n,) log-odds and (n, L) contributions, from one forward and
+        backward pass: each present base's gradient x input, the gradient's
+        mean over the four bases removed (its part off the one-hot simplex)."""
+        scores, gradient = self._scores(X, gradients=True, with_scores=True)
+        return scores, ((gradient - gradient.mean(axis=1, keepdims=True)) * X).sum(axis=1)
 
     def _dfim(self, x: np.ndarray, bar) -> np.ndarray:
         length = x.shape[1]
-        mutants, position, _ = single_mutants(x)
-        reference = self._scores(x[None])[0]
-        contribution = self._contributions(x[None])[0]
-        drop = contribution - self._contributions(mutants).reshape(length, 3, length).mean(axis=1)
+        mutants, _, _ = single_mutants(x)
+        reference, contribution = self._contributions(x[None])
+        scores, contributions = self._contributions(mutants)
+        drop = contribution[0] - contributions.reshape(length, 3, length).mean(axis=1)
         drop[np.arange(length), np.arange(length)] = (
-            reference - self._scores(mutants).reshape(length, 3).mean(axis=1))
+            reference[0] - scores.reshape(length, 3).mean(axis=1))
         bar.update(length)
         return drop
 

@@ -271,14 +271,14 @@ def run_serve(args: argparse.Namespace) -> None:
 
 
 def run_variants(args: argparse.Namespace) -> None:
-    """Stream every SNV's reference and alternative window through the model;
-    report what was set aside and every REF allele that disagrees with the genome."""
+    """Stream every allele's reference and alternative window through the model;
+    report the alleles by kind and every REF allele that disagrees with the genome."""
     model = load_model(args.model, device=args.device)
     target = args.target
     if target and target.isdigit() and target not in getattr(model, "tasks_", ()):
         target = int(target)
     result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
-                       batch_size=args.batch_size, n_jobs=args.n_jobs, target=target)
+                       window=args.window, batch_size=args.batch_size, n_jobs=args.n_jobs, target=target)
     write_provenance(Path(str(args.out) + ".provenance.json"), args)
     mismatches = result.mismatches
     if mismatches:  # reported even with --quiet: these variants were not scored

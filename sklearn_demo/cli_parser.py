@@ -11,6 +11,7 @@ from .dashboard.explanations import SITE_AUROC_SEQUENCES
 from .datasets import GRAMMARS
 from .encoding import PADDING_MODES
 from .precision import PRECISIONS
+from .variant_windows import WINDOW_RULES
 
 
 #: ``train``'s flags (their ``args`` names) that set a network parameter, and
@@ -216,16 +217,22 @@ def _add_serve_parser(sub) -> None:
 
 
 def _add_variants_parser(sub) -> None:
-    variants = sub.add_parser("variants", help="score SNVs of a VCF with a saved model")
+    variants = sub.add_parser("variants", help="score the variants of a VCF (SNVs, MNVs, "
+                                               "insertions, deletions) with a saved model")
     variants.add_argument("--model", required=True, help="a file written by train")
     variants.add_argument("--vcf", required=True, help="VCF file (plain or gzip)")
     variants.add_argument("--genome", required=True, metavar="FASTA",
                           help="the reference genome the VCF is called against")
     variants.add_argument("--width", type=int,
-                          help="window centred on each variant (default: the width the model "
+                          help="window around each variant (default: the width the model "
                                "was trained on)")
+    variants.add_argument("--window", choices=WINDOW_RULES, default="left",
+                          help="where the allele sits: 'left' (default) puts REF's first base "
+                               "at width // 2 of both windows, the alternative window "
+                               "continuing with the genome after REF; 'centred' centres REF "
+                               "and ALT in their windows")
     variants.add_argument("-o", "--out", required=True,
-                          help="TSV: chrom, pos, id, ref, alt, status, p and logit of both "
+                          help="TSV: chrom, pos, id, ref, alt, kind, status, p and logit of both "
                                "alleles and their differences; or .vcf: the variants with "
                                "these as INFO fields")
     variants.add_argument("--batch-size", type=int, default=10_000,

@@ -10,48 +10,41 @@ from functools import partial
 import numpy as np
 from scipy.special import expit
 
-from ._validation import PATH, validate_arguments
-from .genome import fetch_bases, open_genome
+from ._validation import PATH, Options, validate_arguments
+from .genome import open_genome
 from .inference.engine import log_odds, model_width, run_batches
 from .inference.predict import COMMON, POSITIVE, WIDTH
 from .inference.writers import TableWriter, VcfWriter
 from .io import open_text
+from .variant_windows import KINDS, WINDOW_RULES, Variant, allele_windows
 
 #: Columns of :func:`write_variant_effects`' TSV, in order.
-EFFECT_COLUMNS = ("chrom", "pos", "id", "ref", "alt", "status", "p_ref", "p_alt", "delta_p",
-                  "logit_ref", "logit_alt", "delta_logit")
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One alternative allele of a VCF line (multi-allelic lines give one each)."""
-
-    chrom: str
-    pos: int
-    """1-based position, as in the VCF."""
-    id: str
-    ref: str
-    alt: str
+EFFECT_COLUMNS = ("chrom", "pos", "id", "ref", "alt", "kind", "status", "p_ref", "p_alt",
+                  "delta_p", "logit_ref", "logit_alt", "delta_logit")
 
 
 @dataclass
 class VcfReport:
-    """Lines read and alleles set aside."""
+    """Lines read and their alternative alleles counted by kind
+    (:data:`~sklearn_demo.variant_windows.KINDS`)."""
 
     n_lines: int = 0
-    snvs: int = 0
-    indels: int = 0
-    other: int = 0
-    """Symbolic or missing alleles (``<DEL>``, ``*``, ``.``)."""
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str) -> None:
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
     def __str__(self) -> str:
-        return (f"{self.snvs} SNVs from {self.n_lines} lines; set aside: {self.indels} indels "
-                f"(not scored), {self.other} symbolic or missing alleles")
+        alleles = sum(self.kinds.values())
+        counts = ", ".join(f"{self.kinds[k]} {k}" for k in KINDS if self.kinds.get(k))
+        return f"{alleles} alleles from {self.n_lines} lines ({counts or 'none'})"
 
 
 def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
-    """Single-nucleotide variants of a VCF (plain or gzip) and a report of
-    what was set aside (indels, symbolic alleles), never silently.
+    """Every alternative allele of a VCF (plain or gzip), one
+    :class:`Variant` each, and the count of each kind (SNVs, MNVs,
+    insertions, deletions, and the symbolic, missing or invalid alleles that
+    :func:`variant_effects` writes with a status but cannot score).
 
     A malformed line is a ``ValueError`` naming the file and line number.
 
@@ -60,18 +53,19 @@ def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.vcf"
     >>> _ = path.write_text("##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\n"
-    ...                     "chr1\\t5\\trs1\\tA\\tG,T\\nchr1\\t9\\t.\\tAC\\tA\\n")
+    ...                     "chr1\\t5\\trs1\\tA\\tG,T\\nchr1\\t9\\t.\\tAC\\tA,<DEL>\\n")
     >>> variants, report = read_vcf(path)
-    >>> [(v.pos, v.alt) for v in variants], str(report)
-    ([(5, 'G'), (5, 'T')], '2 SNVs from 2 lines; set aside: 1 indels (not scored), 0 symbolic or missing alleles')
+    >>> [(v.pos, v.alt, v.kind) for v in variants][1:3], str(report)
+    ([(5, 'T', 'snv'), (9, 'A', 'deletion')], '4 alleles from 2 lines (2 snv, 1 deletion, 1 symbolic)')
     """
     report = VcfReport()
     return list(iter_vcf(path, report)), report
 
 
 def iter_vcf(path: str | os.PathLike, report: VcfReport) -> Iterator[Variant]:
-    """Stream the SNVs of a VCF (plain or gzip), counting into ``report``
-    the lines read and the alleles set aside; see :func:`read_vcf`."""
+    """Stream every alternative allele of a VCF (plain or gzip), counting
+    into ``report`` the lines read and the alleles by kind; see
+    :func:`read_vcf`."""
     with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if line.startswith("#") or not line.strip():
@@ -89,29 +83,28 @@ def iter_vcf(path: str | os.PathLike, report: VcfReport) -> Iterator[Variant]:
                 raise ValueError(f"{path}, line {number}: POS is 1-based; got {pos}.")
             report.n_lines += 1
             ref = fields[3].upper()
-            for alt in fields[4].upper().split(","):
-                if alt.startswith("<") or alt in ("*", ".") or not set(ref + alt) <= set("ACGTN"):
-                    report.other += 1
-                elif len(ref) == 1 and len(alt) == 1:
-                    report.snvs += 1
-                    yield Variant(fields[0], pos, fields[2], ref, alt)
-                else:
-                    report.indels += 1
+            for alt in fields[4].split(","):
+                variant = Variant(fields[0], pos, fields[2], ref, alt.upper())
+                report.add(variant.kind)
+                yield variant
 
 
 @dataclass(frozen=True)
 class VariantEffects:
-    """Per variant: its window's scores with the reference and the
-    alternative allele. ``status`` is "ok", "ref_mismatch" (the genome's base
-    is not the VCF's REF; not scored), "unknown_chromosome" or "off_end"
-    (the window does not fit in the chromosome; not scored). With
-    ``tasks`` (a multi-task model scored for every task), the scores have
-    shape (n_variants, n_tasks), one column per task."""
+    """Per allele: its kind, its status and its windows' scores with the
+    reference and the alternative allele. ``status`` is "ok" or why the
+    allele was not scored (:data:`~sklearn_demo.variant_windows.STATUSES`):
+    "ref_mismatch" (the genome's bases are not the VCF's REF),
+    "unknown_chromosome", "off_end" (a window does not fit in the
+    chromosome), "too_long" (REF or ALT does not fit in the window), or the
+    allele's kind for symbolic, missing and invalid alleles. With ``tasks``
+    (a multi-task model scored for every task), the scores have shape
+    (n_variants, n_tasks), one column per task."""
 
     variants: list[Variant]
     status: np.ndarray
     genome_base: np.ndarray
-    """The genome's base at each variant ("" where unknown)."""
+    """The genome's bases under REF at each variant ("" where unknown)."""
     p_ref: np.ndarray
     p_alt: np.ndarray
     logit_ref: np.ndarray
@@ -134,20 +127,26 @@ class VariantEffects:
                 if s == "ref_mismatch"]
 
 
-@validate_arguments({"batch_size": POSITIVE, "width": WIDTH})
+@validate_arguments({"batch_size": POSITIVE, "width": WIDTH, "window": [Options(WINDOW_RULES)]})
 def variant_effects(
     estimator: object,
     variants: str | os.PathLike | list[Variant],
     genome: object,
     *,
     width: int | None = None,
+    window: str = "left",
     batch_size: int = 10_000,
     target: object = None,
 ) -> VariantEffects:
-    """Score each SNV's reference and alternative window (``width`` bases
-    centred on the variant; default, the width the model was trained on)
-    with a fitted classifier.
+    """Score each allele's reference and alternative window (``width``
+    bases; default, the width the model was trained on) with a fitted
+    classifier: SNVs, MNVs, insertions and deletions alike.
 
+    ``window`` is the rule that places the allele (the User Guide's
+    "Variants" and :mod:`sklearn_demo.variant_windows` state both):
+    ``"left"`` (the default, as for SNVs) puts the first REF base at index
+    ``width // 2`` of both windows and fills the alternative window from the
+    genome after REF; ``"centred"`` centres REF and ALT in their windows.
     A multi-task network needs ``target``: one task (name or index), or
     ``"all"`` for every task at once (scores of shape (n, n_tasks)).
 
@@ -155,7 +154,8 @@ def variant_effects(
 
     The reference allele is checked against the genome: a mismatch is
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
-    never scored. Logits are the estimator's ``decision_function``.
+    never scored; every allele keeps its row, with a status. Each window is
+    scored once: the log-odds of ``decision_function``, p its logistic.
 
     Examples
     --------
@@ -165,10 +165,12 @@ def variant_effects(
     >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "ACGT" * 100 + "\\n")
     >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
     >>> effects = variant_effects(model, [Variant("chr1", 200, ".", "T", "A"),
-    ...                                   Variant("chr1", 201, ".", "T", "C")],
+    ...                                   Variant("chr1", 201, ".", "T", "C"),
+    ...                                   Variant("chr1", 200, ".", "TA", "T"),
+    ...                                   Variant("chr1", 200, ".", "T", "<DEL>")],
     ...                           folder / "g.fa", width=11)
     >>> effects.status.tolist(), effects.mismatches()
-    (['ok', 'ref_mismatch'], ['chr1:201 T>C (genome has A)'])
+    (['ok', 'ref_mismatch', 'ok', 'symbolic'], ['chr1:201 T>C (genome has A)'])
     """
     width = model_width(estimator, width)
     estimator, tasks = _task_scorer(estimator, target)
@@ -180,26 +182,13 @@ def variant_effects(
     status = np.full(n, "ok", dtype=object)
     genome_base = np.full(n, "", dtype=object)
     ref_windows, alt_windows, scored = [], [], []
-    half = width // 2
     for i, v in enumerate(variants):
-        if v.chrom not in fasta:
-            status[i] = "unknown_chromosome"
-            continue
-        size = len(fasta[v.chrom])
-        start = v.pos - 1 - half
-        if v.pos > size or start < 0 or start + width > size:
-            status[i] = "off_end"
-            if v.pos <= size:
-                genome_base[i] = fetch_bases(fasta, v.chrom, v.pos - 1, v.pos)
-            continue
-        window = fetch_bases(fasta, v.chrom, start, start + width)
-        genome_base[i] = window[half]
-        if window[half] != v.ref:
-            status[i] = "ref_mismatch"
-            continue
-        ref_windows.append(window)
-        alt_windows.append(window[:half] + v.alt + window[half + 1:])
-        scored.append(i)
+        windows = allele_windows(fasta, v, width, window)
+        status[i], genome_base[i] = windows.status, windows.genome_ref
+        if windows.status == "ok":
+            ref_windows.append(windows.ref)
+            alt_windows.append(windows.alt)
+            scored.append(i)
     shape = n if tasks is None else (n, len(tasks))
     p_ref, p_alt, logit_ref, logit_alt = (np.full(shape, np.nan) for _ in range(4))
     index = np.array(scored, dtype=np.int64)
@@ -263,8 +252,8 @@ def effects_writer(path: str | os.PathLike, tasks: list[str] | None = None):
                                 for key, text in EFFECT_INFO.items()}, number=".")
     if tasks is None:
         return TableWriter(path, EFFECT_COLUMNS)
-    return TableWriter(path, EFFECT_COLUMNS[:6] + tuple(
-        f"{column}.{task}" for column in EFFECT_COLUMNS[6:] for task in tasks))
+    return TableWriter(path, EFFECT_COLUMNS[:7] + tuple(
+        f"{column}.{task}" for column in EFFECT_COLUMNS[7:] for task in tasks))
 
 
 def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> None:
@@ -281,7 +270,7 @@ def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> N
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "e.vcf"
     >>> write_variant_effects(effects, path)
     >>> path.read_text().splitlines()[-1].split("\\t")[7]
-    'STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
+    'KIND=snv;STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
     """
     with effects_writer(path, effects.tasks) as out:
         _write_rows(out, effects)
@@ -292,17 +281,17 @@ def _write_rows(out, effects: VariantEffects) -> None:
                      effects.logit_alt, effects.delta_logit]
     if effects.tasks is not None and isinstance(out, VcfWriter):
         out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
-                   {"STATUS": status, **{key: score[i].tolist() for key, score
+                   {"KIND": v.kind, "STATUS": status, **{key: score[i].tolist() for key, score
                                          in zip(EFFECT_INFO, effect_scores)}})
                   for i, (v, status) in enumerate(zip(effects.variants, effects.status)))
         return
     scores = np.column_stack(effect_scores).tolist()
     if isinstance(out, VcfWriter):
         out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
-                   {"STATUS": status, **dict(zip(EFFECT_INFO, row))})
+                   {"KIND": v.kind, "STATUS": status, **dict(zip(EFFECT_INFO, row))})
                   for v, status, row in zip(effects.variants, effects.status, scores))
         return
-    out.write((v.chrom, str(v.pos), v.id, v.ref, v.alt, status,
+    out.write((v.chrom, str(v.pos), v.id, v.ref, v.alt, v.kind, status,
                *("" if np.isnan(x) else f"{x:.6g}" for x in row))
               for v, status, row in zip(effects.variants, effects.status, scores))
 
@@ -317,7 +306,8 @@ class VcfScoring:
     """Every REF mismatch, as :meth:`VariantEffects.mismatches` names it."""
 
 
-@validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "out": PATH, "width": WIDTH},
+@validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "out": PATH, "width": WIDTH,
+                     "window": [Options(WINDOW_RULES)]},
                     outputs=("out",), inputs=("vcf", "genome"))
 def score_vcf(
     estimator: object,
@@ -326,11 +316,13 @@ def score_vcf(
     out: str | os.PathLike,
     *,
     width: int | None = None,
+    window: str = "left",
     batch_size: int = 10_000,
     n_jobs: int | None = None,
     target: object = None,
 ) -> VcfScoring:
-    """Stream a VCF of any size through :func:`variant_effects` into ``out``,
+    """Stream every allele of a VCF of any size through :func:`variant_effects`
+    (``width`` and the ``window`` rule as there) into ``out``,
     a TSV or (``.vcf``) a VCF with the effects as INFO fields (:func:`effects_writer`),
     ``batch_size`` variants at a time, in bounded memory, with a progress bar.
 
@@ -359,7 +351,7 @@ def score_vcf(
     report = VcfReport()
     scorer, tasks = _task_scorer(estimator, target)
     task = partial(variant_effects, scorer, genome=os.fspath(genome), width=width,
-                   batch_size=batch_size,
+                   window=window, batch_size=batch_size,
                    target=None if tasks is None else "all")
     counts: dict[str, int] = {}
     mismatches: list[str] = []

@@ -38,16 +38,19 @@ def planted(tmp_path_factory):
     return genome, sequence, sites, model
 
 
-def test_read_vcf_splits_alleles_and_counts_what_it_sets_aside(tmp_path):
+def test_read_vcf_gives_every_allele_and_counts_them_by_kind(tmp_path):
     path = tmp_path / "v.vcf.gz"
     with gzip.open(path, "wt") as handle:
         handle.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\n"
                      "chr1\t10\trs1\tA\tC,G\t.\nchr1\t20\t.\tA\tAT\t.\n"
                      "chr2\t30\t.\tC\t<DEL>\t.\nchr2\t31\trs4\tg\tt\t.\n")
     variants, report = read_vcf(path)
-    assert [(v.chrom, v.pos, v.ref, v.alt) for v in variants] == [
-        ("chr1", 10, "A", "C"), ("chr1", 10, "A", "G"), ("chr2", 31, "G", "T")]
-    assert (report.n_lines, report.snvs, report.indels, report.other) == (4, 3, 1, 1)
+    assert [(v.chrom, v.pos, v.ref, v.alt, v.kind) for v in variants] == [
+        ("chr1", 10, "A", "C", "snv"), ("chr1", 10, "A", "G", "snv"),
+        ("chr1", 20, "A", "AT", "insertion"), ("chr2", 30, "C", "<DEL>", "symbolic"),
+        ("chr2", 31, "G", "T", "snv")]
+    assert report.n_lines == 4
+    assert report.kinds == {"snv": 3, "insertion": 1, "symbolic": 1}
     bad = tmp_path / "bad.vcf"
     bad.write_text("chr1\tten\t.\tA\tC\n")
     with pytest.raises(ValueError, match="line 1: POS must be an integer"):
@@ -66,6 +69,61 @@ def test_effects_equal_predicting_the_edited_windows(planted):
         np.testing.assert_allclose(effects.p_ref[i], model.predict_proba([ref])[0, 1], rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(effects.logit_alt[i], model.decision_function([alt])[0],
                                    rtol=1e-5, atol=1e-6)
+
+
+def _windows_by_hand(sequence: str, pos: int, ref: str, alt: str, width: int,
+                     rule: str) -> tuple[str, str]:
+    """The two windows of issue 43's rules, written out: "left" puts REF's
+    first base at width // 2 of both; "centred" centres REF and ALT."""
+    p = pos - 1
+    before_ref, before_alt = ((width // 2, width // 2) if rule == "left"
+                              else ((width - len(ref)) // 2, (width - len(alt)) // 2))
+    reference = sequence[p - before_ref:p - before_ref + width]
+    alternative = (sequence[p - before_alt:p] + alt + sequence[p + len(ref):])[:width]
+    return reference, alternative
+
+
+@pytest.mark.parametrize("rule", ["left", "centred"])
+def test_every_kind_of_allele_scores_its_windows_built_by_hand(planted, rule):
+    """SNVs, MNVs, insertions and deletions in and around planted motifs,
+    each allele of a multi-allelic line on its own: log-odds equal
+    ``decision_function`` of the windows built by hand, to float32 precision;
+    symbolic, missing and too-long alleles keep their row with a status."""
+    genome, sequence, sites, model = planted
+    width = model.input_width_
+    variants = []
+    for k, s in enumerate(sites[:12]):
+        pos = s + 1 + k % 9  # 1-based, inside the motif
+        bases = lambda n: sequence[pos - 1:pos - 1 + n]  # noqa: E731
+        variants += [
+            Variant("chr1", pos, f"snv{k}", bases(1), "ACGT"[(k + 1) % 4]
+                    if "ACGT"[(k + 1) % 4] != bases(1) else "N"),
+            Variant("chr1", pos, f"mnv{k}", bases(3), "TTA"),
+            Variant("chr1", pos, f"ins{k}", bases(1), bases(1) + "GATTACA"[:1 + k % 7]),
+            Variant("chr1", pos, f"del{k}", bases(2 + k % 9), bases(1)),
+            Variant("chr1", pos, f"multi{k}", bases(2), bases(1)),  # one line, two ALTs
+            Variant("chr1", pos, f"multi{k}", bases(2), bases(2) + "C"),
+        ]
+    unscored = [Variant("chr1", sites[0] + 1, "sym", "C", "<DEL>"),
+                Variant("chr1", sites[0] + 1, "star", "C", "*"),
+                Variant("chr1", sites[0] + 1, "missing", "C", "."),
+                Variant("chr1", sites[0] + 1, "long", "C", "C" + "A" * width)]
+    effects = variant_effects(model, variants + unscored, genome, window=rule)
+    assert effects.status.tolist() == ["ok"] * len(variants) + [
+        "symbolic", "symbolic", "missing", "too_long"]
+    by_hand = [_windows_by_hand(sequence, v.pos, v.ref, v.alt, width, rule) for v in variants]
+    assert all(len(r) == len(a) == width for r, a in by_hand)
+    n = len(variants)
+    np.testing.assert_allclose(effects.logit_ref[:n],
+                               model.decision_function([r for r, _ in by_hand]), atol=1e-5)
+    np.testing.assert_allclose(effects.logit_alt[:n],
+                               model.decision_function([a for _, a in by_hand]), atol=1e-5)
+    np.testing.assert_allclose(effects.p_alt[:n], model.predict_proba(
+        [a for _, a in by_hand])[:, 1], atol=1e-6)
+    assert np.isnan(effects.logit_ref[n:]).all()
+    # breaking the motif with an indel lowers the score as a substitution does
+    deletions = [i for i, v in enumerate(variants) if v.id.startswith("del")]
+    assert np.mean(effects.delta_logit[deletions] < 0) > 0.8
 
 
 def test_effects_equal_the_mutation_map_at_the_variant(planted):
@@ -119,18 +177,21 @@ def _saved_model_and_vcf(planted, folder, third: str):
 def test_cli_variants_writes_effects_and_names_ref_mismatches(planted, tmp_path, capsys):
     genome, sequence, sites, model = planted
     s = sites[5]
-    _saved_model_and_vcf(planted, tmp_path, f"chr1\t{s + 3}\tindel\tCG\tC")
+    _saved_model_and_vcf(planted, tmp_path, f"chr1\t{s + 3}\tindel\t{MOTIF[2:4]}\t{MOTIF[2]}")
     out = tmp_path / "effects.tsv"
     assert main(["variants", "--model", str(tmp_path / "m.pt"), "--vcf", str(tmp_path / "v.vcf"),
                  "--genome", str(genome), "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert f"chr1:{s + 8} A>T (genome has {MOTIF[7]})" in captured.err
-    assert "1 indels (not scored)" in captured.out
+    assert "3 alleles from 3 lines (2 snv, 1 deletion)" in captured.out
     rows = [line.split("\t") for line in out.read_text().splitlines()]
     assert tuple(rows[0]) == EFFECT_COLUMNS
-    assert [r[5] for r in rows[1:]] == ["ok", "ref_mismatch"]
+    status, kind = EFFECT_COLUMNS.index("status"), EFFECT_COLUMNS.index("kind")
+    assert [(r[kind], r[status]) for r in rows[1:]] == [
+        ("snv", "ok"), ("snv", "ref_mismatch"), ("deletion", "ok")]
     assert float(rows[1][EFFECT_COLUMNS.index("delta_logit")]) < 0
-    assert rows[2][6] == ""  # not scored
+    assert rows[2][status + 1] == ""  # not scored
+    assert float(rows[3][EFFECT_COLUMNS.index("delta_logit")]) < 0  # a base of the motif gone
 
 
 @pytest.mark.slow
@@ -152,7 +213,7 @@ def test_score_vcf_streams_in_batches_and_over_a_dask_cluster(planted, tmp_path)
             alt = "ACGT"[("ACGT".index(sequence[pos - 1]) + 1) % 4]
             handle.write(f"chr1\t{pos}\tv{k}\t{ref}\t{alt}\n")
     here = score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "here.tsv", batch_size=400)
-    assert here.report.snvs == 3000
+    assert here.report.kinds == {"snv": 3000}
     assert len(here.mismatches) == here.status_counts["ref_mismatch"] >= 55
     assert sum(here.status_counts.values()) == 3000
     score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "loky.tsv", batch_size=400,
@@ -209,15 +270,16 @@ def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
     assert main(args + ["-o", str(tmp_path / "e.vcf")]) == 0
     text = (tmp_path / "e.vcf").read_text().splitlines()
     assert text[0] == "##fileformat=VCFv4.2"
-    assert all(f"##INFO=<ID={key}," in "\n".join(text) for key in ("STATUS", *EFFECT_INFO))
+    assert all(f"##INFO=<ID={key}," in "\n".join(text)
+               for key in ("KIND", "STATUS", *EFFECT_INFO))
     body = [line.split("\t") for line in text if not line.startswith("#")]
     assert all(len(fields) == 8 for fields in body)
     tsv = [line.split("\t") for line in (tmp_path / "e.tsv").read_text().splitlines()[1:]]
     assert [f[:5] for f in body] == [t[:5] for t in tsv]
     for fields, row in zip(body, tsv):
         info = dict(item.split("=") for item in fields[7].split(";"))
-        assert info["STATUS"] == row[5]
-        scores = dict(zip(EFFECT_INFO, row[6:]))
+        assert (info["KIND"], info["STATUS"]) == (row[5], row[6])
+        scores = dict(zip(EFFECT_INFO, row[7:]))
         assert {k: v for k, v in scores.items() if v} == {k: info[k] for k in scores if k in info}
     variants, _ = read_vcf(tmp_path / "e.vcf")
     assert [v.id for v in variants] == ["core", "bad", "far"]

@@ -223,8 +223,11 @@ class VcfWriter(_AtomicText):
         super().__enter__()
         self.handle.write("##fileformat=VCFv4.2\n")
         self.handle.write(f"##source=sklearn_demo {__version__}\n")
-        self.handle.write('##INFO=<ID=STATUS,Number=1,Type=String,Description="ok, '
-                          'ref_mismatch, unknown_chromosome or off_end">\n')
+        self.handle.write('##INFO=<ID=KIND,Number=1,Type=String,Description="snv, mnv, '
+                          'insertion, deletion, symbolic, missing or invalid">\n')
+        self.handle.write('##INFO=<ID=STATUS,Number=1,Type=String,Description="ok (scored) '
+                          'or why not: ref_mismatch, unknown_chromosome, off_end, too_long, '
+                          'symbolic, missing, invalid_allele or filtered">\n')
         for key, description in self.fields.items():
             self.handle.write(f'##INFO=<ID={key},Number={self.number},Type=Float,'
                               f'Description="{description}">\n')

@@ -167,9 +167,9 @@ def markdown(result: dict, command: str) -> str:
         ("pairwise map: ours (DFIM) / tangermeme `dependency_map`, s per sequence", *(
             f"{net[n]['dfim_s'] / result['maps']:.2f} / {net[n]['peer_map_s'] / result['maps']:.2f}"
             f" (**{net[n]['peer_map_s'] / net[n]['dfim_s']:.1f}x**)" for n in names)),
-        ("map: largest excess of |ours| over theirs (>= 0 would be wrong)",
+        ("map: largest excess of abs(ours) over theirs (above float32 noise would be wrong)",
          *(f"{net[n]['map_excess']:.1e}" for n in names)),
-        ("map: entries equal (atol 1e-4) / correlation of |ours| with theirs",
+        ("map: entries equal (atol 1e-4) / correlation of abs(ours) with theirs",
          *(f"{net[n]['map_equal_share']:.0%} / {net[n]['map_correlation']:.3f}"
            for n in names)),
     ]

@@ -2,26 +2,22 @@
 alternative allele replaces the reference in a window of the genome."""
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 from scipy.special import expit
 
-from ._validation import PATH, Options, validate_arguments
+from ._validation import PATH, Options, check_distinct_paths, validate_arguments
 from .genome import open_genome
 from .inference.engine import log_odds, model_width, run_batches
 from .inference.predict import COMMON, POSITIVE, WIDTH
-from .inference.writers import TableWriter, VcfWriter
-from .io import open_text
+from .effects_output import effects_writer
 from .variant_windows import KINDS, WINDOW_RULES, Variant, allele_windows
-
-#: Columns of :func:`write_variant_effects`' TSV, in order.
-EFFECT_COLUMNS = ("chrom", "pos", "id", "ref", "alt", "kind", "status", "p_ref", "p_alt",
-                  "delta_p", "logit_ref", "logit_alt", "delta_logit")
-
+from .vcf import RecordQueue, VcfInput, VcfReader, matching_chromosome, passes, record_alleles
 
 @dataclass
 class VcfReport:
@@ -40,51 +36,36 @@ class VcfReport:
         return f"{alleles} alleles from {self.n_lines} lines ({counts or 'none'})"
 
 
-def read_vcf(path: str | os.PathLike) -> tuple[list[Variant], VcfReport]:
-    """Every alternative allele of a VCF (plain or gzip), one
-    :class:`Variant` each, and the count of each kind (SNVs, MNVs,
-    insertions, deletions, and the symbolic, missing or invalid alleles that
-    :func:`variant_effects` writes with a status but cannot score).
-
-    A malformed line is a ``ValueError`` naming the file and line number.
+def read_vcf(path: str | os.PathLike, **query) -> tuple[list[Variant], VcfReport]:
+    """Every alternative allele of a VCF (plain, gzip or bgzip; read by
+    pysam), one :class:`Variant` each, and the count of each kind (SNVs,
+    MNVs, insertions, deletions, and the symbolic, missing or invalid alleles
+    that :func:`variant_effects` writes with a status but cannot score).
+    ``query``: ``region=`` or ``regions=`` of
+    :class:`~sklearn_demo.vcf.VcfReader` (an indexed file).
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.vcf"
-    >>> _ = path.write_text("##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\n"
-    ...                     "chr1\\t5\\trs1\\tA\\tG,T\\nchr1\\t9\\t.\\tAC\\tA,<DEL>\\n")
+    >>> _ = path.write_text("##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL"
+    ...     "\\tFILTER\\tINFO\\nchr1\\t5\\trs1\\tA\\tG,T\\t.\\t.\\t.\\n"
+    ...     "chr1\\t9\\t.\\tAC\\tA,<DEL>\\t.\\t.\\t.\\n")
     >>> variants, report = read_vcf(path)
     >>> [(v.pos, v.alt, v.kind) for v in variants][1:3], str(report)
     ([(5, 'T', 'snv'), (9, 'A', 'deletion')], '4 alleles from 2 lines (2 snv, 1 deletion, 1 symbolic)')
     """
     report = VcfReport()
-    return list(iter_vcf(path, report)), report
+    return list(iter_vcf(path, report, **query)), report
 
 
-def iter_vcf(path: str | os.PathLike, report: VcfReport) -> Iterator[Variant]:
-    """Stream every alternative allele of a VCF (plain or gzip), counting
-    into ``report`` the lines read and the alleles by kind; see
-    :func:`read_vcf`."""
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.rstrip("\n\r").split("\t")
-            if len(fields) < 5:
-                raise ValueError(f"{path}, line {number}: a VCF line needs CHROM, POS, ID, REF "
-                                 f"and ALT (tab-separated); got {len(fields)} field(s).")
-            try:
-                pos = int(fields[1])
-            except ValueError:
-                raise ValueError(f"{path}, line {number}: POS must be an integer; got "
-                                 f"{fields[1]!r}.") from None
-            if pos < 1:
-                raise ValueError(f"{path}, line {number}: POS is 1-based; got {pos}.")
+def iter_vcf(path: str | os.PathLike, report: VcfReport, **query) -> Iterator[Variant]:
+    """Stream every alternative allele of a VCF, counting into ``report``
+    the lines read and the alleles by kind; see :func:`read_vcf`."""
+    with VcfReader(path, **query) as reader:
+        for record in reader.records():
             report.n_lines += 1
-            ref = fields[3].upper()
-            for alt in fields[4].split(","):
-                variant = Variant(fields[0], pos, fields[2], ref, alt.upper())
+            for variant in record_alleles(record):
                 report.add(variant.kind)
                 yield variant
 
@@ -154,7 +135,8 @@ def variant_effects(
 
     The reference allele is checked against the genome: a mismatch is
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
-    never scored; every allele keeps its row, with a status. Each window is
+    never scored; every allele keeps its row, with a status. A chromosome
+    named ``1`` here and ``chr1`` in the genome (or the reverse) is matched. Each window is
     scored once: the log-odds of ``decision_function``, p its logistic.
 
     Examples
@@ -182,8 +164,12 @@ def variant_effects(
     status = np.full(n, "ok", dtype=object)
     genome_base = np.full(n, "", dtype=object)
     ref_windows, alt_windows, scored = [], [], []
+    names = set(fasta.keys())
+    chromosomes: dict[str, str | None] = {}
     for i, v in enumerate(variants):
-        windows = allele_windows(fasta, v, width, window)
+        if v.chrom not in chromosomes:  # "1" in the VCF, "chr1" in the genome, or the reverse
+            chromosomes[v.chrom] = matching_chromosome(v.chrom, names)
+        windows = allele_windows(fasta, v, width, window, chrom=chromosomes[v.chrom] or v.chrom)
         status[i], genome_base[i] = windows.status, windows.genome_ref
         if windows.status == "ok":
             ref_windows.append(windows.ref)
@@ -224,42 +210,12 @@ def _task_scorer(estimator: object, target: object) -> tuple[object, list[str] |
     return inner.task_classifier(target), None
 
 
-#: INFO fields of :func:`write_variant_effects`' VCF output, beside STATUS.
-EFFECT_INFO = {
-    "P_REF": "p(bound) of the window with the reference allele",
-    "P_ALT": "p(bound) of the window with the alternative allele",
-    "DELTA_P": "P_ALT - P_REF",
-    "LOGIT_REF": "log-odds of bound with the reference allele",
-    "LOGIT_ALT": "log-odds of bound with the alternative allele",
-    "DELTA_LOGIT": "LOGIT_ALT - LOGIT_REF",
-}
-
-
-def effects_writer(path: str | os.PathLike, tasks: list[str] | None = None):
-    """The writer of :func:`score_vcf` and :func:`write_variant_effects` by
-    ``path``'s extension: ``.vcf`` a VCF with the effects as INFO fields
-    (:data:`EFFECT_INFO`), anything else a TSV of :data:`EFFECT_COLUMNS`.
-
-    With ``tasks`` (every task of a multi-task model), the TSV has one score
-    column per task and effect (``delta_p.CTCF``) and each VCF INFO field
-    a comma-separated list in the tasks' order (named in its header).
-    """
-    if os.fspath(path).lower().endswith(".vcf"):
-        if tasks is None:
-            return VcfWriter(path, EFFECT_INFO)
-        order = ",".join(tasks)
-        return VcfWriter(path, {key: f"{text}, per task ({order})"
-                                for key, text in EFFECT_INFO.items()}, number=".")
-    if tasks is None:
-        return TableWriter(path, EFFECT_COLUMNS)
-    return TableWriter(path, EFFECT_COLUMNS[:7] + tuple(
-        f"{column}.{task}" for column in EFFECT_COLUMNS[7:] for task in tasks))
-
-
 def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> None:
-    """Write ``effects`` as a TSV with a header (:data:`EFFECT_COLUMNS`;
-    unscored variants have empty score fields) or, for a ``.vcf`` path, as a
-    VCF with the effects as INFO fields (:data:`EFFECT_INFO`).
+    """Write ``effects`` by ``path``'s extension
+    (:func:`~sklearn_demo.effects_output.effects_writer`): a TSV or Parquet
+    table of one row per allele (:data:`~sklearn_demo.effects_output.EFFECT_COLUMNS`; unscored alleles
+    have empty scores), or a VCF (``.vcf``; ``.vcf.gz`` bgzipped and indexed)
+    with the effects as INFO fields (one value per ALT).
 
     Examples
     --------
@@ -272,28 +228,9 @@ def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> N
     >>> path.read_text().splitlines()[-1].split("\\t")[7]
     'KIND=snv;STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
     """
-    with effects_writer(path, effects.tasks) as out:
-        _write_rows(out, effects)
-
-
-def _write_rows(out, effects: VariantEffects) -> None:
-    effect_scores = [effects.p_ref, effects.p_alt, effects.delta_p, effects.logit_ref,
-                     effects.logit_alt, effects.delta_logit]
-    if effects.tasks is not None and isinstance(out, VcfWriter):
-        out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
-                   {"KIND": v.kind, "STATUS": status, **{key: score[i].tolist() for key, score
-                                         in zip(EFFECT_INFO, effect_scores)}})
-                  for i, (v, status) in enumerate(zip(effects.variants, effects.status)))
-        return
-    scores = np.column_stack(effect_scores).tolist()
-    if isinstance(out, VcfWriter):
-        out.write((v.chrom, v.pos, v.id, v.ref, v.alt,
-                   {"KIND": v.kind, "STATUS": status, **dict(zip(EFFECT_INFO, row))})
-                  for v, status, row in zip(effects.variants, effects.status, scores))
-        return
-    out.write((v.chrom, str(v.pos), v.id, v.ref, v.alt, v.kind, status,
-               *("" if np.isnan(x) else f"{x:.6g}" for x in row))
-              for v, status, row in zip(effects.variants, effects.status, scores))
+    with effects_writer(path, effects.tasks,
+                        chromosomes=[v.chrom for v in effects.variants]) as out:
+        out.add(effects)
 
 
 @dataclass
@@ -304,29 +241,48 @@ class VcfScoring:
     status_counts: dict[str, int]
     mismatches: list[str]
     """Every REF mismatch, as :meth:`VariantEffects.mismatches` names it."""
+    input: VcfInput = field(default_factory=VcfInput)
+    """Records read and set aside by FILTER, chromosomes matched across a
+    "chr" prefix, notes."""
 
 
-@validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "out": PATH, "width": WIDTH,
-                     "window": [Options(WINDOW_RULES)]},
-                    outputs=("out",), inputs=("vcf", "genome"))
+@validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "width": WIDTH,
+                     "window": [Options(WINDOW_RULES)], "region": [str, None],
+                     "regions": [*PATH, None], "pass_only": [bool]},
+                    inputs=("vcf", "genome"))
 def score_vcf(
     estimator: object,
     vcf: str | os.PathLike,
     genome: str | os.PathLike,
-    out: str | os.PathLike,
+    out: str | os.PathLike | Sequence[str | os.PathLike],
     *,
     width: int | None = None,
     window: str = "left",
+    region: str | None = None,
+    regions: str | os.PathLike | None = None,
+    pass_only: bool = False,
     batch_size: int = 10_000,
     n_jobs: int | None = None,
     target: object = None,
 ) -> VcfScoring:
-    """Stream every allele of a VCF of any size through :func:`variant_effects`
-    (``width`` and the ``window`` rule as there) into ``out``,
-    a TSV or (``.vcf``) a VCF with the effects as INFO fields (:func:`effects_writer`),
-    ``batch_size`` variants at a time, in bounded memory, with a progress bar.
+    """Stream every record of a VCF of any size (or of its regions) through
+    :func:`variant_effects` (``width`` and the ``window`` rule as there) into
+    ``out``: one path or several, each written by its extension
+    (:func:`~sklearn_demo.effects_output.effects_writer`): ``.vcf.gz`` the
+    input's records with the effects as INFO fields, bgzipped and
+    tabix-indexed; ``.vcf`` the same, plain; ``.parquet`` and anything else
+    (TSV) one row per allele. ``batch_size`` records at a time, in bounded
+    memory, with a progress bar; every record is written, each allele with a
+    status.
 
     Read more in the :doc:`User Guide </guide/data>`.
+
+    The VCF is read by pysam (:class:`~sklearn_demo.vcf.VcfReader`): plain,
+    gzip or bgzip; ``region`` (``chr1:1-1000000``) or ``regions`` (a BED
+    file) query its tabix or CSI index. ``pass_only`` scores only records
+    whose FILTER is PASS or ``.``; the others are written with status
+    "filtered". Chromosomes named ``1`` in the VCF and ``chr1`` in the genome
+    (or the reverse) are matched, and said in ``VcfScoring.input.renamed``.
 
     Batches run through joblib: ``n_jobs`` processes here, or a Dask or Ray
     cluster inside ``joblib.parallel_config(backend="dask")`` (or
@@ -341,25 +297,79 @@ def score_vcf(
     >>> from sklearn_demo import KmerClassifier
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "g.fa").write_text(">chr1\\n" + "ACGT" * 100 + "\\n")
-    >>> _ = (folder / "v.vcf").write_text("chr1\\t200\\t.\\tT\\tA\\nchr1\\t201\\t.\\tT\\tC\\n")
+    >>> _ = (folder / "v.vcf").write_text("##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF"
+    ...     "\\tALT\\tQUAL\\tFILTER\\tINFO\\n1\\t200\\t.\\tT\\tA\\t.\\t.\\t.\\n"
+    ...     "1\\t201\\t.\\tT\\tC\\t.\\t.\\t.\\n")
     >>> model = KmerClassifier(k=2).fit(["ACGTACGT", "AAAAAAAA"], [1, 0])
     >>> result = score_vcf(model, folder / "v.vcf", folder / "g.fa", folder / "e.tsv", width=11)
-    >>> result.status_counts, result.mismatches
-    ({'ok': 1, 'ref_mismatch': 1}, ['chr1:201 T>C (genome has A)'])
+    >>> result.status_counts, result.mismatches, result.input.renamed
+    ({'ok': 1, 'ref_mismatch': 1}, ['1:201 T>C (genome has A)'], {'1': 'chr1'})
     """
-    open_genome(genome)  # index once, before the batches read it
+    outs = [out] if isinstance(out, (str, os.PathLike)) else list(out)
+    if not outs:
+        raise ValueError("score_vcf: out needs at least one path.")
+    check_distinct_paths("score_vcf", {f"out[{i}]": path for i, path in enumerate(outs)},
+                         {"vcf": vcf, "genome": genome})
+    names = set(open_genome(genome).keys())  # index once, before the batches read it
     report = VcfReport()
     scorer, tasks = _task_scorer(estimator, target)
-    task = partial(variant_effects, scorer, genome=os.fspath(genome), width=width,
-                   window=window, batch_size=batch_size,
-                   target=None if tasks is None else "all")
+    task = partial(_score_records, scorer, genome=os.fspath(genome), width=width,
+                   window=window, target=None if tasks is None else "all")
     counts: dict[str, int] = {}
     mismatches: list[str] = []
-    with effects_writer(out, tasks) as writer:
-        for effects in run_batches(task, iter_vcf(vcf, report), batch_size, n_jobs=n_jobs,
-                                   desc="variants"):
-            _write_rows(writer, effects)
+    queue = RecordQueue()
+    with VcfReader(vcf, region=region, regions=regions, genome_names=names) as reader, \
+            contextlib.ExitStack() as stack:
+        writers = [stack.enter_context(effects_writer(path, tasks, reader.header))
+                   for path in outs]
+
+        def records() -> Iterator[tuple[list[Variant], bool]]:
+            for record in reader.records():
+                variants = record_alleles(record)
+                if record.chrom not in names and record.chrom not in reader.input.renamed:
+                    match = matching_chromosome(record.chrom, names)
+                    if match is not None:
+                        reader.input.renamed[record.chrom] = match
+                filtered = pass_only and not passes(record)
+                reader.input.filtered += filtered
+                for variant in variants:
+                    report.add(variant.kind)
+                report.n_lines += 1
+                queue.push(record, len(variants))
+                yield variants, filtered
+
+        for effects in run_batches(task, records(), batch_size, n_jobs=n_jobs,
+                                   desc="variant records"):
+            done = queue.pop(len(effects.variants))
+            for writer in writers:
+                writer.add(effects, done)
             for status in effects.status.tolist():
                 counts[status] = counts.get(status, 0) + 1
             mismatches += effects.mismatches()
-    return VcfScoring(report, counts, mismatches)
+    return VcfScoring(report, counts, mismatches, reader.input)
+
+
+def _score_records(estimator: object, records: list[tuple[list[Variant], bool]], *,
+                   genome: str, width: int | None, window: str,
+                   target: object) -> VariantEffects:
+    """The effects of a batch of records' alleles; those of records set
+    aside by FILTER get status "filtered" and no scores."""
+    variants = [v for alleles, _ in records for v in alleles]
+    filtered = np.array([f for alleles, f in records for _ in alleles], dtype=bool)
+    scored = variant_effects(estimator, [v for v, f in zip(variants, filtered) if not f],
+                             genome, width=width, window=window, batch_size=max(1, len(variants)),
+                             target=target)
+    if not filtered.any():
+        return scored
+    keep = np.flatnonzero(~filtered)
+
+    def spread(values: np.ndarray, empty: object) -> np.ndarray:
+        out = np.full((len(variants), *values.shape[1:]), empty, dtype=values.dtype)
+        out[keep] = values
+        return out
+
+    return VariantEffects(variants, spread(scored.status.astype(object), "filtered").astype(str),
+                          spread(scored.genome_base.astype(object), "").astype(str),
+                          *(spread(x, np.nan) for x in (scored.p_ref, scored.p_alt,
+                                                        scored.logit_ref, scored.logit_alt)),
+                          tasks=scored.tasks)

@@ -13,6 +13,7 @@ from sklearn_demo.inference import (
     explain_fasta, explain_peaks, predict_fasta, predict_peaks, predict_tiles, run_batches,
 )
 from sklearn_demo.variants import score_vcf, variant_effects
+from vcf_text import vcf_text
 
 #: Values no count takes: zero, negatives, fractions, text, booleans.
 BAD_COUNTS = st.one_of(st.integers(max_value=0), st.floats(allow_nan=True),
@@ -33,7 +34,7 @@ def inputs(tmp_path_factory, motif_data, fitted_models):
     (folder / "in.fa").write_text("".join(f">s{i}\n{s}\n" for i, s in enumerate(sequences)))
     (folder / "g.fa").write_text(">chr1\n" + "".join(sequences) + "\n")
     (folder / "peaks.bed").write_text("chr1\t0\t101\nchr1\t101\t202\n")
-    (folder / "v.vcf").write_text(f"chr1\t51\t.\t{sequences[0][50]}\tA\n")
+    (folder / "v.vcf").write_text(vcf_text(f"chr1\t51\t.\t{sequences[0][50]}\tA"))
     model = KmerClassifier(k=3).fit(motif_data.X, motif_data.y)
     explainer = SaliencyExplainer(FrozenEstimator(fitted_models("tiny_cnn"))).fit(sequences[:1])
     return folder, model, explainer

@@ -26,6 +26,7 @@ from sklearn_demo.genome import (
 from sklearn_demo.metrics import task_scores
 from sklearn_demo.training import BothStrandsDataset, MaskedBCEWithLogitsLoss
 from sklearn_demo.variants import Variant, variant_effects, write_variant_effects
+from vcf_text import vcf_text
 
 TINY = dict(max_epochs=1, verbose=0, random_state=0)
 NETWORKS = [(CNNClassifier, dict(n_filters=4)), (RNNClassifier, dict(hidden_size=3)),
@@ -301,11 +302,18 @@ def test_variant_effects_per_task_and_for_all(genome_with_tracks, fitted_models,
         variant_effects(model, variants, fasta)
     write_variant_effects(every, tmp_path / "e.tsv")
     header = (tmp_path / "e.tsv").read_text().splitlines()[0].split("\t")
-    assert "delta_p.CTCF+GABPA" in header and len(header) == 6 + 6 * 3
-    write_variant_effects(every, tmp_path / "e.vcf")
-    line = (tmp_path / "e.vcf").read_text().splitlines()[-1]
-    assert line.split("\t")[7].split(";")[3].startswith("DELTA_P=")
-    assert len(line.split("DELTA_P=")[1].split(";")[0].split(",")) == 3
+    assert "delta_p.CTCF+GABPA" in header and len(header) == 7 + 6 * 3
+    write_variant_effects(every, tmp_path / "e.vcf.gz")  # an INFO field per effect and task
+    import pysam
+
+    with pysam.VariantFile(str(tmp_path / "e.vcf.gz")) as vcf:
+        assert "DELTA_P_CTCF_GABPA" in vcf.header.info
+        records = list(vcf.fetch("chr1", 0, 1000))  # through its tabix index
+    assert [r.id for r in records] == ["v1", "v2"]
+    for i, record in enumerate(records):
+        for t, task in enumerate(["CTCF", "GABPA", "CTCF_GABPA"]):
+            assert record.info[f"DELTA_P_{task}"][0] == pytest.approx(every.delta_p[i, t],
+                                                                       abs=1e-6)
 
 
 def test_make_motif_dataset_multitask_truth():
@@ -324,7 +332,7 @@ def test_variants_command_reports_every_task(genome_with_tracks, fitted_models, 
     save_model(fitted_models("tasks_cnnrnn"), model_path)
     bases = (genome_with_tracks / "g.fa").read_text().splitlines()[1]
     alt = "C" if bases[499] == "A" else "A"
-    (tmp_path / "v.vcf").write_text(f"chr1\t500\tv1\t{bases[499]}\t{alt}\n")
+    (tmp_path / "v.vcf").write_text(vcf_text(f"chr1\t500\tv1\t{bases[499]}\t{alt}"))
     out = tmp_path / "effects.tsv"
     assert main(["variants", "--model", str(model_path), "--vcf", str(tmp_path / "v.vcf"),
                  "--genome", str(genome_with_tracks / "g.fa"), "--target", "all", "-o", str(out),

@@ -8,7 +8,9 @@ from sklearn.frozen import FrozenEstimator
 from sklearn_demo import CNNClassifier, SaliencyExplainer
 from sklearn_demo.cli import main
 from sklearn_demo.plotting import plot_mutation_map
-from sklearn_demo.variants import EFFECT_COLUMNS, Variant, read_vcf, variant_effects
+from sklearn_demo.effects_output import EFFECT_COLUMNS
+from sklearn_demo.variants import Variant, read_vcf, variant_effects
+from vcf_text import vcf_text
 
 MOTIF = "CCGCGAGGGGGCGCC"  # planted at every site; its core G's carry the model
 
@@ -41,9 +43,8 @@ def planted(tmp_path_factory):
 def test_read_vcf_gives_every_allele_and_counts_them_by_kind(tmp_path):
     path = tmp_path / "v.vcf.gz"
     with gzip.open(path, "wt") as handle:
-        handle.write("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\n"
-                     "chr1\t10\trs1\tA\tC,G\t.\nchr1\t20\t.\tA\tAT\t.\n"
-                     "chr2\t30\t.\tC\t<DEL>\t.\nchr2\t31\trs4\tg\tt\t.\n")
+        handle.write(vcf_text("chr1\t10\trs1\tA\tC,G", "chr1\t20\t.\tA\tAT",
+                              "chr2\t30\t.\tC\t<DEL>", "chr2\t31\trs4\tg\tt"))
     variants, report = read_vcf(path)
     assert [(v.chrom, v.pos, v.ref, v.alt, v.kind) for v in variants] == [
         ("chr1", 10, "A", "C", "snv"), ("chr1", 10, "A", "G", "snv"),
@@ -52,8 +53,9 @@ def test_read_vcf_gives_every_allele_and_counts_them_by_kind(tmp_path):
     assert report.n_lines == 4
     assert report.kinds == {"snv": 3, "insertion": 1, "symbolic": 1}
     bad = tmp_path / "bad.vcf"
-    bad.write_text("chr1\tten\t.\tA\tC\n")
-    with pytest.raises(ValueError, match="line 1: POS must be an integer"):
+    bad.write_text(vcf_text("chr1\tten\t.\tA\tC"))
+    with pytest.raises(ValueError, match=r"record 1 \(counting from the first after the "
+                                         r"header\) could not be read.*POS"):
         read_vcf(bad)
 
 
@@ -167,10 +169,8 @@ def _saved_model_and_vcf(planted, folder, third: str):
     genome, sequence, sites, model = planted
     save_model(model, folder / "m.pt")
     s = sites[5]
-    (folder / "v.vcf").write_text(
-        "#CHROM\tPOS\tID\tREF\tALT\n"
-        f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT\n"
-        f"chr1\t{s + 8}\tbad\tA\tT\n" + third + "\n")
+    (folder / "v.vcf").write_text(vcf_text(f"chr1\t{s + 8}\tcore\t{MOTIF[7]}\tT",
+                                           f"chr1\t{s + 8}\tbad\tA\tT", third))
     return folder / "m.pt", folder / "v.vcf"
 
 
@@ -207,11 +207,12 @@ def test_score_vcf_streams_in_batches_and_over_a_dask_cluster(planted, tmp_path)
     rng = np.random.RandomState(0)
     positions = np.sort(rng.choice(np.arange(1, len(sequence) + 1), 3000, replace=False))
     with gzip.open(tmp_path / "v.vcf.gz", "wt") as handle:
-        handle.write("#CHROM\tPOS\tID\tREF\tALT\n")
+        records = []
         for k, pos in enumerate(positions):
             ref = sequence[pos - 1] if k % 50 else "N"  # every 50th a REF mismatch
             alt = "ACGT"[("ACGT".index(sequence[pos - 1]) + 1) % 4]
-            handle.write(f"chr1\t{pos}\tv{k}\t{ref}\t{alt}\n")
+            records.append(f"chr1\t{pos}\tv{k}\t{ref}\t{alt}")
+        handle.write(vcf_text(*records))
     here = score_vcf(model, tmp_path / "v.vcf.gz", genome, tmp_path / "here.tsv", batch_size=400)
     assert here.report.kinds == {"snv": 3000}
     assert len(here.mismatches) == here.status_counts["ref_mismatch"] >= 55
@@ -255,7 +256,7 @@ def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
     """``-o effects.vcf`` writes a VCF 4.2 (header, 8 columns) whose INFO
     fields hold the TSV's numbers; it reads back as the same variants. The
     window is the model's training width unless --width says otherwise."""
-    from sklearn_demo.variants import EFFECT_INFO
+    from sklearn_demo.effects_output import EFFECT_INFO
 
     genome, sequence, sites, model = planted
     assert model.input_width_ == 101
@@ -280,6 +281,7 @@ def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
         info = dict(item.split("=") for item in fields[7].split(";"))
         assert (info["KIND"], info["STATUS"]) == (row[5], row[6])
         scores = dict(zip(EFFECT_INFO, row[7:]))
-        assert {k: v for k, v in scores.items() if v} == {k: info[k] for k in scores if k in info}
+        assert {k: v for k, v in scores.items() if v} == {
+            k: info[k] for k in scores if info.get(k, ".") != "."}
     variants, _ = read_vcf(tmp_path / "e.vcf")
     assert [v.id for v in variants] == ["core", "bad", "far"]

@@ -1,7 +1,8 @@
 """The inference layer's writers: each takes a batch of keys and values at a
 time and writes them as they come, into a temporary file beside the output
 that is renamed only when the run completes (an error leaves no partial
-file). All are context managers.
+file). All are context managers. Variant effects have writers of their own
+(:mod:`sklearn_demo.effects_output`: TSV, Parquet, annotated VCF).
 
 ========================  ==========================================================
 writer                    output
@@ -12,7 +13,6 @@ writer                    output
                           keys in ``.names.txt``
 :class:`NpzWriter`        ``.npz`` of the values and the windows' coordinates
 :class:`BigWigWriter`     one value per base, the mean where windows overlap
-:class:`VcfWriter`        the input VCF's variants with the effects as INFO fields
 ========================  ==========================================================
 """
 from __future__ import annotations
@@ -194,61 +194,3 @@ def write_bigwig(path: str | os.PathLike, chromosome_sizes: dict[str, int], chro
                                      ends=(unique + 1).tolist(), values=mean)
         finally:
             track.close()
-
-
-class VcfWriter(_AtomicText):
-    """A VCF 4.2 of the scored variants, each effect an INFO field
-    (``fields``: ID, description), so that bcftools, VEP or a genome browser
-    read them beside the variant. Missing values (unscored variants) are left
-    out of INFO; ``STATUS`` says why.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "e.vcf"
-    >>> with VcfWriter(path, {"DP": "change in p(bound)"}) as out:
-    ...     out.write([("chr1", 5, ".", "A", "G", {"STATUS": "ok", "DP": 0.25})])
-    >>> path.read_text().splitlines()[-1]
-    'chr1\\t5\\t.\\tA\\tG\\t.\\t.\\tSTATUS=ok;DP=0.25'
-    """
-
-    def __init__(self, path: str | os.PathLike, fields: dict[str, str], *, number: str = "1"):
-        super().__init__(path)
-        self.fields = fields
-        self.number = number
-
-    def __enter__(self) -> VcfWriter:
-        from .. import __version__
-
-        super().__enter__()
-        self.handle.write("##fileformat=VCFv4.2\n")
-        self.handle.write(f"##source=sklearn_demo {__version__}\n")
-        self.handle.write('##INFO=<ID=KIND,Number=1,Type=String,Description="snv, mnv, '
-                          'insertion, deletion, symbolic, missing or invalid">\n')
-        self.handle.write('##INFO=<ID=STATUS,Number=1,Type=String,Description="ok (scored) '
-                          'or why not: ref_mismatch, unknown_chromosome, off_end, too_long, '
-                          'symbolic, missing, invalid_allele or filtered">\n')
-        for key, description in self.fields.items():
-            self.handle.write(f'##INFO=<ID={key},Number={self.number},Type=Float,'
-                              f'Description="{description}">\n')
-        self.handle.write("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
-        return self
-
-    def write(self, rows) -> None:
-        """``rows``: ``(chrom, pos, id, ref, alt, info)`` with ``info`` a dict;
-        a list value (one number per task, ``number="."``) is written
-        comma-separated, NaN as "."."""
-        for chrom, pos, vid, ref, alt, info in rows:
-            fields = ";".join(
-                f"{key}={_info_value(value)}" for key, value in info.items()
-                if not (isinstance(value, float) and np.isnan(value)))
-            self.handle.write(f"{chrom}\t{pos}\t{vid or '.'}\t{ref}\t{alt}\t.\t.\t"
-                              f"{fields or '.'}\n")
-
-
-def _info_value(value: object) -> str:
-    if isinstance(value, (list, tuple)):
-        return ",".join(_info_value(v) for v in value)
-    if isinstance(value, float):
-        return "." if np.isnan(value) else f"{value:.6g}"
-    return str(value)

@@ -79,13 +79,13 @@ def _refuse_to_overwrite_inputs(args: argparse.Namespace) -> None:
     else:  # train, dashboard
         inputs = [*(args.data or ()), *(args.bed or ()),
                   *filter(None, (args.genome, getattr(args, "tracks", None)))]
-    outputs = [Path(args.out)]
+    outputs = [Path(out) for out in (args.out if isinstance(args.out, list) else [args.out])]
     if args.command in ("predict", "train", "variants"):
-        outputs.append(Path(str(args.out) + ".provenance.json"))
+        outputs += [Path(f"{out}.provenance.json") for out in outputs]
     for output in outputs:
         for given in inputs:
             if output.exists() and Path(given).exists() and os.path.samefile(output, given):
-                raise UsageError(f"--out {args.out} is the input {given}; refusing to "
+                raise UsageError(f"--out {output} is the input {given}; refusing to "
                                  "overwrite it (nothing was written)")
 
 
@@ -278,16 +278,26 @@ def run_variants(args: argparse.Namespace) -> None:
     if target and target.isdigit() and target not in getattr(model, "tasks_", ()):
         target = int(target)
     result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
-                       window=args.window, batch_size=args.batch_size, n_jobs=args.n_jobs, target=target)
-    write_provenance(Path(str(args.out) + ".provenance.json"), args)
+                       window=args.window, region=args.region, regions=args.regions,
+                       pass_only=args.pass_only, batch_size=args.batch_size, n_jobs=args.n_jobs,
+                       target=target)
+    for out in args.out:
+        write_provenance(Path(str(out) + ".provenance.json"), args)
+    read = result.input
+    if read.renamed:  # said once, even with --quiet: the names differ from the genome's
+        print("sklearn-demo: VCF chromosomes matched to the genome's by a 'chr' prefix: "
+              + ", ".join(f"{a} -> {b}" for a, b in read.renamed.items()), file=sys.stderr)
+    for note in read.notes:
+        print(f"sklearn-demo: {note}", file=sys.stderr)
     mismatches = result.mismatches
     if mismatches:  # reported even with --quiet: these variants were not scored
         print(f"sklearn-demo: {len(mismatches)} variant(s) whose REF is not the genome's base, "
               f"not scored: " + "; ".join(mismatches[:10]) + ("; ..." if len(mismatches) > 10
                                                                else ""), file=sys.stderr)
     if not args.quiet:
-        print(f"vcf: {result.report}")
-        print(f"wrote {sum(result.status_counts.values())} variants to {args.out} ("
+        print(f"vcf: {result.report}"
+              + (f"; {read.filtered} records set aside by FILTER" if args.pass_only else ""))
+        print(f"wrote {sum(result.status_counts.values())} alleles to {', '.join(args.out)} ("
               + ", ".join(f"{n} {s}" for s, n in result.status_counts.items()) + ")")
 
 

@@ -220,7 +220,16 @@ def _add_variants_parser(sub) -> None:
     variants = sub.add_parser("variants", help="score the variants of a VCF (SNVs, MNVs, "
                                                "insertions, deletions) with a saved model")
     variants.add_argument("--model", required=True, help="a file written by train")
-    variants.add_argument("--vcf", required=True, help="VCF file (plain or gzip)")
+    variants.add_argument("--vcf", required=True,
+                          help="VCF file: plain, gzip or bgzip (read by htslib, through pysam)")
+    variants.add_argument("--region", metavar="CHROM:START-END",
+                          help="only the records in this region (1-based, inclusive, e.g. "
+                               "chr1:1-1000000); needs a bgzipped VCF with its .tbi or .csi index")
+    variants.add_argument("--regions", metavar="BED",
+                          help="only the records in these regions (a BED file); needs the index")
+    variants.add_argument("--pass-only", action="store_true",
+                          help="score only records whose FILTER is PASS or '.'; the others are "
+                               "written with status 'filtered'")
     variants.add_argument("--genome", required=True, metavar="FASTA",
                           help="the reference genome the VCF is called against")
     variants.add_argument("--width", type=int,
@@ -231,10 +240,12 @@ def _add_variants_parser(sub) -> None:
                                "at width // 2 of both windows, the alternative window "
                                "continuing with the genome after REF; 'centred' centres REF "
                                "and ALT in their windows")
-    variants.add_argument("-o", "--out", required=True,
-                          help="TSV: chrom, pos, id, ref, alt, kind, status, p and logit of both "
-                               "alleles and their differences; or .vcf: the variants with "
-                               "these as INFO fields")
+    variants.add_argument("-o", "--out", required=True, action="append",
+                          help="output, by its extension (give -o several times for several): "
+                               ".vcf.gz the input's records with the effects as INFO fields, "
+                               "bgzipped and tabix-indexed (.vcf: plain); .parquet or a TSV: one "
+                               "row per allele (chrom, pos, id, ref, alt, kind, status, p and "
+                               "logit of both alleles and their differences)")
     variants.add_argument("--batch-size", type=int, default=10_000,
                           help="variants per batch; memory grows with it (default 10000)")
     variants.add_argument("--target", metavar="TASK",

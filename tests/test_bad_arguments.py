@@ -13,7 +13,7 @@ from sklearn_demo.inference import (
     explain_fasta, explain_peaks, predict_fasta, predict_peaks, predict_tiles, run_batches,
 )
 from sklearn_demo.variants import score_vcf, variant_effects
-from vcf_text import vcf_text
+from variant_helpers import vcf_text
 
 #: Values no count takes: zero, negatives, fractions, text, booleans.
 BAD_COUNTS = st.one_of(st.integers(max_value=0), st.floats(allow_nan=True),

@@ -44,6 +44,10 @@ MIRRORS = {
     ("variants", "width"): (score_vcf, "width"),
     ("variants", "n_jobs"): (score_vcf, "n_jobs"),
     ("variants", "target"): (score_vcf, "target"),
+    ("variants", "window"): (score_vcf, "window"),
+    ("variants", "region"): (score_vcf, "region"),
+    ("variants", "regions"): (score_vcf, "regions"),
+    ("variants", "pass_only"): (score_vcf, "pass_only"),
     ("variants", "device"): (load_model, "device"),
 }
 

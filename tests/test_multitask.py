@@ -26,7 +26,7 @@ from sklearn_demo.genome import (
 from sklearn_demo.metrics import task_scores
 from sklearn_demo.training import BothStrandsDataset, MaskedBCEWithLogitsLoss
 from sklearn_demo.variants import Variant, variant_effects, write_variant_effects
-from vcf_text import vcf_text
+from variant_helpers import vcf_text
 
 TINY = dict(max_epochs=1, verbose=0, random_state=0)
 NETWORKS = [(CNNClassifier, dict(n_filters=4)), (RNNClassifier, dict(hidden_size=3)),

@@ -10,7 +10,7 @@ from sklearn_demo.cli import main
 from sklearn_demo.plotting import plot_mutation_map
 from sklearn_demo.effects_output import EFFECT_COLUMNS
 from sklearn_demo.variants import Variant, read_vcf, variant_effects
-from vcf_text import vcf_text
+from variant_helpers import vcf_text, windows_by_hand
 
 MOTIF = "CCGCGAGGGGGCGCC"  # planted at every site; its core G's carry the model
 
@@ -73,18 +73,6 @@ def test_effects_equal_predicting_the_edited_windows(planted):
                                    rtol=1e-5, atol=1e-6)
 
 
-def _windows_by_hand(sequence: str, pos: int, ref: str, alt: str, width: int,
-                     rule: str) -> tuple[str, str]:
-    """The two windows of issue 43's rules, written out: "left" puts REF's
-    first base at width // 2 of both; "centred" centres REF and ALT."""
-    p = pos - 1
-    before_ref, before_alt = ((width // 2, width // 2) if rule == "left"
-                              else ((width - len(ref)) // 2, (width - len(alt)) // 2))
-    reference = sequence[p - before_ref:p - before_ref + width]
-    alternative = (sequence[p - before_alt:p] + alt + sequence[p + len(ref):])[:width]
-    return reference, alternative
-
-
 @pytest.mark.parametrize("rule", ["left", "centred"])
 def test_every_kind_of_allele_scores_its_windows_built_by_hand(planted, rule):
     """SNVs, MNVs, insertions and deletions in and around planted motifs,
@@ -113,7 +101,7 @@ def test_every_kind_of_allele_scores_its_windows_built_by_hand(planted, rule):
     effects = variant_effects(model, variants + unscored, genome, window=rule)
     assert effects.status.tolist() == ["ok"] * len(variants) + [
         "symbolic", "symbolic", "missing", "too_long"]
-    by_hand = [_windows_by_hand(sequence, v.pos, v.ref, v.alt, width, rule) for v in variants]
+    by_hand = [windows_by_hand(sequence, v.pos, v.ref, v.alt, width, rule) for v in variants]
     assert all(len(r) == len(a) == width for r, a in by_hand)
     n = len(variants)
     np.testing.assert_allclose(effects.logit_ref[:n],

@@ -55,25 +55,12 @@ from sklearn_demo.shuffle import dinucleotide_shuffle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    benchmark_parser, command_line, markdown_table, section_head, write_section,
+    benchmark_parser, command_line, markdown_table, peer_model, section_head, write_section,
 )
 
 NETWORKS = {"CNN": CNNClassifier, "CNN-RNN": CNNRNNClassifier}
 GAPS = range(0, 81, 2)
 BATCH = 256
-
-
-class LogOdds(torch.nn.Module):
-    """The peer's model: the classifier's log-odds as ``decision_function``
-    gives it (both strands' mean where the model reads both), shape (n, 1)."""
-
-    def __init__(self, explainer: InteractionExplainer):
-        super().__init__()
-        self.explainer = explainer
-        self.module = explainer.classifier_.module_
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.explainer._logit(x.float())[:, None]
 
 
 def timed_pair(ours, theirs, repeats: int = 2) -> tuple:
@@ -90,7 +77,7 @@ def timed_pair(ours, theirs, repeats: int = 2) -> tuple:
     return results[0], best[0], results[1], best[1]
 
 
-def peer_scan(model: LogOdds, backgrounds: np.ndarray, first: str, second: str) -> dict:
+def peer_scan(model: torch.nn.Module, backgrounds: np.ndarray, first: str, second: str) -> dict:
     """The columns of :func:`motif_spacing` from tangermeme's ``space``."""
     from tangermeme.space import space
 
@@ -123,7 +110,7 @@ def run(epochs: int, n_backgrounds: int, n_maps: int, seed: int = 0) -> dict:
         clf = cls(max_epochs=epochs, random_state=seed, verbose=0).fit(data.X[:2000],
                                                                          data.y[:2000])
         explainer = InteractionExplainer(FrozenEstimator(clf), batch_size=BATCH).fit(data.X[:1])
-        model = LogOdds(explainer).eval()
+        model = peer_model(clf)
         ours, ours_s, theirs, theirs_s = timed_pair(
             lambda: motif_spacing(clf, first, second, spacings=GAPS, backgrounds=backgrounds,
                                   batch_size=BATCH),

@@ -207,3 +207,26 @@ def _heading(text: str) -> str:
     """A section's title: its first ``## `` line, without the heading marks."""
     return next((line[3:].strip() for line in text.splitlines() if line.startswith("## ")),
                 "untitled")
+
+
+def peer_model(estimator: object):
+    """A fitted classifier as the torch module a peer library (tangermeme)
+    takes: its positive class's log-odds as ``decision_function`` gives them
+    (the mean of both strands where the model reads both), shape (n, 1), in
+    evaluation mode."""
+    import torch
+    from sklearn.frozen import FrozenEstimator
+
+    from sklearn_demo import InteractionExplainer
+
+    explainer = InteractionExplainer(FrozenEstimator(estimator)).fit(["ACGT"])
+
+    class LogOdds(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.module = explainer.classifier_.module_
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return explainer._logit(x.float())[:, None]
+
+    return LogOdds().eval()

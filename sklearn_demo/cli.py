@@ -39,6 +39,7 @@ from .cli_parser import TRAIN_PARAMETERS, build_parser
 from .cli_tasks import explain_tasks, train_tasks
 from .persistence import load_model, save_model
 from .provenance import command_line, provenance, write_provenance
+from .variant_motifs import read_motif_file
 from .variants import score_vcf
 
 class UsageError(Exception):
@@ -280,7 +281,8 @@ def run_variants(args: argparse.Namespace) -> None:
     result = score_vcf(model, args.vcf, args.genome, args.out, width=args.width,
                        window=args.window, region=args.region, regions=args.regions,
                        pass_only=args.pass_only, batch_size=args.batch_size, n_jobs=args.n_jobs,
-                       target=target)
+                       target=target, motif_threshold=args.motif_threshold,
+                       motifs=read_motif_file(args.motifs) if args.motifs else None)
     for out in args.out:
         write_provenance(Path(str(out) + ".provenance.json"), args)
     read = result.input

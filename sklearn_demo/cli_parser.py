@@ -227,6 +227,12 @@ def _add_variants_parser(sub) -> None:
                                "chr1:1-1000000); needs a bgzipped VCF with its .tbi or .csi index")
     variants.add_argument("--regions", metavar="BED",
                           help="only the records in these regions (a BED file); needs the index")
+    variants.add_argument("--motifs", metavar="MEME",
+                          help="a MEME file of motifs (e.g. a report's motifs.meme, named by "
+                               "their JASPAR match): each allele's gained and lost FIMO hits "
+                               "are written beside its scores")
+    variants.add_argument("--motif-threshold", type=float, default=1e-4,
+                          help="FIMO's largest p-value for a hit (default 1e-4)")
     variants.add_argument("--pass-only", action="store_true",
                           help="score only records whose FILTER is PASS or '.'; the others are "
                                "written with status 'filtered'")

@@ -34,6 +34,13 @@ EFFECT_INFO = {
     "DELTA_LOGIT": "LOGIT_ALT - LOGIT_REF",
 }
 
+#: The motif hits each allele creates and destroys (with ``motifs``), as
+#: table columns (lower case) and VCF INFO fields, with descriptions.
+MOTIF_INFO = {
+    "MOTIFS_GAINED": "Motif hits (FIMO) the ALT creates, name(strand) joined by |",
+    "MOTIFS_LOST": "Motif hits (FIMO) the ALT destroys, name(strand) joined by |",
+}
+
 #: Columns of the TSV and Parquet tables of a single-task model, in order.
 EFFECT_COLUMNS = ALLELE_COLUMNS + tuple(key.lower() for key in EFFECT_INFO)
 
@@ -69,27 +76,40 @@ def score_columns(effects: VariantEffects) -> list[np.ndarray]:
     return [score[:, t] for score in _scores(effects) for t in range(len(effects.tasks))]
 
 
-class TsvEffects(TableWriter):
-    """One TSV row per allele (:data:`ALLELE_COLUMNS`, then the scores;
-    empty where not scored)."""
+def motif_columns(effects: VariantEffects) -> list[np.ndarray]:
+    """The gained and lost motifs per allele, or [] without ``motifs``."""
+    if effects.motifs_gained is None:
+        return []
+    return [effects.motifs_gained, effects.motifs_lost]
 
-    def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None):
-        super().__init__(path, ALLELE_COLUMNS + tuple(score_names(tasks, vcf=False)))
+
+class TsvEffects(TableWriter):
+    """One TSV row per allele (:data:`ALLELE_COLUMNS`, the scores, empty
+    where not scored, and with ``motifs`` the motifs gained and lost)."""
+
+    def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None,
+                 motifs: bool = False):
+        super().__init__(path, ALLELE_COLUMNS + tuple(score_names(tasks, vcf=False))
+                         + tuple(key.lower() for key in MOTIF_INFO if motifs))
 
     def add(self, effects: VariantEffects, records=None) -> None:
         scores = np.column_stack(score_columns(effects)).tolist()
+        texts = list(zip(*motif_columns(effects))) or [()] * len(scores)
         self.write((v.chrom, str(v.pos), v.id, v.ref, v.alt, v.kind, status,
-                    *("" if np.isnan(x) else f"{x:.6g}" for x in row))
-                   for v, status, row in zip(effects.variants, effects.status, scores))
+                    *("" if np.isnan(x) else f"{x:.6g}" for x in row), *text)
+                   for v, status, row, text in zip(effects.variants, effects.status, scores,
+                                                    texts))
 
 
 class ParquetEffects:
     """One Parquet row per allele (the TSV's columns; scores as float64,
     null where not scored), a row group per batch: written as it comes."""
 
-    def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None):
+    def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None,
+                 motifs: bool = False):
         self.path = Path(path)
         self.names = score_names(tasks, vcf=False)
+        self.texts = [key.lower() for key in MOTIF_INFO] if motifs else []
 
     def __enter__(self) -> ParquetEffects:
         try:
@@ -103,7 +123,8 @@ class ParquetEffects:
         tmp = self._atomic.__enter__()
         fields = [(name, pyarrow.string()) for name in ALLELE_COLUMNS]
         fields[1] = ("pos", pyarrow.int64())
-        self.schema = pyarrow.schema(fields + [(name, pyarrow.float64()) for name in self.names])
+        self.schema = pyarrow.schema(fields + [(name, pyarrow.float64()) for name in self.names]
+                                     + [(name, pyarrow.string()) for name in self.texts])
         self.writer = pyarrow.parquet.ParquetWriter(str(tmp), self.schema)
         return self
 
@@ -114,6 +135,7 @@ class ParquetEffects:
                    effects.status.tolist()]
         columns += [self._pa.array(np.asarray(score, dtype=np.float64), from_pandas=True)
                     for score in score_columns(effects)]
+        columns += [column.tolist() for column in motif_columns(effects)]
         self.writer.write_table(self._pa.Table.from_arrays(columns, schema=self.schema))
 
     def __exit__(self, *exc_info) -> bool:
@@ -128,13 +150,14 @@ class VcfEffects(AnnotatedVcfWriter):
     under a header that declares their chromosomes."""
 
     def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None, header=None,
-                 chromosomes: Sequence[str] = ()):
+                 chromosomes: Sequence[str] = (), motifs: bool = False):
         if header is None:
             header = "".join(f"##contig=<ID={name}>\n" for name in dict.fromkeys(chromosomes))
         names = score_names(tasks, vcf=True)
         descriptions = [f"{text}{'' if tasks is None else f' ({task})'}"
                         for text in EFFECT_INFO.values() for task in (tasks or [None])]
-        super().__init__(path, header, dict(zip(names, descriptions)))
+        super().__init__(path, header, dict(zip(names, descriptions)),
+                         MOTIF_INFO if motifs else None)
 
     def add(self, effects: VariantEffects, records=None) -> None:
         """Write ``records`` (pysam records, each with the slice of
@@ -142,10 +165,12 @@ class VcfEffects(AnnotatedVcfWriter):
         if records is None:
             records = self._records(effects)
         columns = score_columns(effects)
+        texts = motif_columns(effects)
         kinds = [v.kind for v in effects.variants]
         for record, part in records:
             self.write(record, kinds[part], effects.status[part].tolist(),
-                       [column[part] for column in columns])
+                       [column[part] for column in columns],
+                       [column[part].tolist() for column in texts])
 
     def _records(self, effects: VariantEffects) -> list[tuple[str, slice]]:
         """VCF lines (CHROM to INFO) of runs of alleles at the same position."""
@@ -161,12 +186,13 @@ class VcfEffects(AnnotatedVcfWriter):
 
 
 def effects_writer(path: str | os.PathLike, tasks: list[str] | None = None, header=None,
-                   chromosomes: Sequence[str] = ()):
+                   chromosomes: Sequence[str] = (), motifs: bool = False):
     """The writer of ``path`` by its extension: ``.vcf``, ``.vcf.gz`` or
     ``.vcf.bgz`` the annotated VCF (:class:`VcfEffects`; compressed ones
     bgzipped and tabix-indexed), ``.parquet`` a Parquet table
     (:class:`ParquetEffects`), anything else a TSV (:class:`TsvEffects`).
-    Each is a context manager whose ``add(effects, records)`` writes a batch.
+    Each is a context manager whose ``add(effects, records)`` writes a batch;
+    with ``motifs``, each also writes the motifs gained and lost.
 
     Examples
     --------
@@ -175,7 +201,7 @@ def effects_writer(path: str | os.PathLike, tasks: list[str] | None = None, head
     """
     name = os.fspath(path).lower()
     if name.endswith(VCF_SUFFIXES):
-        return VcfEffects(path, tasks, header, chromosomes)
+        return VcfEffects(path, tasks, header, chromosomes, motifs)
     if name.endswith(".parquet"):
-        return ParquetEffects(path, tasks)
-    return TsvEffects(path, tasks)
+        return ParquetEffects(path, tasks, motifs)
+    return TsvEffects(path, tasks, motifs)

@@ -97,6 +97,10 @@ class AlleleWindows:
     alt: str = ""
     genome_ref: str = ""
     """The genome's bases under REF ("" where unknown)."""
+    ref_start: int = 0
+    """Index of REF's first base in the reference window."""
+    alt_start: int = 0
+    """Index of ALT's first base in the alternative window."""
 
 
 def allele_windows(genome, variant: Variant, width: int, rule: str = "left",
@@ -160,4 +164,4 @@ def allele_windows(genome, variant: Variant, width: int, rule: str = "left",
         "ok",
         ref=bases[offset - left_ref:after + right_ref],
         alt=bases[offset - left_alt:offset] + alt + bases[after:after + right_alt],
-        genome_ref=genome_ref)
+        genome_ref=genome_ref, ref_start=left_ref, alt_start=left_alt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -14,8 +14,9 @@ from scipy.special import expit
 from ._validation import PATH, Options, check_distinct_paths, validate_arguments
 from .genome import open_genome
 from .inference.engine import log_odds, model_width, run_batches
-from .inference.predict import COMMON, POSITIVE, WIDTH
+from .inference.predict import COMMON, FRACTION, POSITIVE, WIDTH
 from .effects_output import effects_writer
+from .variant_motifs import change_names, motif_changes
 from .variant_windows import KINDS, WINDOW_RULES, Variant, allele_windows
 from .vcf import RecordQueue, VcfInput, VcfReader, matching_chromosome, passes, record_alleles
 
@@ -92,6 +93,11 @@ class VariantEffects:
     logit_alt: np.ndarray
     report: VcfReport = field(default_factory=VcfReport)
     tasks: list[str] | None = None
+    motifs_gained: np.ndarray | None = None
+    """With ``motifs``: per allele, the motif hits it creates, ``name(strand)``
+    joined by ``|`` (:func:`~sklearn_demo.variant_motifs.motif_changes`)."""
+    motifs_lost: np.ndarray | None = None
+    """With ``motifs``: per allele, the motif hits it destroys."""
 
     @property
     def delta_p(self) -> np.ndarray:
@@ -108,7 +114,8 @@ class VariantEffects:
                 if s == "ref_mismatch"]
 
 
-@validate_arguments({"batch_size": POSITIVE, "width": WIDTH, "window": [Options(WINDOW_RULES)]})
+@validate_arguments({"batch_size": POSITIVE, "width": WIDTH, "window": [Options(WINDOW_RULES)],
+                     "motif_threshold": FRACTION})
 def variant_effects(
     estimator: object,
     variants: str | os.PathLike | list[Variant],
@@ -118,6 +125,8 @@ def variant_effects(
     window: str = "left",
     batch_size: int = 10_000,
     target: object = None,
+    motifs: Mapping[str, np.ndarray] | None = None,
+    motif_threshold: float = 1e-4,
 ) -> VariantEffects:
     """Score each allele's reference and alternative window (``width``
     bases; default, the width the model was trained on) with a fitted
@@ -130,6 +139,10 @@ def variant_effects(
     genome after REF; ``"centred"`` centres REF and ALT in their windows.
     A multi-task network needs ``target``: one task (name or index), or
     ``"all"`` for every task at once (scores of shape (n, n_tasks)).
+    With ``motifs`` (name -> (4, w) probabilities: the report's
+    ``motifs.meme``, JASPAR's matrices), each scored allele also gets the
+    motif hits it creates and destroys (FIMO, p below ``motif_threshold``;
+    :func:`~sklearn_demo.variant_motifs.motif_changes`).
 
     Read more in the :doc:`User Guide </guide/data>`.
 
@@ -163,7 +176,7 @@ def variant_effects(
     n = len(variants)
     status = np.full(n, "ok", dtype=object)
     genome_base = np.full(n, "", dtype=object)
-    ref_windows, alt_windows, scored = [], [], []
+    ref_windows, alt_windows, scored, spans = [], [], [], []
     names = set(fasta.keys())
     chromosomes: dict[str, str | None] = {}
     for i, v in enumerate(variants):
@@ -175,6 +188,8 @@ def variant_effects(
             ref_windows.append(windows.ref)
             alt_windows.append(windows.alt)
             scored.append(i)
+            spans.append(((windows.ref_start, windows.ref_start + len(v.ref)),
+                          (windows.alt_start, windows.alt_start + len(v.alt))))
     shape = n if tasks is None else (n, len(tasks))
     p_ref, p_alt, logit_ref, logit_alt = (np.full(shape, np.nan) for _ in range(4))
     index = np.array(scored, dtype=np.int64)
@@ -185,8 +200,15 @@ def variant_effects(
                                           (alt_windows, p_alt, logit_alt)):
             batch = np.array(windows[part])
             p_out[rows], logit_out[rows] = _positive_scores(estimator, batch, tasks)
+    gained = lost = None
+    if motifs is not None:
+        gained, lost = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+        changes = motif_changes(ref_windows, alt_windows, [r for r, _ in spans],
+                                [a for _, a in spans], motifs, threshold=motif_threshold)
+        gained[index], lost[index] = change_names(changes, len(index))
+        gained, lost = gained.astype(str), lost.astype(str)
     return VariantEffects(variants, status.astype(str), genome_base.astype(str), p_ref, p_alt,
-                          logit_ref, logit_alt, report, tasks)
+                          logit_ref, logit_alt, report, tasks, gained, lost)
 
 
 def _positive_scores(estimator: object, batch: np.ndarray,
@@ -228,8 +250,8 @@ def write_variant_effects(effects: VariantEffects, path: str | os.PathLike) -> N
     >>> path.read_text().splitlines()[-1].split("\\t")[7]
     'KIND=snv;STATUS=ok;P_REF=0.2;P_ALT=0.7;DELTA_P=0.5;LOGIT_REF=-1.4;LOGIT_ALT=0.8;DELTA_LOGIT=2.2'
     """
-    with effects_writer(path, effects.tasks,
-                        chromosomes=[v.chrom for v in effects.variants]) as out:
+    with effects_writer(path, effects.tasks, chromosomes=[v.chrom for v in effects.variants],
+                        motifs=effects.motifs_gained is not None) as out:
         out.add(effects)
 
 
@@ -248,7 +270,8 @@ class VcfScoring:
 
 @validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "width": WIDTH,
                      "window": [Options(WINDOW_RULES)], "region": [str, None],
-                     "regions": [*PATH, None], "pass_only": [bool]},
+                     "regions": [*PATH, None], "pass_only": [bool],
+                     "motif_threshold": FRACTION},
                     inputs=("vcf", "genome"))
 def score_vcf(
     estimator: object,
@@ -264,6 +287,8 @@ def score_vcf(
     batch_size: int = 10_000,
     n_jobs: int | None = None,
     target: object = None,
+    motifs: Mapping[str, np.ndarray] | None = None,
+    motif_threshold: float = 1e-4,
 ) -> VcfScoring:
     """Stream every record of a VCF of any size (or of its regions) through
     :func:`variant_effects` (``width`` and the ``window`` rule as there) into
@@ -289,7 +314,8 @@ def score_vcf(
     ``"ray"``), as scikit-learn's ``n_jobs`` does; results are written in the
     VCF's order. Each batch opens the (indexed) genome itself. ``target``
     picks the task of a multi-task model, or ``"all"`` scores every task
-    (as :func:`variant_effects`).
+    (as :func:`variant_effects`); ``motifs`` adds the motif hits each allele
+    creates and destroys (as :func:`variant_effects`).
 
     Examples
     --------
@@ -314,13 +340,15 @@ def score_vcf(
     report = VcfReport()
     scorer, tasks = _task_scorer(estimator, target)
     task = partial(_score_records, scorer, genome=os.fspath(genome), width=width,
-                   window=window, target=None if tasks is None else "all")
+                   window=window, target=None if tasks is None else "all", motifs=motifs,
+                   motif_threshold=motif_threshold)
     counts: dict[str, int] = {}
     mismatches: list[str] = []
     queue = RecordQueue()
     with VcfReader(vcf, region=region, regions=regions, genome_names=names) as reader, \
             contextlib.ExitStack() as stack:
-        writers = [stack.enter_context(effects_writer(path, tasks, reader.header))
+        writers = [stack.enter_context(effects_writer(path, tasks, reader.header,
+                                                      motifs=motifs is not None))
                    for path in outs]
 
         def records() -> Iterator[tuple[list[Variant], bool]]:
@@ -350,15 +378,16 @@ def score_vcf(
 
 
 def _score_records(estimator: object, records: list[tuple[list[Variant], bool]], *,
-                   genome: str, width: int | None, window: str,
-                   target: object) -> VariantEffects:
+                   genome: str, width: int | None, window: str, target: object,
+                   motifs: Mapping[str, np.ndarray] | None,
+                   motif_threshold: float) -> VariantEffects:
     """The effects of a batch of records' alleles; those of records set
     aside by FILTER get status "filtered" and no scores."""
     variants = [v for alleles, _ in records for v in alleles]
     filtered = np.array([f for alleles, f in records for _ in alleles], dtype=bool)
     scored = variant_effects(estimator, [v for v, f in zip(variants, filtered) if not f],
                              genome, width=width, window=window, batch_size=max(1, len(variants)),
-                             target=target)
+                             target=target, motifs=motifs, motif_threshold=motif_threshold)
     if not filtered.any():
         return scored
     keep = np.flatnonzero(~filtered)
@@ -372,4 +401,7 @@ def _score_records(estimator: object, records: list[tuple[list[Variant], bool]],
                           spread(scored.genome_base.astype(object), "").astype(str),
                           *(spread(x, np.nan) for x in (scored.p_ref, scored.p_alt,
                                                         scored.logit_ref, scored.logit_alt)),
-                          tasks=scored.tasks)
+                          tasks=scored.tasks,
+                          **{name: spread(getattr(scored, name).astype(object), "").astype(str)
+                             for name in ("motifs_gained", "motifs_lost")
+                             if getattr(scored, name) is not None})

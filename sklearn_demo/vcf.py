@@ -271,12 +271,15 @@ class AnnotatedVcfWriter:
     on a chromosome the header does not declare, which many VCFs leave out.
 
     ``fields`` maps each float INFO ID to its description, in the order of
-    the values :meth:`write` gets.
+    the values :meth:`write` gets; ``text_fields`` the same for string INFO
+    fields (one string per ALT; ``,`` and ``;`` are not allowed in them).
     """
 
-    def __init__(self, path: str | os.PathLike, header, fields: Mapping[str, str]):
+    def __init__(self, path: str | os.PathLike, header, fields: Mapping[str, str],
+                 text_fields: Mapping[str, str] | None = None):
         self.path = Path(path)
         self.fields = dict(fields)
+        self.text_fields = dict(text_fields or {})
         self.compressed = self.path.name.endswith((".gz", ".bgz"))
         self._input_header = header
         self._stack = contextlib.ExitStack()
@@ -284,7 +287,7 @@ class AnnotatedVcfWriter:
     def _header_text(self) -> str:
         from . import __version__
 
-        ours = ("KIND", "STATUS", *self.fields)
+        ours = ("KIND", "STATUS", *self.fields, *self.text_fields)
         lines = [line for line in str(self._input_header).splitlines()
                  if not any(line.startswith(f"##INFO=<ID={key},") for key in ours)]
         added = [f"##source=sklearn_demo {__version__}",
@@ -294,7 +297,9 @@ class AnnotatedVcfWriter:
                  'or why not: ref_mismatch, unknown_chromosome, off_end, too_long, symbolic, '
                  'missing, invalid_allele or filtered">',
                  *(f'##INFO=<ID={key},Number=A,Type=Float,Description="{text}">'
-                   for key, text in self.fields.items())]
+                   for key, text in self.fields.items()),
+                 *(f'##INFO=<ID={key},Number=A,Type=String,Description="{text}">'
+                   for key, text in self.text_fields.items())]
         if not lines or not lines[0].startswith("##fileformat"):
             lines.insert(0, "##fileformat=VCFv4.2")
         if not lines[-1].startswith("#CHROM"):
@@ -316,16 +321,19 @@ class AnnotatedVcfWriter:
         return self
 
     def write(self, record, kinds: Sequence[str], statuses: Sequence[str],
-              values: Sequence[Sequence[float]]) -> None:
+              values: Sequence[Sequence[float]],
+              texts: Sequence[Sequence[str]] = ()) -> None:
         """``record`` (a pysam record, or its VCF line) with its ALTs'
-        ``kinds``, ``statuses`` and, per field, ``values`` (one per ALT; NaN is
-        written ``.``)."""
+        ``kinds``, ``statuses``, per float field ``values`` and per text
+        field ``texts`` (one per ALT; NaN and "" are written ``.``)."""
         fields = str(record).rstrip("\n").split("\t")
         fields += ["."] * (8 - len(fields))
         ours = {"KIND": ",".join(kinds), "STATUS": ",".join(statuses)}
         if fields[4] not in (".", ""):
             ours.update((key, ",".join("." if np.isnan(v) else f"{v:.6g}" for v in column))
                         for key, column in zip(self.fields, values))
+            ours.update((key, ",".join(v or "." for v in column))
+                        for key, column in zip(self.text_fields, texts))
         kept = [item for item in fields[7].split(";")
                 if item not in (".", "") and item.split("=", 1)[0] not in ours]
         fields[7] = ";".join(kept + [f"{key}={value}" for key, value in ours.items()])

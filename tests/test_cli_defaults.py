@@ -48,13 +48,14 @@ MIRRORS = {
     ("variants", "region"): (score_vcf, "region"),
     ("variants", "regions"): (score_vcf, "regions"),
     ("variants", "pass_only"): (score_vcf, "pass_only"),
+    ("variants", "motif_threshold"): (score_vcf, "motif_threshold"),
     ("variants", "device"): (load_model, "device"),
 }
 
 #: Flags that set no parameter with a default of its own, and why.
 NOT_MIRRORS = {
     "data", "dataset", "bed", "data_home", "mirror", "genome", "tracks", "blacklist", "model",
-    "input", "vcf", "out", "attributions", "quiet", "folder", "host", "port", "password_file",
+    "input", "vcf", "motifs", "out", "attributions", "quiet", "folder", "host", "port", "password_file",
     "models", "baselines", "workers",  # which models / files: inputs, not parameters
     # width: None takes the model's (predict, variants) or the data's (101) width
     "width",

@@ -162,3 +162,54 @@ def test_a_file_that_is_not_a_vcf_is_named(tmp_path):
     with pytest.raises(ValueError, match="calls.vcf is not a VCF that htslib can read"):
         with VcfReader(path):
             pass
+
+
+def test_gained_and_lost_motifs_are_fimo_on_the_two_windows(fitted_models, tmp_path):
+    """A CTCF site broken by an MNV and by a deletion, and one created by an
+    insertion: the names equal FIMO run by hand on the windows built by hand,
+    keeping the hits that touch the changed bases and are not in the other
+    window at the same place."""
+    from sklearn_demo import fetch_jaspar_motifs
+    from sklearn_demo.motifs import scan_motifs
+    from sklearn_demo.variants import Variant, variant_effects
+
+    ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
+    site = "".join("ACGT"[i] for i in ctcf.argmax(axis=0))
+    rng = np.random.RandomState(3)
+    sequence = list("".join(rng.choice(list("ACGT"), 2000)))
+    sequence[500:500 + len(site)] = site
+    sequence = "".join(sequence)
+    (tmp_path / "g.fa").write_text(f">chr1\n{sequence}\n")
+    core = 500 + 7  # 0-based: five high-information columns of the site from here
+    broken = "".join({"A": "C", "C": "A", "G": "T", "T": "G"}[b] for b in sequence[core:core + 5])
+    variants = [Variant("chr1", 505, "del", sequence[504:512], sequence[504]),
+                Variant("chr1", core + 1, "mnv", sequence[core:core + 5], broken),
+                Variant("chr1", 1200, "none", sequence[1199], "ACGT"[
+                    ("ACGT".index(sequence[1199]) + 1) % 4]),
+                Variant("chr1", 1500, "ins", sequence[1499], sequence[1499] + site)]
+    model = fitted_models("tiny_cnn")
+    effects = variant_effects(model, variants, tmp_path / "g.fa", motifs={"CTCF": ctcf})
+    width, half = model.input_width_, model.input_width_ // 2
+    for i, v in enumerate(variants):
+        ref, alt = windows_by_hand(sequence, v.pos, v.ref, v.alt, width)
+        hits = scan_motifs({"CTCF": ctcf}, [ref, alt])
+        ref_hits = {(h.strand, h.start) for h in hits.itertuples() if h.sequence == "0"
+                    and h.start < half + len(v.ref) and h.end > half}
+        shift = len(v.alt) - len(v.ref)
+        alt_hits = {(h.strand, h.start - (shift if h.start >= half + len(v.alt) else 0))
+                    for h in hits.itertuples() if h.sequence == "1"
+                    and h.start < half + len(v.alt) and h.end > half}
+        lost = sorted({f"CTCF({s})" for s, _ in ref_hits - alt_hits})
+        gained = sorted({f"CTCF({s})" for s, _ in alt_hits - ref_hits})
+        assert sorted(filter(None, effects.motifs_lost[i].split("|"))) == lost, v.id
+        assert sorted(filter(None, effects.motifs_gained[i].split("|"))) == gained, v.id
+    assert effects.motifs_lost[0] and effects.motifs_lost[1]  # the site broken, twice
+    assert effects.motifs_gained[2] == effects.motifs_lost[2] == ""
+    assert effects.motifs_gained[3] and not effects.motifs_lost[3]  # a site inserted
+    out = tmp_path / "e.vcf.gz"
+    from sklearn_demo.variants import write_variant_effects
+
+    write_variant_effects(effects, out)
+    with pysam.VariantFile(str(out)) as vcf:
+        assert [r.info.get("MOTIFS_LOST") for r in vcf][:2] == [
+            (effects.motifs_lost[0],), (effects.motifs_lost[1],)]

@@ -77,19 +77,40 @@ def test_only_the_asked_views_are_computed_and_results_are_cached(report_explore
         report_explorer.read(sequence, method="lime")
 
 
-def test_variant_effects_are_the_models_probabilities(dashboard_report, report_explorer):
+@pytest.mark.parametrize("typed, changed", [("50 {b}>t", "{b}"), ("50 {b}>{b}TT", "{b}--"),
+                                             ("50 {bb}>{b}", "{bb}")])
+def test_typed_variants_are_the_models_probabilities_of_both_sequences(
+        dashboard_report, report_explorer, typed, changed):
+    """An SNV, an insertion and a deletion typed as VCF writes them: p(bound)
+    of the sequence and of the edited one, the alleles aligned with gaps."""
     sequence = str(report_explorer.data.sequences[0])
-    effects = report_explorer.variant(sequence, 50, "t")
-    mutant = sequence[:49] + "T" + sequence[50:]
-    for effect in effects:
+    b, bb = sequence[49], sequence[49:52]
+    typed = typed.format(b=b, bb=bb)
+    shown = report_explorer.allele(sequence, typed)
+    ref, alt = typed.split(" ")[1].upper().split(">")
+    mutant = sequence[:49] + alt + sequence[49 + len(ref):]
+    for effect in shown.effects:
         model = load_model(dashboard_report / "models" / f"{effect.name}.pt")
-        p_ref, p_alt = model.predict_proba([sequence, mutant])[:, 1]
+        p_ref, p_alt = (model.predict_proba([x])[0, 1] for x in (sequence, mutant))
         assert (effect.p_ref, effect.p_alt) == pytest.approx((p_ref, p_alt), abs=1e-6)
         assert effect.delta == pytest.approx(p_alt - p_ref, abs=1e-6)
-    with pytest.raises(ValueError, match="position 500 is outside the sequence"):
-        report_explorer.variant(sequence, 500, "A")
-    with pytest.raises(ValueError, match="must be A, C, G or T"):
-        report_explorer.variant(sequence, 5, "N")
+    assert len(shown.ref_track) == len(shown.alt_track)
+    changed = changed.format(b=b, bb=bb)
+    assert shown.ref_track[15:15 + len(changed)] == changed
+    assert shown.ref_track.replace("-", "") == sequence[34:49 + len(ref) + 15]
+    assert shown.alt_track.replace("-", "") == mutant[34:49 + len(alt) + 15]
+
+
+def test_typed_variants_name_what_is_wrong(report_explorer):
+    sequence = str(report_explorer.data.sequences[0])
+    with pytest.raises(ValueError, match="does not fit in the sequence"):
+        report_explorer.allele(sequence, "500 A>T")
+    with pytest.raises(ValueError, match="alleles are A, C, G and T"):
+        report_explorer.allele(sequence, f"5 {sequence[4]}>N")
+    with pytest.raises(ValueError, match="is not the sequence's"):
+        report_explorer.allele(sequence, f"5 {'A' if sequence[4] != 'A' else 'C'}>G")
+    with pytest.raises(ValueError, match="write a variant as position REF>ALT"):
+        report_explorer.allele(sequence, "G5A")
 
 
 def test_table_lists_probabilities_labels_and_errors(report_explorer):
@@ -178,11 +199,19 @@ def test_session_edits_undo_and_mutation_clicks(session, report_explorer):
 
 def test_session_variant_upload_table_and_motifs(session, report_explorer):
     session.open("s", "ACGT" * 25 + "A")
-    session.position.value, session.alt.value = 2, "A"
+    session.variant_box.value = "2 C>A"
     session.compare_variant.clicks += 1
-    assert "C2A" in session.variant_out.object and session.variant_out.object.count("<tr>") == 4
+    assert "2 C&gt;A" in session.variant_out.object
+    assert session.variant_out.object.count("<tr>") == 4
+    session.variant_box.value = "2 CG>C"  # a deletion: the alleles aligned with a gap
+    session.compare_variant.clicks += 1
+    assert "ref AC<b" in session.variant_out.object and ">-</span>" in session.variant_out.object
+    session.variant_box.value = "2 C>A"
     session.apply_variant.clicks += 1
     assert session.current[1] == "AAGT" + "ACGT" * 24 + "A"
+    session.variant_box.value = "2 A>ATT"  # an insertion opens a longer sequence
+    session.apply_variant.clicks += 1
+    assert session.current[1] == "AATTGT" + "ACGT" * 24 + "A"
     session.upload.filename = "two.fa"
     session.upload.value = b">r1\nACGTACGTAC\n>r2\nTTTTGGGGCC\n"
     assert session.current[:2] == ("r1", "ACGTACGTAC") and len(session.records.options) == 2

@@ -22,7 +22,9 @@ from .app_dependencies import DependenciesMixin
 from .app_tabs import TabsMixin
 from .explanations import ATTRIBUTION_METHODS
 from .explorer import DEFAULT_METHOD, VIEWS, SequenceExplorer
-from .user_sequences import MAX_LENGTH, parse_fasta_upload, parse_sequence_text, substitute
+from .user_sequences import (
+    MAX_LENGTH, apply_allele, parse_allele, parse_fasta_upload, parse_sequence_text, substitute,
+)
 from .tracks import (
     BASES, LETTER_HEX, TOOLS, ModelTracks, set_columns,
 )
@@ -134,8 +136,8 @@ class AppSession(TabsMixin, DependenciesMixin):
             label="Views", options={label: key for key, label in VIEW_LABELS.items()},
             value=list(VIEWS))
         self.undo = pn.widgets.Button(label="Undo", disabled=True)
-        self.position = pn.widgets.IntInput(label="Variant position (1-based)", value=1, start=1)
-        self.alt = pn.widgets.Select(label="Alternative base", options=list(BASES))
+        self.variant_box = pn.widgets.TextInput(
+            label="Variant: position REF>ALT", placeholder="e.g. 145 G>A, 145 G>GTT, 145 GCA>G")
         self.compare_variant = pn.widgets.Button(label="Ref vs alt", color="primary")
         self.apply_variant = pn.widgets.Button(label="Apply to the sequence")
         self.variant_out = pn.pane.HTML("", sizing_mode="stretch_width")
@@ -188,7 +190,7 @@ class AppSession(TabsMixin, DependenciesMixin):
         sidebar = pn.Column(
             self.sequence_box, pn.pane.HTML("<b>or upload a FASTA file</b> (up to 5 MB)"),
             self.upload, self.records, self.undo, self.method, self.views,
-            pn.pane.HTML("<b>Variant</b>"), self.position, self.alt,
+            pn.pane.HTML("<b>Variant</b> (SNV, MNV, insertion or deletion)"), self.variant_box,
             pn.Row(self.compare_variant, self.apply_variant), self.variant_out,
             self.motif_select, self.hits_text, width=340)
         explore_tab = pn.Column(self.p_lines, self.note, self.track_pane,
@@ -325,7 +327,6 @@ class AppSession(TabsMixin, DependenciesMixin):
         with hold():  # one message to the browser for the whole update
             self.message.visible = False
             self.undo.disabled = not self.history
-            self.position.end = len(sequence)
             self.note.object = why
             # bounds first: the browser applies a change in order, and an end
             # beyond the old bounds would be clamped to them (the view of a
@@ -390,23 +391,23 @@ class AppSession(TabsMixin, DependenciesMixin):
     def _show_variant(self, event) -> None:
         if self.current is None:
             return
-        sequence = self.current[1]
         try:
-            effects = self.engine.variant(sequence, int(self.position.value), self.alt.value)
-        except (ValueError, TypeError) as exc:
+            shown = self.engine.allele(self.current[1], self.variant_box.value)
+        except ValueError as exc:
             self._error(exc)
             return
-        ref = sequence[int(self.position.value) - 1]
-        rows = "".join(f"<tr><td>{html.escape(e.name)}</td><td>{e.p_ref:.3f}</td>"
-                       f"<td>{e.p_alt:.3f}</td><td>{e.delta:+.3f}</td></tr>" for e in effects)
-        self.variant_out.object = (
-            f'<table class="variant"><caption>{ref}{self.position.value}{self.alt.value}'
-            f"</caption><tr><th>model</th><th>p ref</th><th>p alt</th><th>Δ p</th></tr>"
-            f"{rows}</table>")
+        self.variant_out.object = allele_html(shown)
 
     def _apply_variant(self, event) -> None:
-        if self.current is not None:
-            self._open_substitution(int(self.position.value), self.alt.value)
+        if self.current is None:
+            return
+        try:
+            position, ref, alt = parse_allele(self.variant_box.value, self.current[1])
+        except ValueError as exc:
+            self._error(exc)
+            return
+        name = f"{self.current[0]} {position} {ref}>{alt}"
+        self.open(name, apply_allele(self.current[1], position, ref, alt))
 
     def _uploaded(self, event) -> None:
         if not event.new:
@@ -443,11 +444,24 @@ class AppSession(TabsMixin, DependenciesMixin):
                                  f"p &lt; 1e-3: {listed or 'none'}</p>")
 
 
+def allele_html(shown) -> str:
+    """A typed variant's panel: every model's p(bound) of both alleles, the
+    two alleles aligned over their flanks (changed bases marked, gaps where
+    one allele is longer), and the motifs it creates and destroys."""
+    rows = "".join(f"<tr><td>{html.escape(e.name)}</td><td>{e.p_ref:.3f}</td>"
+                   f"<td>{e.p_alt:.3f}</td><td>{e.delta:+.3f}</td></tr>" for e in shown.effects)
 
+    def track(bases: str, other: str) -> str:
+        return "".join('<span class="gap" style="color:#999">-</span>' if b == "-" else
+                       f'<b class="changed" style="color:#d62728">{b}</b>' if b != o else b
+                       for b, o in zip(bases, other))
 
-
-
-
-
-
-
+    motifs = "; ".join(part for part in (
+        f"gained: {', '.join(shown.gained)}" if shown.gained else "",
+        f"lost: {', '.join(shown.lost)}" if shown.lost else "") if part)
+    return (f'<table class="variant"><caption>{shown.position} {shown.ref}&gt;{shown.alt}'
+            f"</caption><tr><th>model</th><th>p ref</th><th>p alt</th><th>Δ p</th></tr>"
+            f'{rows}</table><pre class="alleles">from {shown.track_start}\n'
+            f"ref {track(shown.ref_track, shown.alt_track)}\n"
+            f"alt {track(shown.alt_track, shown.ref_track)}</pre>"
+            f'<p class="motif-changes">{motifs or "no motif hit gained or lost"}</p>')

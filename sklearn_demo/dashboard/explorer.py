@@ -23,11 +23,13 @@ from sklearn.metrics import auc, roc_curve
 from ..labels import positive_class, positive_proba, probability_name
 from ..motifs import MotifMatch, scan_motifs
 from ..persistence import load_model
+from ..variant_motifs import change_names, motif_changes
 from .explanations import ATTRIBUTION_METHODS
 from .train import per_task
 from .user_sequences import (  # noqa: F401 (the app's inputs, also reached from here)
     MAX_LENGTH, MAX_UPLOAD_BYTES, LoadedSequences, check_sequence, load_sequences,
-    parse_fasta_upload, parse_sequence_text, substitute,
+    aligned_alleles, apply_allele, parse_allele, parse_fasta_upload, parse_sequence_text,
+    substitute,
 )
 
 #: The map views the app can show under each model, by key.
@@ -70,6 +72,26 @@ class VariantEffect:
     @property
     def delta(self) -> float:
         return self.p_alt - self.p_ref
+
+
+@dataclass(frozen=True)
+class AlleleComparison:
+    """A typed variant of the open sequence (:meth:`SequenceExplorer.allele`)."""
+
+    position: int
+    ref: str
+    alt: str
+    effects: list[VariantEffect]
+    ref_track: str
+    """The reference around the variant, gaps (``-``) where ALT is longer."""
+    alt_track: str
+    """The alternative around the variant, aligned to ``ref_track``."""
+    track_start: int
+    """1-based position of the tracks' first base."""
+    gained: list[str]
+    """Motifs (``name(strand)``) whose FIMO hits the variant creates."""
+    lost: list[str]
+    """Motifs whose hits it destroys."""
 
 
 @dataclass(frozen=True)
@@ -262,13 +284,34 @@ class SequenceExplorer:
                                     random_state=0)
                 for name, model in self.models.items()}
 
-    def variant(self, sequence: str, position: int, alt: str) -> list[VariantEffect]:
-        """Every model's p(bound) with the base at 1-based ``position``
-        replaced by ``alt``, beside the reference's."""
-        mutant = substitute(sequence, position, alt)
-        p = self.p_bound([sequence, mutant])
-        return [VariantEffect(name, float(values[0]), float(values[1]))
-                for name, values in p.items()]
+    def allele(self, sequence: str, text: str, *, flank: int = 15) -> AlleleComparison:
+        """Every model's p(bound) of ``sequence`` and of the sequence with a
+        typed variant (``"145 G>GTT"``, ``"145 GCA>G"``, ``"50 C>T"``; see
+        :func:`parse_allele`) applied, the two alleles aligned with gaps
+        over ``flank`` bases either side, and the motifs of the Motifs table
+        (:attr:`motifs`) whose FIMO hits the variant creates or destroys."""
+        position, ref, alt = parse_allele(text, sequence)
+        mutant = apply_allele(sequence, position, ref, alt)
+        p_ref, p_alt = self.p_bound([sequence]), self.p_bound([mutant])  # lengths may differ
+        effects = [VariantEffect(name, float(p_ref[name][0]), float(p_alt[name][0]))
+                   for name in p_ref]
+        start = max(0, position - 1 - flank)
+        after = position - 1 + len(ref)
+        ref_gapped, alt_gapped = aligned_alleles(ref, alt)
+        left, right = sequence[start:position - 1], sequence[after:after + flank]
+        gained, lost = [], []
+        if self.motifs:
+            named = {}
+            for motif in self.motifs:
+                name = motif.matches[0].name if motif.matches else f"{motif.model} {motif.source}"
+                named.setdefault(name, motif.pwm)
+            changes = motif_changes([sequence], [mutant], [(position - 1, after)],
+                                    [(position - 1, position - 1 + len(alt))], named)
+            (gained,), (lost,) = change_names(changes, 1)
+        return AlleleComparison(position, ref, alt, effects, left + ref_gapped + right,
+                                left + alt_gapped + right, start + 1,
+                                [g for g in gained.split("|") if g] if gained else [],
+                                [x for x in lost.split("|") if x] if lost else [])
 
     def table(self):
         """The loaded sequences with every model's p(bound), label, calls and

@@ -1,11 +1,13 @@
 """The sequences a user brings to the app, checked: pasted text
 (:func:`parse_sequence_text`), an uploaded FASTA file
 (:func:`parse_fasta_upload`), a listed test set (:func:`load_sequences`),
-and one base changed (:func:`substitute`). Errors name the source, the
+one base changed (:func:`substitute`) and a typed variant of any kind
+(:func:`parse_allele`, :func:`apply_allele`). Errors name the source, the
 record and the character."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,3 +143,71 @@ def substitute(sequence: str, position: int, base: str) -> str:
         raise ValueError(f"position {position} is outside the sequence (1 to "
                          f"{len(sequence)}).")
     return sequence[:position - 1] + base + sequence[position:]
+
+
+_ALLELE = re.compile(r"^\s*(?P<pos>\d+)\s*(?P<ref>[A-Za-z]+)\s*>\s*(?P<alt>[A-Za-z]+)\s*$")
+
+
+def parse_allele(text: str, sequence: str) -> tuple[int, str, str]:
+    """``(position, REF, ALT)`` from a typed variant, ``145 G>GTT`` (an
+    insertion after G at 145), ``145 GCA>G`` (a deletion of CA), ``12 A>T``,
+    ``30 AC>GT``: VCF's convention, REF starting at the 1-based position and
+    checked against ``sequence``. ``ValueError`` names what is wrong.
+
+    Examples
+    --------
+    >>> parse_allele("3 GT>G", "ACGTA"), parse_allele("2c>cgg", "ACGTA")
+    ((3, 'GT', 'G'), (2, 'C', 'CGG'))
+    >>> parse_allele("3 A>G", "ACGTA")
+    Traceback (most recent call last):
+    ...
+    ValueError: REF A at position 3 is not the sequence's G there.
+    """
+    m = _ALLELE.match(text)
+    if m is None:
+        raise ValueError(f"write a variant as position REF>ALT, e.g. 145 G>GTT or 145 GCA>G; "
+                         f"got {text.strip()!r}.")
+    position, ref, alt = int(m["pos"]), m["ref"].upper(), m["alt"].upper()
+    for allele, name in ((ref, "REF"), (alt, "ALT")):
+        bad = sorted(set(allele) - set("ACGT"))
+        if bad:
+            raise ValueError(f"{name} {allele} holds {bad[0]!r}: alleles are A, C, G and T.")
+    if not 1 <= position <= len(sequence) - len(ref) + 1:
+        raise ValueError(f"REF {ref} at position {position} does not fit in the sequence "
+                         f"(1 to {len(sequence)}).")
+    there = sequence[position - 1:position - 1 + len(ref)].upper()
+    if there != ref:
+        raise ValueError(f"REF {ref} at position {position} is not the sequence's {there} there.")
+    return position, ref, alt
+
+
+def apply_allele(sequence: str, position: int, ref: str, alt: str) -> str:
+    """``sequence`` with REF at 1-based ``position`` replaced by ALT: longer
+    or shorter for an indel (the open sequence is the window).
+
+    Examples
+    --------
+    >>> apply_allele("ACGTA", 3, "GT", "G"), apply_allele("ACGTA", 2, "C", "CGG")
+    ('ACGA', 'ACGGGTA')
+    """
+    return sequence[:position - 1] + alt + sequence[position - 1 + len(ref):]
+
+
+def aligned_alleles(ref: str, alt: str) -> tuple[str, str]:
+    """REF and ALT padded with gaps (``-``) to one length, after the bases
+    they share at their start (VCF's anchor base).
+
+    Examples
+    --------
+    >>> aligned_alleles("G", "GTT"), aligned_alleles("GCA", "G"), aligned_alleles("AC", "GT")
+    (('G--', 'GTT'), ('GCA', 'G--'), ('AC', 'GT'))
+    """
+    width = max(len(ref), len(alt))
+    shared = 0
+    while shared < min(len(ref), len(alt)) and ref[shared] == alt[shared]:
+        shared += 1
+
+    def padded(allele: str) -> str:
+        return allele[:shared] + "-" * (width - len(allele)) + allele[shared:]
+
+    return padded(ref), padded(alt)

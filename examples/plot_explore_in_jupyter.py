@@ -58,10 +58,14 @@ fig = plot_saliency(readings["cnnrnn"].attribution, sequence,
 fig.savefig("explore_attribution.png")
 
 # %%
-# The variant view: every model's p(bound) with one base changed, here the
-# substitution that lowers the CNN-RNN's log-odds most in its mutation map.
+# The variant view: every model's p(bound) of a typed variant, as a VCF writes
+# it ("145 G>A", or an indel such as "145 G>GTT"), here the substitution that
+# lowers the CNN-RNN's log-odds most in its mutation map, and the two alleles
+# aligned around it.
 mutations = readings["cnnrnn"].mutations
 base, position = np.unravel_index(np.argmin(mutations), mutations.shape)
-for effect in app.engine.variant(sequence, int(position) + 1, "ACGT"[base]):
+shown = app.engine.allele(sequence, f"{position + 1} {sequence[position]}>{'ACGT'[base]}")
+for effect in shown.effects:
     print(f"{effect.name}: {effect.p_ref:.3f} -> {effect.p_alt:.3f} ({effect.delta:+.3f})")
+print(f"ref {shown.ref_track}\nalt {shown.alt_track}")
 plt.close("all")

@@ -273,3 +273,38 @@ def test_effects_as_a_vcf_carry_the_tsvs_numbers_in_info(planted, tmp_path):
             k: info[k] for k in scores if info.get(k, ".") != "."}
     variants, _ = read_vcf(tmp_path / "e.vcf")
     assert [v.id for v in variants] == ["core", "bad", "far"]
+
+
+@pytest.mark.parametrize("rule", ["left", "centred"])
+def test_attribution_maps_are_aligned_across_indels(planted, rule):
+    """Each allele's two maps, laid out column by column: without the gaps
+    they are SaliencyExplainer's maps of the windows built by hand; outside
+    the allele the two tracks read the same genome bases; an insertion's
+    bases stand where the reference has a gap."""
+    from sklearn_demo.variant_attributions import allele_attributions
+
+    genome, sequence, sites, model = planted
+    width = model.input_width_
+    s = sites[4]
+    variants = [Variant("chr1", s + 8, "snv", sequence[s + 7], "T"),
+                Variant("chr1", s + 4, "del", sequence[s + 3:s + 9], sequence[s + 3]),
+                Variant("chr1", s + 2, "ins", sequence[s + 1], sequence[s + 1] + "GATTACA"),
+                Variant("chr1", s + 2, "sym", sequence[s + 1], "<DEL>")]
+    maps = allele_attributions(model, variants, genome, window=rule)
+    assert maps.scored.tolist() == [0, 1, 2] and maps.status[3] == "symbolic"
+    explainer = SaliencyExplainer(FrozenEstimator(model), method="gradient_x_input",
+                                  class_score="logit").fit([sequence[:width]])
+    for k, v in enumerate(variants[:3]):
+        by_hand = windows_by_hand(sequence, v.pos, v.ref, v.alt, width, rule)
+        for aligned, track, window in ((maps.ref_maps[k], maps.ref_tracks[k], by_hand[0]),
+                                       (maps.alt_maps[k], maps.alt_tracks[k], by_hand[1])):
+            kept = ~np.isnan(aligned).any(axis=0)
+            assert track.replace("-", "").replace(" ", "") == window
+            np.testing.assert_allclose(aligned[:, kept], explainer.transform([window])[0],
+                                       atol=1e-6)
+        same = [c for c, (a, b) in enumerate(zip(maps.ref_tracks[k], maps.alt_tracks[k]))
+                if a not in "- " and b not in "- "]
+        assert sum(maps.ref_tracks[k][c] != maps.alt_tracks[k][c] for c in same) <= len(v.ref)
+    ins_ref, ins_alt = maps.ref_tracks[2], maps.alt_tracks[2]
+    gap = [c for c, letter in enumerate(ins_ref) if letter == "-"]
+    assert "".join(ins_alt[c] for c in gap) == "GATTACA"

@@ -89,6 +89,21 @@ def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path)
         page.get_by_role("button", name="Undo").click()
         wait_for_reading(page, lines, maps)
 
+        # a typed insertion: both sequences' p(bound) and the alleles aligned with gaps
+        typed = f"57 {pasted[56]}>{pasted[56]}TT"
+        shown = SequenceExplorer({f.stem: load_model(f) for f in files}).allele(pasted, typed)
+        box = page.get_by_placeholder("e.g. 145 G>A, 145 G>GTT, 145 GCA>G")
+        box.fill(typed)
+        box.press("Tab")
+        panel = page.locator("table.variant")
+        click_until(page.get_by_role("button", name="Ref vs alt"),
+                    lambda ms: panel.get_by_text(typed).wait_for(timeout=ms))
+        table = panel.inner_text()
+        assert all(f"{e.p_ref:.3f}" in table and f"{e.p_alt:.3f}" in table
+                   for e in shown.effects)
+        aligned = page.locator("pre.alleles").inner_text()
+        assert f"ref {shown.ref_track}" in aligned and f"alt {shown.alt_track}" in aligned
+
         page.locator("input[type=file]").set_input_files(files=[{
             "name": "notes.fa", "mimeType": "text/plain", "buffer": b"these are my notes\n"}])
         error = page.locator(".app-error")

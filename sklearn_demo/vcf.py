@@ -246,6 +246,12 @@ def _decompressed(path: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _info_text(text: str) -> str:
+    """A string INFO value: ``.`` when empty; whitespace, ``,``, ``;`` and
+    ``=`` (which VCF keeps for its own syntax) as ``_``."""
+    return re.sub(r"[\s,;=]", "_", text) if text else "."
+
+
 def info_id(text: str) -> str:
     """A valid VCF INFO ID from ``text`` (a task's name): characters other
     than letters, digits, ``_`` and ``.`` become ``_``.
@@ -272,7 +278,8 @@ class AnnotatedVcfWriter:
 
     ``fields`` maps each float INFO ID to its description, in the order of
     the values :meth:`write` gets; ``text_fields`` the same for string INFO
-    fields (one string per ALT; ``,`` and ``;`` are not allowed in them).
+    fields (one string per ALT; whitespace, ``,``, ``;`` and ``=`` in them
+    are written ``_``).
     """
 
     def __init__(self, path: str | os.PathLike, header, fields: Mapping[str, str],
@@ -332,7 +339,7 @@ class AnnotatedVcfWriter:
         if fields[4] not in (".", ""):
             ours.update((key, ",".join("." if np.isnan(v) else f"{v:.6g}" for v in column))
                         for key, column in zip(self.fields, values))
-            ours.update((key, ",".join(v or "." for v in column))
+            ours.update((key, ",".join(_info_text(v) for v in column))
                         for key, column in zip(self.text_fields, texts))
         kept = [item for item in fields[7].split(";")
                 if item not in (".", "") and item.split("=", 1)[0] not in ours]

@@ -149,7 +149,8 @@ def variant_effects(
     The reference allele is checked against the genome: a mismatch is
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
     never scored; every allele keeps its row, with a status. A chromosome
-    named ``1`` here and ``chr1`` in the genome (or the reverse) is matched. Each window is
+    named ``1`` here and ``chr1`` in the genome (or the reverse) is matched.
+    Alleles of one position share their reference window, scored once. Each window is
     scored once: the log-odds of ``decision_function``, p its logistic.
 
     Examples
@@ -193,13 +194,15 @@ def variant_effects(
     shape = n if tasks is None else (n, len(tasks))
     p_ref, p_alt, logit_ref, logit_alt = (np.full(shape, np.nan) for _ in range(4))
     index = np.array(scored, dtype=np.int64)
-    for first in range(0, len(index), batch_size):
-        part = slice(first, first + batch_size)
-        rows = index[part]
-        for windows, p_out, logit_out in ((ref_windows, p_ref, logit_ref),
-                                          (alt_windows, p_alt, logit_alt)):
-            batch = np.array(windows[part])
-            p_out[rows], logit_out[rows] = _positive_scores(estimator, batch, tasks)
+    if len(index):
+        # the alleles of one position share their reference window: scored once
+        unique = list(dict.fromkeys(ref_windows))
+        row_of = {window: k for k, window in enumerate(unique)}
+        p, logit = _positive_scores(estimator, unique, tasks, batch_size)
+        take = np.array([row_of[window] for window in ref_windows])
+        p_ref[index], logit_ref[index] = p[take], logit[take]
+        p_alt[index], logit_alt[index] = _positive_scores(estimator, alt_windows, tasks,
+                                                          batch_size)
     gained = lost = None
     if motifs is not None:
         gained, lost = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
@@ -211,11 +214,16 @@ def variant_effects(
                           logit_ref, logit_alt, report, tasks, gained, lost)
 
 
-def _positive_scores(estimator: object, batch: np.ndarray,
-                     tasks: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
-    """p and log-odds of the positive class (of each task), from one
-    forward pass: p is the logistic of the log-odds."""
-    logit = estimator.decision_function(batch) if tasks is not None else log_odds(estimator, batch)
+def _positive_scores(estimator: object, windows: list[str], tasks: list[str] | None,
+                     batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """p and log-odds of the positive class (of each task) of ``windows``,
+    ``batch_size`` at a time, from one forward pass each: p is the logistic
+    of the log-odds."""
+    logits = [estimator.decision_function(batch) if tasks is not None else
+              log_odds(estimator, batch)
+              for batch in (np.array(windows[first:first + batch_size])
+                            for first in range(0, len(windows), batch_size))]
+    logit = np.concatenate(logits)
     return expit(logit), logit
 
 

@@ -282,7 +282,8 @@ def run_variants(args: argparse.Namespace) -> None:
                        window=args.window, region=args.region, regions=args.regions,
                        pass_only=args.pass_only, batch_size=args.batch_size, n_jobs=args.n_jobs,
                        target=target, motif_threshold=args.motif_threshold,
-                       motifs=read_motif_file(args.motifs) if args.motifs else None)
+                       motifs=read_motif_file(args.motifs) if args.motifs else None,
+                       report_dir=args.report, report_top=args.report_top)
     for out in args.out:
         write_provenance(Path(str(out) + ".provenance.json"), args)
     read = result.input

@@ -233,6 +233,12 @@ def _add_variants_parser(sub) -> None:
                                "are written beside its scores")
     variants.add_argument("--motif-threshold", type=float, default=1e-4,
                           help="FIMO's largest p-value for a hit (default 1e-4)")
+    variants.add_argument("--report", metavar="FOLDER",
+                          help="also write a report there (index.html): every allele by status, "
+                               "the alleles that change the log-odds most with their motifs, "
+                               "and their attribution maps aligned across the allele")
+    variants.add_argument("--report-top", type=int, default=10,
+                          help="alleles listed in the report (default 10)")
     variants.add_argument("--pass-only", action="store_true",
                           help="score only records whose FILTER is PASS or '.'; the others are "
                                "written with status 'filtered'")

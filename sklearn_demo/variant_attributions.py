@@ -14,6 +14,7 @@ from .explain import SaliencyExplainer
 from .genome import open_genome
 from .inference.engine import model_width
 from .variant_windows import Variant, allele_windows
+from .vcf import matching_chromosome
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ def allele_attributions(estimator: object, variants: list[Variant],
     """
     width = model_width(estimator, width)
     fasta = genome if isinstance(genome, dict) else open_genome(genome)
-    found = [allele_windows(fasta, v, width, window) for v in variants]
+    names = set(fasta.keys())
+    found = [allele_windows(fasta, v, width, window,
+                            chrom=matching_chromosome(v.chrom, names) or v.chrom)
+             for v in variants]
     scored = np.array([i for i, w in enumerate(found) if w.status == "ok"], dtype=np.int64)
     status = np.array([w.status for w in found])
     if not len(scored):

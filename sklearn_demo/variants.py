@@ -17,6 +17,7 @@ from .inference.engine import log_odds, model_width, run_batches
 from .inference.predict import COMMON, FRACTION, POSITIVE, WIDTH
 from .effects_output import effects_writer
 from .variant_motifs import change_names, motif_changes
+from .variant_report import StrongestAlleles, write_variant_report
 from .variant_windows import KINDS, WINDOW_RULES, Variant, allele_windows
 from .vcf import RecordQueue, VcfInput, VcfReader, matching_chromosome, passes, record_alleles
 
@@ -279,7 +280,8 @@ class VcfScoring:
 @validate_arguments({**COMMON, "vcf": PATH, "genome": PATH, "width": WIDTH,
                      "window": [Options(WINDOW_RULES)], "region": [str, None],
                      "regions": [*PATH, None], "pass_only": [bool],
-                     "motif_threshold": FRACTION},
+                     "motif_threshold": FRACTION, "report_dir": [*PATH, None],
+                     "report_top": POSITIVE},
                     inputs=("vcf", "genome"))
 def score_vcf(
     estimator: object,
@@ -297,6 +299,8 @@ def score_vcf(
     target: object = None,
     motifs: Mapping[str, np.ndarray] | None = None,
     motif_threshold: float = 1e-4,
+    report_dir: str | os.PathLike | None = None,
+    report_top: int = 10,
 ) -> VcfScoring:
     """Stream every record of a VCF of any size (or of its regions) through
     :func:`variant_effects` (``width`` and the ``window`` rule as there) into
@@ -323,7 +327,11 @@ def score_vcf(
     VCF's order. Each batch opens the (indexed) genome itself. ``target``
     picks the task of a multi-task model, or ``"all"`` scores every task
     (as :func:`variant_effects`); ``motifs`` adds the motif hits each allele
-    creates and destroys (as :func:`variant_effects`).
+    creates and destroys (as :func:`variant_effects`). ``report_dir``
+    writes the run's report there (:mod:`sklearn_demo.variant_report`): every
+    allele by status, the ``report_top`` alleles that change the log-odds
+    most (kept in bounded memory as the stream goes by) with their motifs,
+    and the strongest ones' attribution maps aligned across the allele.
 
     Examples
     --------
@@ -353,6 +361,7 @@ def score_vcf(
     counts: dict[str, int] = {}
     mismatches: list[str] = []
     queue = RecordQueue()
+    strongest = StrongestAlleles(report_top)
     with VcfReader(vcf, region=region, regions=regions, genome_names=names) as reader, \
             contextlib.ExitStack() as stack:
         writers = [stack.enter_context(effects_writer(path, tasks, reader.header,
@@ -382,6 +391,12 @@ def score_vcf(
             for status in effects.status.tolist():
                 counts[status] = counts.get(status, 0) + 1
             mismatches += effects.mismatches()
+            if report_dir is not None:
+                strongest.add(effects)
+    if report_dir is not None:
+        write_variant_report(report_dir, scorer, genome, strongest, counts, width=width,
+                             window=window, tasks=tasks,
+                             subtitle=(f"{vcf}: {report}", f"genome {genome}"))
     return VcfScoring(report, counts, mismatches, reader.input)
 
 

@@ -49,6 +49,8 @@ MIRRORS = {
     ("variants", "regions"): (score_vcf, "regions"),
     ("variants", "pass_only"): (score_vcf, "pass_only"),
     ("variants", "motif_threshold"): (score_vcf, "motif_threshold"),
+    ("variants", "report"): (score_vcf, "report_dir"),
+    ("variants", "report_top"): (score_vcf, "report_top"),
     ("variants", "device"): (load_model, "device"),
 }
 

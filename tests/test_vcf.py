@@ -141,13 +141,15 @@ def test_cli_writes_an_indexed_vcf_a_table_and_says_the_renaming_once(
     assert main(["variants", "--model", str(tmp_path / "m.pt"), "--vcf",
                  str(folder / "v.bgzip.vcf.gz"), "--genome", str(folder / "g.fa"),
                  "--pass-only", "--region", "1", "-o", str(tmp_path / "e.vcf.gz"),
-                 "-o", str(tmp_path / "e.tsv")]) == 0
+                 "-o", str(tmp_path / "e.tsv"), "--report", str(tmp_path / "report")]) == 0
     captured = capsys.readouterr()
     assert captured.err.count("matched to the genome's by a 'chr' prefix: 1 -> chr1") == 1
     assert "1 records set aside by FILTER" in captured.out
     with pysam.VariantFile(str(tmp_path / "e.vcf.gz")) as vcf:
         assert len(list(vcf.fetch("1"))) == sum(line.startswith("1\t") for line in records)
     assert (tmp_path / "e.tsv.provenance.json").is_file()
+    assert "alleles that change the log-odds most" in (
+        tmp_path / "report" / "index.html").read_text()
 
 
 def test_matching_chromosome_needs_the_prefix_and_nothing_else():
@@ -213,3 +215,25 @@ def test_gained_and_lost_motifs_are_fimo_on_the_two_windows(fitted_models, tmp_p
     with pysam.VariantFile(str(out)) as vcf:
         assert [r.info.get("MOTIFS_LOST") for r in vcf][:2] == [
             (effects.motifs_lost[0],), (effects.motifs_lost[1],)]
+
+
+def test_the_report_lists_the_strongest_alleles_and_draws_them(genome_and_vcf, fitted_models,
+                                                               tmp_path):
+    """``report_dir``: every allele by status, the alleles of largest
+    |change of log-odds| (equal to the table's, in its order) and their
+    aligned maps."""
+    folder, _, _ = genome_and_vcf
+    model = fitted_models("tiny_cnn")
+    result = score_vcf(model, folder / "v.bgzip.vcf.gz", folder / "g.fa", tmp_path / "e.tsv",
+                       report_dir=tmp_path / "report", report_top=4, batch_size=3)
+    table = _rows(tmp_path, "e.tsv")
+    expected = table.dropna(subset=["delta_logit"]).assign(
+        size=lambda t: t.delta_logit.abs()).sort_values("size", ascending=False, kind="stable")
+    listed = pd.read_csv(tmp_path / "report" / "data" / "strongest_alleles.csv",
+                         dtype={"chrom": str})
+    assert listed.id.tolist() == expected.id.tolist()[:4]
+    np.testing.assert_allclose(listed.delta_logit, expected.delta_logit[:4], atol=1e-4)
+    counts = pd.read_csv(tmp_path / "report" / "data" / "status_counts.csv")
+    assert dict(zip(counts.status, counts.alleles)) == result.status_counts
+    page = (tmp_path / "report" / "index.html").read_text()
+    assert page.count("<img") == 4 and "What each base contributes" in page

@@ -362,7 +362,7 @@ def score_vcf(
     mismatches: list[str] = []
     queue = RecordQueue()
     strongest = StrongestAlleles(report_top)
-    with VcfReader(vcf, region=region, regions=regions, genome_names=names) as reader, \
+    with VcfReader(vcf, region=region, regions=regions) as reader, \
             contextlib.ExitStack() as stack:
         writers = [stack.enter_context(effects_writer(path, tasks, reader.header,
                                                       motifs=motifs is not None))

@@ -83,10 +83,8 @@ class VcfReader:
     regions : path, optional
         A BED file of regions (0-based, end excluded), read in its order;
         overlapping regions are merged and a record that overlaps two is read
-        once. Needs the index too.
-    genome_names : iterable of str, optional
-        The genome's chromosome names: a region named ``1`` is read as the
-        VCF's ``chr1`` (or the reverse) when only that differs.
+        once. Needs the index too. A region's chromosome named ``1`` is read
+        as the VCF's ``chr1`` (or the reverse) when only that differs.
 
     Examples
     --------
@@ -100,12 +98,10 @@ class VcfReader:
     """
 
     def __init__(self, path: str | os.PathLike, *, region: str | None = None,
-                 regions: str | os.PathLike | None = None,
-                 genome_names: Iterable[str] | None = None):
+                 regions: str | os.PathLike | None = None):
         self.path = Path(path)
         self.region = region
         self.regions = regions
-        self.genome_names = None if genome_names is None else set(genome_names)
         self.input = VcfInput()
         self._stack = contextlib.ExitStack()
 

@@ -10,6 +10,7 @@ import pytest
 from variant_helpers import vcf_text, windows_by_hand
 
 from sklearn_demo.cli import main
+from sklearn_demo.variant_windows import KINDS, STATUSES
 from sklearn_demo.vcf import VcfReader, matching_chromosome
 from sklearn_demo.variants import score_vcf
 
@@ -73,6 +74,7 @@ def test_every_record_in_every_flavour_is_written_with_a_status(genome_and_vcf, 
     assert result.report.kinds == {"snv": 5, "mnv": 2, "insertion": 1, "deletion": 2,
                                    "symbolic": 2, "missing": 1}
     table = _rows(tmp_path, "e.tsv")
+    assert set(table.status) <= set(STATUSES) and set(table.kind) <= set(KINDS)
     statuses = dict(zip(table.id + ":" + table.alt, table.status))
     assert table.status.tolist().count("ok") == 7
     assert [statuses[k] for k in ("lowq:" + table.alt[table.id == "lowq"].iloc[0],

@@ -37,7 +37,6 @@ Writes ``benchmarks/results/dependency_peers.json`` and a section of
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -55,7 +54,7 @@ from sklearn_demo.shuffle import dinucleotide_shuffle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    benchmark_parser, command_line, markdown_table, peer_model, section_head, write_section,
+    benchmark_parser, command_line, markdown_table, peer_model, save_results, section_head,
 )
 
 NETWORKS = {"CNN": CNNClassifier, "CNN-RNN": CNNRNNClassifier}
@@ -178,11 +177,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="test positives of the pairwise maps (default 3)")
     args = parser.parse_args(argv)
     result = run(args.epochs, args.backgrounds, args.maps)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "dependency_peers.json").write_text(json.dumps(result, indent=1))
-    if not args.no_report:
-        write_section("dependency-peers", markdown(result, command_line("dependency_peers.py",
-                                                                        argv)), args.results)
+    save_results(args, "dependency_peers", result, "dependency-peers",
+                 lambda: markdown(result, command_line("dependency_peers.py", argv)))
     return result
 
 

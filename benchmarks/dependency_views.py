@@ -37,7 +37,6 @@ Writes ``benchmarks/results/dependency_views.json``, the figure
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -57,7 +56,7 @@ from sklearn_demo.plotting import plot_motif_spacing
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    HERE, benchmark_parser, command_line, markdown_table, section_head, write_section,
+    HERE, benchmark_parser, command_line, markdown_table, save_results, section_head,
 )
 
 NETWORKS = {"CNN": CNNClassifier, "CNN-RNN": CNNRNNClassifier}
@@ -235,14 +234,12 @@ def main(argv: list[str] | None = None) -> dict:
                      {"dfim": args.maps, "double_ism": args.double_ism_maps})
     key = "dependency_views" + ("-real" if args.part == "real" else "")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{key}.json").write_text(json.dumps(result, indent=1))
     figure = args.out / f"{key}.png"
     plot_motif_spacing({name: pd.DataFrame(row["scan"])
                         for name, row in result["networks"].items()}).savefig(figure, dpi=110)
-    if not args.no_report:
-        write = markdown_real if args.part == "real" else markdown
-        write_section(key, write(result, command_line("dependency_views.py", argv),
-                                 os.path.relpath(figure, HERE)), args.results)
+    write = markdown_real if args.part == "real" else markdown
+    save_results(args, key, result, key, lambda: write(
+        result, command_line("dependency_views.py", argv), os.path.relpath(figure, HERE)))
     return result
 
 

@@ -19,7 +19,7 @@ import platform
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import sklearn
@@ -207,6 +207,16 @@ def _heading(text: str) -> str:
     """A section's title: its first ``## `` line, without the heading marks."""
     return next((line[3:].strip() for line in text.splitlines() if line.startswith("## ")),
                 "untitled")
+
+
+def save_results(args: argparse.Namespace, name: str, result: object, section: str,
+                 text: Callable[[], str]) -> None:
+    """A suite's results as ``args.out/<name>.json`` and, unless
+    ``--no-report``, ``text()`` as section ``section`` of ``args.results``."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{name}.json").write_text(json.dumps(result, indent=1))
+    if not args.no_report:
+        write_section(section, text(), args.results)
 
 
 def peer_model(estimator: object):

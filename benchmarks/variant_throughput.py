@@ -27,7 +27,6 @@ Writes ``benchmarks/results/variant_throughput.json`` and a section of
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
 import resource
 import sys
@@ -39,7 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
-    benchmark_parser, command_line, markdown_table, peer_model, section_head, write_section,
+    benchmark_parser, command_line, markdown_table, peer_model, save_results, section_head,
 )
 
 BATCH = 10_000
@@ -218,11 +217,8 @@ def main(argv: list[str] | None = None) -> dict:
                         help="SNVs of the comparison with tangermeme (default 20,000)")
     args = parser.parse_args(argv)
     result = run(args.n_variants, args.chromosome_length, args.peer_snvs)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "variant_throughput.json").write_text(json.dumps(result, indent=1))
-    if not args.no_report:
-        write_section("variant-throughput", markdown(
-            result, command_line("variant_throughput.py", argv)), args.results)
+    save_results(args, "variant_throughput", result, "variant-throughput",
+                 lambda: markdown(result, command_line("variant_throughput.py", argv)))
     return result
 
 

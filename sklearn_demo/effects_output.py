@@ -5,6 +5,7 @@ browsers. One writer per format, chosen by the output's extension
 (:func:`effects_writer`)."""
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from itertools import groupby
@@ -76,6 +77,14 @@ def score_columns(effects: VariantEffects) -> list[np.ndarray]:
     return [score[:, t] for score in _scores(effects) for t in range(len(effects.tasks))]
 
 
+def table_columns(tasks: list[str] | None, motifs: bool) -> tuple[str, ...]:
+    """The columns of the TSV and Parquet tables: :data:`ALLELE_COLUMNS`,
+    the scores (:func:`score_names`) and, with ``motifs``, the motifs gained
+    and lost."""
+    return (ALLELE_COLUMNS + tuple(score_names(tasks, vcf=False))
+            + (tuple(key.lower() for key in MOTIF_INFO) if motifs else ()))
+
+
 def motif_columns(effects: VariantEffects) -> list[np.ndarray]:
     """The gained and lost motifs per allele, or [] without ``motifs``."""
     if effects.motifs_gained is None:
@@ -89,8 +98,7 @@ class TsvEffects(TableWriter):
 
     def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None,
                  motifs: bool = False):
-        super().__init__(path, ALLELE_COLUMNS + tuple(score_names(tasks, vcf=False))
-                         + tuple(key.lower() for key in MOTIF_INFO if motifs))
+        super().__init__(path, table_columns(tasks, motifs))
 
     def add(self, effects: VariantEffects, records=None) -> None:
         scores = np.column_stack(score_columns(effects)).tolist()
@@ -108,8 +116,9 @@ class ParquetEffects:
     def __init__(self, path: str | os.PathLike, tasks: list[str] | None = None,
                  motifs: bool = False):
         self.path = Path(path)
-        self.names = score_names(tasks, vcf=False)
-        self.texts = [key.lower() for key in MOTIF_INFO] if motifs else []
+        self.columns = table_columns(tasks, motifs)
+        self.scores = set(score_names(tasks, vcf=False))
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> ParquetEffects:
         try:
@@ -119,13 +128,13 @@ class ParquetEffects:
             raise ImportError(f"writing {self.path} needs pyarrow: pip install pyarrow "
                               f"(or write .tsv)") from None
         self._pa = pyarrow
-        self._atomic = atomic_path(self.path, suffix=".parquet")
-        tmp = self._atomic.__enter__()
-        fields = [(name, pyarrow.string()) for name in ALLELE_COLUMNS]
-        fields[1] = ("pos", pyarrow.int64())
-        self.schema = pyarrow.schema(fields + [(name, pyarrow.float64()) for name in self.names]
-                                     + [(name, pyarrow.string()) for name in self.texts])
+        tmp = self._stack.enter_context(atomic_path(self.path, suffix=".parquet"))
+        self.schema = pyarrow.schema([
+            (name, pyarrow.int64() if name == "pos" else
+             pyarrow.float64() if name in self.scores else pyarrow.string())
+            for name in self.columns])
         self.writer = pyarrow.parquet.ParquetWriter(str(tmp), self.schema)
+        self._stack.callback(self.writer.close)
         return self
 
     def add(self, effects: VariantEffects, records=None) -> None:
@@ -139,8 +148,7 @@ class ParquetEffects:
         self.writer.write_table(self._pa.Table.from_arrays(columns, schema=self.schema))
 
     def __exit__(self, *exc_info) -> bool:
-        self.writer.close()
-        return self._atomic.__exit__(*exc_info)
+        return self._stack.__exit__(*exc_info)
 
 
 class VcfEffects(AnnotatedVcfWriter):

@@ -13,7 +13,7 @@ from sklearn.frozen import FrozenEstimator
 from .explain import SaliencyExplainer
 from .genome import open_genome
 from .inference.engine import model_width
-from .variant_windows import Variant, allele_windows
+from .variant_windows import Variant, allele_windows, shared_prefix
 from .vcf import matching_chromosome
 
 
@@ -33,13 +33,6 @@ class AlleleAttributions:
     alt_maps: np.ndarray
     ref_tracks: list[str]
     alt_tracks: list[str]
-
-
-def _shared_prefix(ref: str, alt: str) -> int:
-    n = 0
-    while n < min(len(ref), len(alt)) and ref[n] == alt[n]:
-        n += 1
-    return n
 
 
 def _aligned(matrix: np.ndarray, bases: str, start: int, length: int, before: int,
@@ -109,7 +102,7 @@ def allele_attributions(estimator: object, variants: list[Variant],
     out = {"ref": ([], []), "alt": ([], [])}
     for k, i in enumerate(scored):
         v, w = variants[i], found[i]
-        shared = _shared_prefix(v.ref, v.alt)
+        shared = shared_prefix(v.ref, v.alt)
         for key, matrix, bases, start, length in (
                 ("ref", ref_maps[k], w.ref, w.ref_start, len(v.ref)),
                 ("alt", alt_maps[k], w.alt, w.alt_start, len(v.alt))):

@@ -89,13 +89,13 @@ def motif_changes(ref_windows: Sequence[str], alt_windows: Sequence[str],
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def change_names(changes, n: int) -> tuple[list[str], list[str]]:
-    """Per allele (``n`` of them), the motifs gained and the motifs lost as
-    ``name(strand)`` joined by ``|``, strongest first; "" where none."""
+def change_names(changes, n: int) -> tuple[list[list[str]], list[list[str]]]:
+    """Per allele (``n`` of them), the motifs gained and the motifs lost,
+    each ``name(strand)`` once, strongest first."""
     gained, lost = [[] for _ in range(n)], [[] for _ in range(n)]
     for row in changes.sort_values("p_value", kind="stable").itertuples():
         names = gained if row.change == "gained" else lost
         label = f"{row.motif}({row.strand})"
         if label not in names[row.allele]:
             names[row.allele].append(label)
-    return ["|".join(x) for x in gained], ["|".join(x) for x in lost]
+    return gained, lost

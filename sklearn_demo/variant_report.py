@@ -34,26 +34,31 @@ class StrongestAlleles:
         """Consider every scored allele of a batch of
         :class:`~sklearn_demo.variants.VariantEffects`."""
         delta = np.abs(np.asarray(effects.delta_logit, dtype=float))
-        if delta.ndim == 2:
-            delta = np.where(np.isnan(delta).all(axis=1), np.nan,
-                             np.nanmax(np.nan_to_num(delta, nan=-1.0), axis=1))
+        if delta.ndim == 2:  # the largest over tasks; NaN only where no task was scored
+            delta = np.fmax.reduce(delta, axis=1)
         for i in np.flatnonzero(~np.isnan(delta)):
-            row = {"chrom": effects.variants[i].chrom, "pos": effects.variants[i].pos,
-                   "id": effects.variants[i].id, "ref": effects.variants[i].ref,
-                   "alt": effects.variants[i].alt, "kind": effects.variants[i].kind}
-            for name in ("p_ref", "p_alt", "delta_logit"):
-                value = np.asarray(getattr(effects, name))[i]
-                row[name] = (np.round(value, 4).tolist() if np.ndim(value)
-                             else round(float(value), 4))
-            if effects.motifs_gained is not None:
-                row["motifs gained"] = effects.motifs_gained[i]
-                row["motifs lost"] = effects.motifs_lost[i]
             self._seen += 1
-            item = (float(delta[i]), -self._seen, row)
+            key = (float(delta[i]), -self._seen)
+            if len(self._heap) == self.size and key <= self._heap[0][:2]:
+                continue  # weaker than every kept allele: its row is never built
+            item = (*key, self._row(effects, i))
             if len(self._heap) < self.size:
                 heapq.heappush(self._heap, item)
             else:
-                heapq.heappushpop(self._heap, item)
+                heapq.heapreplace(self._heap, item)
+
+    @staticmethod
+    def _row(effects, i: int) -> dict:
+        v = effects.variants[i]
+        row = {"chrom": v.chrom, "pos": v.pos, "id": v.id, "ref": v.ref, "alt": v.alt,
+               "kind": v.kind}
+        for name in ("p_ref", "p_alt", "delta_logit"):
+            value = np.asarray(getattr(effects, name))[i]
+            row[name] = np.round(value, 4).tolist() if np.ndim(value) else round(float(value), 4)
+        if effects.motifs_gained is not None:
+            row["motifs gained"] = effects.motifs_gained[i]
+            row["motifs lost"] = effects.motifs_lost[i]
+        return row
 
     def rows(self) -> list[dict]:
         """The kept alleles, strongest first."""

@@ -84,6 +84,21 @@ def allele_kind(ref: str, alt: str) -> str:
     return "insertion" if len(alt) > len(ref) else "deletion"
 
 
+def shared_prefix(ref: str, alt: str) -> int:
+    """How many bases REF and ALT share at their start (VCF's anchor base of
+    an indel, and any more): where a gap goes when the two are aligned.
+
+    Examples
+    --------
+    >>> shared_prefix("G", "GTT"), shared_prefix("GCA", "GC"), shared_prefix("AC", "GT")
+    (1, 2, 0)
+    """
+    n = 0
+    while n < min(len(ref), len(alt)) and ref[n] == alt[n]:
+        n += 1
+    return n
+
+
 #: The status of an allele kind that is never scored.
 UNSCORED_KINDS = {"symbolic": "symbolic", "missing": "missing", "invalid": "invalid_allele"}
 

@@ -13,13 +13,14 @@ from scipy.special import expit
 
 from ._validation import PATH, Options, check_distinct_paths, validate_arguments
 from .genome import open_genome
+from .effects_output import effects_writer
 from .inference.engine import log_odds, model_width, run_batches
 from .inference.predict import COMMON, FRACTION, POSITIVE, WIDTH
-from .effects_output import effects_writer
 from .variant_motifs import change_names, motif_changes
 from .variant_report import StrongestAlleles, write_variant_report
 from .variant_windows import KINDS, WINDOW_RULES, Variant, allele_windows
 from .vcf import RecordQueue, VcfInput, VcfReader, matching_chromosome, passes, record_alleles
+
 
 @dataclass
 class VcfReport:
@@ -29,8 +30,14 @@ class VcfReport:
     n_lines: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
 
-    def add(self, kind: str) -> None:
-        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+    def count(self, record) -> list[Variant]:
+        """The alleles of a pysam record (:func:`~sklearn_demo.vcf.record_alleles`),
+        counted: the record as a line, each allele by its kind."""
+        self.n_lines += 1
+        variants = record_alleles(record)
+        for variant in variants:
+            self.kinds[variant.kind] = self.kinds.get(variant.kind, 0) + 1
+        return variants
 
     def __str__(self) -> str:
         alleles = sum(self.kinds.values())
@@ -66,10 +73,7 @@ def iter_vcf(path: str | os.PathLike, report: VcfReport, **query) -> Iterator[Va
     the lines read and the alleles by kind; see :func:`read_vcf`."""
     with VcfReader(path, **query) as reader:
         for record in reader.records():
-            report.n_lines += 1
-            for variant in record_alleles(record):
-                report.add(variant.kind)
-                yield variant
+            yield from report.count(record)
 
 
 @dataclass(frozen=True)
@@ -151,8 +155,8 @@ def variant_effects(
     reported (``status`` "ref_mismatch", :meth:`VariantEffects.mismatches`),
     never scored; every allele keeps its row, with a status. A chromosome
     named ``1`` here and ``chr1`` in the genome (or the reverse) is matched.
-    Alleles of one position share their reference window, scored once. Each window is
-    scored once: the log-odds of ``decision_function``, p its logistic.
+    Each window is scored once (alleles of one position share their
+    reference window): the log-odds of ``decision_function``, p its logistic.
 
     Examples
     --------
@@ -209,7 +213,8 @@ def variant_effects(
         gained, lost = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
         changes = motif_changes(ref_windows, alt_windows, [r for r, _ in spans],
                                 [a for _, a in spans], motifs, threshold=motif_threshold)
-        gained[index], lost[index] = change_names(changes, len(index))
+        for out, names in zip((gained, lost), change_names(changes, len(index))):
+            out[index] = ["|".join(labels) for labels in names]
         gained, lost = gained.astype(str), lost.astype(str)
     return VariantEffects(variants, status.astype(str), genome_base.astype(str), p_ref, p_alt,
                           logit_ref, logit_alt, report, tasks, gained, lost)
@@ -370,16 +375,13 @@ def score_vcf(
 
         def records() -> Iterator[tuple[list[Variant], bool]]:
             for record in reader.records():
-                variants = record_alleles(record)
+                variants = report.count(record)
                 if record.chrom not in names and record.chrom not in reader.input.renamed:
                     match = matching_chromosome(record.chrom, names)
                     if match is not None:
                         reader.input.renamed[record.chrom] = match
                 filtered = pass_only and not passes(record)
                 reader.input.filtered += filtered
-                for variant in variants:
-                    report.add(variant.kind)
-                report.n_lines += 1
                 queue.push(record, len(variants))
                 yield variants, filtered
 

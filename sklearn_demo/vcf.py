@@ -58,10 +58,9 @@ def _is_plain_gzip(path: Path) -> bool:
 
 @dataclass
 class VcfInput:
-    """What was read: records, records set aside by FILTER, and chromosome
-    names matched across a "chr" prefix (VCF name -> genome name)."""
+    """What was read beside the alleles: records set aside by FILTER, and
+    chromosome names matched across a "chr" prefix (VCF name -> genome name)."""
 
-    n_records: int = 0
     filtered: int = 0
     renamed: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -190,14 +189,13 @@ class VcfReader:
         """Every record (pysam ``VariantRecord``) of the file or its regions,
         in the file's (or the regions') order, each once."""
         if self.region is None and self.regions is None:
-            fetched: Iterable = ((None, r) for r in self.file)
+            fetched: Iterable = self.file
         else:
             fetched = self._fetch_all(self._intervals())
         number = 0
         try:
-            for _, record in fetched:
+            for record in fetched:
                 number += 1
-                self.input.n_records += 1
                 yield record
         except OSError as exc:
             raise ValueError(f"{self.path}: record {number + 1} (counting from the first "
@@ -211,7 +209,7 @@ class VcfReader:
                 # read once: a record that reached into the previous region came with it
                 if previous and previous[0] == contig and record.start < previous[2]:
                     continue
-                yield contig, record
+                yield record
             previous = (contig, start, end if end is not None else np.inf)
 
 
@@ -221,13 +219,12 @@ def passes(record) -> bool:
     return not keys or keys == ["PASS"]
 
 
-def record_alleles(record, genome_chrom: str | None = None) -> list[Variant]:
+def record_alleles(record) -> list[Variant]:
     """One :class:`~sklearn_demo.variant_windows.Variant` per ALT of a pysam
-    record (a record without ALT gives one, ``.``), on ``genome_chrom``
-    (default: the record's own chromosome name)."""
+    record (a record without ALT gives one, ``.``)."""
     alts = record.alts or (".",)
-    return [Variant(genome_chrom or record.chrom, record.pos, record.id or ".",
-                    record.ref.upper(), alt.upper()) for alt in alts]
+    return [Variant(record.chrom, record.pos, record.id or ".", record.ref.upper(),
+                    alt.upper()) for alt in alts]
 
 
 @contextlib.contextmanager

@@ -70,7 +70,7 @@ def test_every_record_in_every_flavour_is_written_with_a_status(genome_and_vcf, 
     result = score_vcf(model, folder / "v.bgzip.vcf.gz", folder / "g.fa", outputs,
                        pass_only=True)
     assert result.input.renamed == {"1": "chr1", "2": "chr2"}
-    assert result.input.n_records == len(records) and result.input.filtered == 1
+    assert result.report.n_lines == len(records) and result.input.filtered == 1
     assert result.report.kinds == {"snv": 5, "mnv": 2, "insertion": 1, "deletion": 2,
                                    "symbolic": 2, "missing": 1}
     table = _rows(tmp_path, "e.tsv")

@@ -29,7 +29,6 @@ from .train import per_task
 from .user_sequences import (  # noqa: F401 (the app's inputs, also reached from here)
     MAX_LENGTH, MAX_UPLOAD_BYTES, LoadedSequences, check_sequence, load_sequences,
     aligned_alleles, apply_allele, parse_allele, parse_fasta_upload, parse_sequence_text,
-    substitute,
 )
 
 #: The map views the app can show under each model, by key.
@@ -299,7 +298,7 @@ class SequenceExplorer:
         after = position - 1 + len(ref)
         ref_gapped, alt_gapped = aligned_alleles(ref, alt)
         left, right = sequence[start:position - 1], sequence[after:after + flank]
-        gained, lost = [], []
+        gained, lost = [[]], [[]]
         if self.motifs:
             named = {}
             for motif in self.motifs:
@@ -307,11 +306,9 @@ class SequenceExplorer:
                 named.setdefault(name, motif.pwm)
             changes = motif_changes([sequence], [mutant], [(position - 1, after)],
                                     [(position - 1, position - 1 + len(alt))], named)
-            (gained,), (lost,) = change_names(changes, 1)
+            gained, lost = change_names(changes, 1)
         return AlleleComparison(position, ref, alt, effects, left + ref_gapped + right,
-                                left + alt_gapped + right, start + 1,
-                                [g for g in gained.split("|") if g] if gained else [],
-                                [x for x in lost.split("|") if x] if lost else [])
+                                left + alt_gapped + right, start + 1, gained[0], lost[0])
 
     def table(self):
         """The loaded sequences with every model's p(bound), label, calls and

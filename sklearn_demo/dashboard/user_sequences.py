@@ -14,6 +14,7 @@ import numpy as np
 
 from ..encoding import IUPAC_CODES, check_sequences
 from ..io import parse_fasta, read_deepbind, read_fasta, read_labelled_tsv, sniff_format
+from ..variant_windows import shared_prefix
 
 #: Longest sequence the app explains: a 10 kb map is already wider than a
 #: screen reads, and ISM over it is 30,000 forward passes per model.
@@ -203,9 +204,7 @@ def aligned_alleles(ref: str, alt: str) -> tuple[str, str]:
     (('G--', 'GTT'), ('GCA', 'G--'), ('AC', 'GT'))
     """
     width = max(len(ref), len(alt))
-    shared = 0
-    while shared < min(len(ref), len(alt)) and ref[shared] == alt[shared]:
-        shared += 1
+    shared = shared_prefix(ref, alt)
 
     def padded(allele: str) -> str:
         return allele[:shared] + "-" * (width - len(allele)) + allele[shared:]

@@ -21,6 +21,7 @@ from sklearn_demo.genome import GenomeWindowDataset
 from sklearn_demo.inference import predict_fasta, predict_peaks, predict_tiles
 from sklearn_demo.labels import positive_column, positive_proba
 from sklearn_demo.variants import Variant, variant_effects
+from variant_helpers import vcf_text
 
 #: float32 forward passes of one model on batches of other composition (a
 #: file's batches, a stream, the two strands apart) agree to ~1e-7 in p.
@@ -116,6 +117,21 @@ def _reference_allele(model, sequences, folder, genome):
     return variant_effects(model, variants, genome / "g.fa", width=WIDTH, batch_size=5).p_ref
 
 
+def _vcf_reference_allele(model, sequences, folder, genome):
+    """The same SNVs streamed from an indexed VCF into a Parquet table."""
+    import pandas as pd
+    import pysam
+
+    from sklearn_demo.variants import score_vcf
+
+    (folder / "v.vcf").write_text(vcf_text(*(
+        f"chr1\t{i * WIDTH + WIDTH // 2 + 1}\tv{i}\t{s[WIDTH // 2]}\t"
+        f"{'A' if s[WIDTH // 2] != 'A' else 'C'}" for i, s in enumerate(sequences))))
+    vcf = pysam.tabix_index(str(folder / "v.vcf"), preset="vcf", force=True)
+    score_vcf(model, vcf, genome / "g.fa", folder / "e.parquet", width=WIDTH, batch_size=5)
+    return pd.read_parquet(folder / "e.parquet").p_ref.to_numpy()
+
+
 def _stream(model, sequences, folder, genome):
     dataset = GenomeWindowDataset(genome / "g.fa", ["chr1"] * N, np.arange(N) * WIDTH,
                                   np.zeros(N), width=WIDTH)
@@ -136,6 +152,7 @@ PATHS = {
     "predict_peaks": _peaks,
     "predict_tiles": _tiles,
     "variants (reference allele)": _reference_allele,
+    "variants (indexed VCF, streamed)": _vcf_reference_allele,
     "app (p(bound) line)": lambda m, s, f, g: np.array(
         [SequenceExplorer({"m": m}).read(seq, views=())["m"].p_bound for seq in s]),
     "app (sequence table)": lambda m, s, f, g: SequenceExplorer({"m": m}).p_bound(s)["m"],

@@ -203,10 +203,11 @@ def test_models_trained_and_explained_in_processes_equal_those_trained_here(tmp_
     for name in here:  # one thread each in the processes: rounding may differ, nothing else
         assert_allclose(there[name].predict_proba(data.X_test),
                         here[name].predict_proba(data.X_test), atol=1e-5)
+    small = dict(class_iterations=3, site_auroc_sequences=2, log=lambda _: None)
     run = build_dashboard(data, {"CNNClassifier": here["CNNClassifier"]}, out=tmp_path / "a",
-                          class_iterations=3, n_jobs=2, log=lambda _: None)
+                          n_jobs=2, **small)
     alone = build_dashboard(data, {"CNNClassifier": here["CNNClassifier"]}, out=tmp_path / "b",
-                            class_iterations=3, log=lambda _: None)
+                            **small)
     assert_allclose(run.explanations[0].saliency, alone.explanations[0].saliency, atol=1e-5)
     with pytest.raises(ValueError, match="n_jobs"):
         train_models(["kmer"], data, n_jobs=0)

@@ -47,6 +47,28 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
+#: A test whose own call takes longer than this (seconds) belongs out of
+#: ``make test-fast``: the run's summary lists any such test not marked
+#: slow (or integration, browser, docs).
+UNMARKED_SLOW_SECONDS = 20
+_LANE_MARKERS = {"slow", "integration", "browser", "docs"}
+_unmarked_slow: list[tuple[str, float]] = []
+
+
+def pytest_runtest_logreport(report):
+    if (report.when == "call" and report.duration > UNMARKED_SLOW_SECONDS
+            and not _LANE_MARKERS & set(report.keywords)):
+        _unmarked_slow.append((report.nodeid, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _unmarked_slow:
+        terminalreporter.write_sep("-", f"over {UNMARKED_SLOW_SECONDS} s, not marked slow "
+                                        "(make test-fast runs them): mark them")
+        for nodeid, seconds in sorted(_unmarked_slow, key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")
+
+
 @pytest.fixture(autouse=True)
 def _seed_everything():
     """Every test starts from the same global random state."""

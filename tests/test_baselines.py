@@ -89,6 +89,7 @@ def test_nystroem_features_reproduce_the_kernel_with_every_sequence_a_landmark(s
     assert errors[0] > errors[1] > errors[2] > 0
 
 
+@pytest.mark.slow
 def test_nystroem_solver_ranks_like_the_exact_svm(motif_data):
     X, y = motif_data.X, motif_data.y
     exact = quick_gkm().fit(X[:450], y[:450])

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -41,6 +42,7 @@ def test_throughput_ratios_pair_every_matching_row_of_the_same_model():
     assert [(model, ratio) for model, _, _, ratio in ratios] == [("M", 2.0), ("M", 4.0)]
 
 
+@pytest.mark.slow
 def test_device_agreement_on_the_cpu_is_exact_between_devices():
     """Run with --device cpu: the two 'devices' agree exactly; the fast
     algorithms agree with their references to float32 rounding."""

@@ -134,6 +134,8 @@ def test_train_takes_the_lstm_timescale_of_a_recurrent_network(tmp_path, motif_d
     assert load_model(tmp_path / "m.pt").lstm_timescale == 50
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_train_on_a_deepbind_file_from_the_mirror(tmp_path, mirror):
     test_file = mirror / "GABPA_GM12878_GABP_HudsonAlpha_B.seq.gz"
     assert main(["train", "--data", str(test_file), "--model", "cnn", "--epochs", "1",

@@ -188,6 +188,7 @@ def test_attribution_site_aurocs_score_a_seeded_sample_of_the_test_positives():
     assert result.site_aurocs == sample and result.site_auroc_positives == 5
 
 
+@pytest.mark.slow
 def test_models_trained_and_explained_in_processes_equal_those_trained_here(tmp_path):
     from numpy.testing import assert_allclose
 

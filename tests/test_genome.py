@@ -213,6 +213,7 @@ def test_a_model_trained_from_peaks_on_a_genome_matches_one_from_deepbind_files(
     assert abs(auc_genome - auc_files) < 0.03
 
 
+@pytest.mark.slow
 def test_cli_trains_and_predicts_from_peaks_on_a_genome(tmp_path):
     """train --bed --genome, then predict --bed --genome writing a bedGraph."""
     from sklearn_demo.cli import main

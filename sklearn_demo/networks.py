@@ -123,35 +123,15 @@ class StrandPairedConv1d(nn.Conv1d):
                              f"A, C, G, T; got {in_channels} channels.")
         super().__init__(in_channels, *args, **kwargs)
 
-    def both_strands(self, x: torch.Tensor) -> torch.Tensor:
-        """The filters' responses, (n, filters, length), followed along the
-        channels by their reverse complements' (the reverse strand read at
-        the same positions): (n, 2 * filters, length), in one convolution."""
-        bias = None if self.bias is None else self.bias.repeat(2)
-        return self._conv_forward(x, torch.cat([self.weight, self.weight.flip((1, 2))]), bias)
-
     def strand_responses(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The forward and the reverse strand's responses, each (n, filters, length)."""
-        return tuple(self.both_strands(x).chunk(2, dim=1))
+        """The filters' responses on the forward strand and their reverse
+        complements' (the reverse strand read at the same positions), each
+        (n, filters, length)."""
+        return (super().forward(x),
+                self._conv_forward(x, self.weight.flip((1, 2)), self.bias))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return strand_max(*self.strand_responses(x))
-
-
-def strand_max(forward: torch.Tensor, reverse: torch.Tensor) -> torch.Tensor:
-    """The larger of two strands' responses, element by element.
-
-    The gradient goes to the larger one (to ``forward`` on a tie), through
-    :func:`torch.where`: :func:`torch.maximum` gives the same values but
-    splits ties in a backward pass that took 30% of a CNN-RNN's training
-    step on a CPU.
-
-    Examples
-    --------
-    >>> strand_max(torch.tensor([1.0, -2.0]), torch.tensor([0.5, 3.0]))
-    tensor([1., 3.])
-    """
-    return torch.where(forward >= reverse, forward, reverse)
+        return torch.maximum(*self.strand_responses(x))
 
 
 class DeMoRNN(nn.Module):

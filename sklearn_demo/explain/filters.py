@@ -7,7 +7,7 @@ from sklearn.metrics import roc_auc_score
 
 from ..encoding import check_dna
 from ..ensemble import SeedEnsemble, concatenated_filters
-from ..networks import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d, strand_max
+from ..networks import DeMoCNN, DeMoCNNRNN, StrandPairedConv1d
 from ._base import evaluation_mode, unwrap_classifier
 from ..labels import positive_class
 
@@ -140,7 +140,7 @@ def _activations(clf, conv: torch.nn.Conv1d, X_enc: np.ndarray,
             x = torch.as_tensor(X_enc[i:i + batch_size], device=clf.device)
             if paired:
                 forward, backward = conv.strand_responses(x)
-                maps.append(torch.relu(strand_max(forward, backward)).cpu().numpy())
+                maps.append(torch.relu(torch.maximum(forward, backward)).cpu().numpy())
                 reverse.append((backward > forward).cpu().numpy())
             else:
                 maps.append(torch.relu(conv(x)).cpu().numpy())

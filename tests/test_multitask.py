@@ -106,8 +106,15 @@ def test_balanced_class_weight_weighs_rare_tasks(motif_data):
     assert torch.allclose(clf.criterion_.pos_weight, torch.tensor([9.0, 1.0]))
 
 
-def test_a_task_is_a_binary_classifier_of_its_own(fitted_models):
-    model, data = fitted_models("tasks_cnnrnn"), fitted_models.data("tasks_cnnrnn")
+@pytest.fixture(scope="module")
+def tasks_model(fitted_models):
+    """The session's multi-task CNN-RNN (CTCF, GABPA, both), trained in the
+    setup of the first test that needs it rather than inside its call."""
+    return fitted_models("tasks_cnnrnn")
+
+
+def test_a_task_is_a_binary_classifier_of_its_own(fitted_models, tasks_model):
+    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
     X = data.X[2500:2520]
     for index, name in enumerate(model.tasks_):
         one = model.task_classifier(name)
@@ -118,9 +125,9 @@ def test_a_task_is_a_binary_classifier_of_its_own(fitted_models):
         model.task_classifier("NRSF")
 
 
-def test_multitask_model_learns_each_task(fitted_models):
+def test_multitask_model_learns_each_task(fitted_models, tasks_model):
     """Per-task test AUC from scikit-learn's metrics on the (n, N) output as is."""
-    model, data = fitted_models("tasks_cnnrnn"), fitted_models.data("tasks_cnnrnn")
+    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
     proba = model.predict_proba(data.X[2500:])
     rows = task_scores(data.y[2500:], proba, model.tasks_)
     assert [row["task"] for row in rows] == ["CTCF", "GABPA", "CTCF+GABPA"]
@@ -129,10 +136,10 @@ def test_multitask_model_learns_each_task(fitted_models):
 
 
 @pytest.mark.parametrize("task", ["CTCF", "GABPA", "CTCF+GABPA"])
-def test_each_tasks_maps_find_its_own_motif(fitted_models, task):
+def test_each_tasks_maps_find_its_own_motif(fitted_models, tasks_model, task):
     """Planted truth: in sequences bound for a task, its own sites (not the
     other motif's) carry the attributions of that task."""
-    model, data = fitted_models("tasks_cnnrnn"), fitted_models.data("tasks_cnnrnn")
+    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
     column = list(model.tasks_).index(task)
     test = np.arange(2500, 3000)
     rows = test[data.y[test, column] == 1][:60]
@@ -142,8 +149,8 @@ def test_each_tasks_maps_find_its_own_motif(fitted_models, task):
     assert site_auroc(importance, data.task_mask[rows, column]) >= 0.85
 
 
-def test_explainers_without_a_target_list_the_tasks(fitted_models):
-    model = fitted_models("tasks_cnnrnn")
+def test_explainers_without_a_target_list_the_tasks(tasks_model):
+    model = tasks_model
     for explainer in (SaliencyExplainer, TemporalScorer, ClassOptimizer):
         with pytest.raises(ValueError, match=r"multi-task; pass target=.*'GABPA'"):
             explainer(FrozenEstimator(model)).fit(["ACGT" * 25])
@@ -151,16 +158,16 @@ def test_explainers_without_a_target_list_the_tasks(fitted_models):
     assert scores.shape == (1, 2, 100)
 
 
-def test_class_optimisation_per_task(fitted_models):
-    model = fitted_models("tasks_cnnrnn")
+def test_class_optimisation_per_task(tasks_model):
+    model = tasks_model
     optimizer = ClassOptimizer(FrozenEstimator(model), target="GABPA", n_iter=30, n_restarts=2,
                                random_state=0).fit(["A" * 101])
     gabpa = model.predict_proba([optimizer.best_sequence_])[0, 1]  # the multi-task model's
     assert np.isclose(gabpa, optimizer.consensus_scores_[0], atol=1e-4)
 
 
-def test_multitask_model_round_trips(tmp_path, fitted_models, motif_data):
-    model = fitted_models("tasks_cnnrnn")
+def test_multitask_model_round_trips(tmp_path, tasks_model, motif_data):
+    model = tasks_model
     save_model(model, tmp_path / "m.pt")
     again = load_model(tmp_path / "m.pt")
     assert again.tasks_.tolist() == model.tasks_.tolist()
@@ -285,8 +292,8 @@ def test_train_command_fits_one_model_for_several_peak_files(genome_with_tracks,
     assert "need --genome" in capsys.readouterr().err
 
 
-def test_variant_effects_per_task_and_for_all(genome_with_tracks, fitted_models, tmp_path):
-    model = fitted_models("tasks_cnnrnn")
+def test_variant_effects_per_task_and_for_all(genome_with_tracks, tasks_model, tmp_path):
+    model = tasks_model
     fasta = genome_with_tracks / "g.fa"
     bases = (genome_with_tracks / "g.fa").read_text().splitlines()[1]
     variants = [Variant("chr1", 500, "v1", bases[499], "A" if bases[499] != "A" else "C"),
@@ -327,9 +334,9 @@ def test_make_motif_dataset_multitask_truth():
     assert 0.15 < data.y[:, 2].mean() < 0.35  # both present: about 0.5 x 0.5
 
 
-def test_variants_command_reports_every_task(genome_with_tracks, fitted_models, tmp_path):
+def test_variants_command_reports_every_task(genome_with_tracks, tasks_model, tmp_path):
     model_path = tmp_path / "multi.pt"
-    save_model(fitted_models("tasks_cnnrnn"), model_path)
+    save_model(tasks_model, model_path)
     bases = (genome_with_tracks / "g.fa").read_text().splitlines()[1]
     alt = "C" if bases[499] == "A" else "A"
     (tmp_path / "v.vcf").write_text(vcf_text(f"chr1\t500\tv1\t{bases[499]}\t{alt}"))
@@ -344,10 +351,10 @@ def test_variants_command_reports_every_task(genome_with_tracks, fitted_models, 
     assert (tmp_path / "one.tsv").read_text().splitlines()[0].endswith("delta_logit")
 
 
-def test_the_app_lists_one_entry_per_task(fitted_models):
+def test_the_app_lists_one_entry_per_task(fitted_models, tasks_model):
     from sklearn_demo.dashboard.explorer import SequenceExplorer
 
-    explorer = SequenceExplorer({"multi": fitted_models("tasks_cnnrnn"),
+    explorer = SequenceExplorer({"multi": tasks_model,
                                  "single": fitted_models("tiny_cnn")})
     assert list(explorer.models) == ["multi · CTCF", "multi · GABPA", "multi · CTCF+GABPA",
                                      "single"]
@@ -374,10 +381,10 @@ def test_explain_command_writes_a_report_per_task(genome_with_tracks, tmp_path):
         assert (out / task / "motifs.meme").is_file()
 
 
-def test_motif_discovery_reads_one_task(fitted_models):
+def test_motif_discovery_reads_one_task(fitted_models, tasks_model):
     from sklearn_demo.explain.discovery import hypothetical_contributions
 
-    model = fitted_models("tasks_cnnrnn")
+    model = tasks_model
     X = fitted_models.data("tasks_cnnrnn").X[:4]
     ours = hypothetical_contributions(model, X, target="GABPA")
     alone = hypothetical_contributions(model.task_classifier("GABPA"), X)

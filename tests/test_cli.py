@@ -61,12 +61,13 @@ def test_explain_reuses_a_saved_model_without_training(dashboard_report, tmp_pat
 
 @pytest.mark.slow
 def test_dashboard_on_a_real_dataset_quietly(tmp_path, capsys, mirror):
-    assert main(["dashboard", "--dataset", "GABPA", "--mirror", str(mirror), "--data-home",
+    # MYC: the mirror's smallest training set (8,102 sequences)
+    assert main(["dashboard", "--dataset", "MYC", "--mirror", str(mirror), "--data-home",
                  str(tmp_path / "cache"), "--models", "cnn", "--epochs", "1", "--quiet",
                  "--class-iterations", "20", "--out", str(tmp_path / "run")]) == 0
     assert capsys.readouterr().out == ""
     page = (tmp_path / "run" / "index.html").read_text()
-    assert "GABPA_GM12878_GABP_HudsonAlpha" in page and "Planted vs recovered" not in page
+    assert "MYC_H1-hESC_c-Myc_Stanford" in page and "Planted vs recovered" not in page
 
 
 @pytest.mark.parametrize("argv, message", [

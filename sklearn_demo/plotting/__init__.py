@@ -18,7 +18,7 @@ from .sequences import (
 )
 
 __all__ = [
-    "LETTER_COLORS", "letter_outline", "plot_allele_attributions", "plot_logo_grid", "plot_motif", "plot_motif_spacing",
-    "plot_mutation_map", "plot_order_effect", "plot_roc_pr", "plot_saliency",
-    "plot_site_interactions", "plot_temporal_scores",
+    "LETTER_COLORS", "letter_outline", "plot_allele_attributions", "plot_logo_grid",
+    "plot_motif", "plot_motif_spacing", "plot_mutation_map", "plot_order_effect", "plot_roc_pr",
+    "plot_saliency", "plot_site_interactions", "plot_temporal_scores",
 ]

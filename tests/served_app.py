@@ -87,23 +87,6 @@ def expected_page(engine, sequence: str, position: int, *, method: str,
     return lines, maps
 
 
-def click_until(target, arrived, *, attempts: int = 3, timeout_ms: float = 20_000) -> None:
-    """Click ``target`` until ``arrived(timeout_ms)`` returns without a
-    Playwright timeout, at most ``attempts`` times. A click that lands while
-    a Tabulator is still building its rows is lost without an error (seen
-    once on a busy CI machine); a person would click again, and so do we."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(attempts):
-        target.click()
-        try:
-            arrived(timeout_ms)
-            return
-        except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
-
-
 def wait_for_reading(page, expected: dict[str, str], maps: dict[str, float],
                      timeout_ms: float = 60_000) -> None:
     """Wait until every p(bound) line reads ``expected`` (``{}``: none

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 from served_app import (
-    X_VIEW, click_until, expected_page, p_lines, served, wait_for_reading, x_view,
+    X_VIEW, expected_page, p_lines, served, wait_for_reading, x_view,
 )
 from sklearn_demo import load_model
 from sklearn_demo.dashboard import SequenceExplorer
@@ -96,8 +96,8 @@ def test_serve_paste_edit_upload_and_a_second_tab(browser, two_models, tmp_path)
         box.fill(typed)
         box.press("Tab")
         panel = page.locator("table.variant")
-        click_until(page.get_by_role("button", name="Ref vs alt"),
-                    lambda ms: panel.get_by_text(typed).wait_for(timeout=ms))
+        page.get_by_role("button", name="Ref vs alt").click()
+        panel.get_by_text(typed).wait_for(timeout=60_000)
         table = panel.inner_text()
         assert all(f"{e.p_ref:.3f}" in table and f"{e.p_alt:.3f}" in table
                    for e in shown.effects)
@@ -217,9 +217,9 @@ def test_serve_report_folder_lists_tests_and_motifs(browser, dashboard_report):
         assert set(p_lines(page)) == {"CNNClassifier", "RNNClassifier", "CNNRNNClassifier"}
         page.locator(".bk-tab", has_text="Motifs").click()
         cell = page.locator(".tabulator-cell", has_text="class-optimised 1").first
-        # a motif's row highlights its FIMO hits in the open sequence
-        click_until(cell, lambda ms: page.get_by_text("hit(s) of").first.wait_for(timeout=ms))
-        page.screenshot(path="/tmp/motifs.png")
+        # a motif's row highlights its FIMO hits in the open sequence: one click
+        cell.click()
+        page.get_by_text("hit(s) of").first.wait_for(timeout=60_000)
         page.locator(".bk-tab", has_text="Test set").click()
         from sklearn_demo.dashboard.explorer import load_sequences
 
@@ -227,8 +227,8 @@ def test_serve_report_folder_lists_tests_and_motifs(browser, dashboard_report):
                     .sequences[4])
         files = sorted((dashboard_report / "models").glob("*.pt"))
         expected = _expected(files, fifth)
-        click_until(page.locator(".tabulator-row").nth(4),  # opens the fifth test sequence
-                    lambda ms: wait_for_reading(page, *expected, timeout_ms=ms))
+        page.locator(".tabulator-row").nth(4).click()  # opens the fifth test sequence
+        wait_for_reading(page, *expected)
         page.close()
         assert problems == []
     assert process.returncode == 0
@@ -272,11 +272,11 @@ def test_grammar_and_dependencies_tabs_show_motif_spacing_and_site_interactions(
         page.get_by_placeholder("e.g. CCACTAGGGGGC").fill("CCACTAGGGGGC")
         page.get_by_placeholder("e.g. TGACTCA").fill("TGACTCA")
         page.get_by_placeholder("e.g. TGACTCA").press("Tab")
-        click_until(page.get_by_role("button", name="Scan spacing and order"),
-                    lambda ms: wait_for_reading(page, {}, expected, timeout_ms=ms))
+        page.get_by_role("button", name="Scan spacing and order").click()
+        wait_for_reading(page, {}, expected)
         page.locator(".bk-tab", has_text="Dependencies").click()
-        click_until(page.get_by_role("button", name="Compute for the open sequence"),
-                    lambda ms: wait_for_reading(page, {}, sites, timeout_ms=ms))
+        page.get_by_role("button", name="Compute for the open sequence").click()
+        wait_for_reading(page, {}, sites)
         page.close()
         assert problems == []
     assert process.returncode == 0

@@ -84,7 +84,7 @@ def rest_rows(mirror: Path, data_home: str | None) -> list[dict]:
 
 
 def grammar_rows() -> list[dict]:
-    """The order-grammar test's CNN-RNN (tests/test_ground_truth.py)."""
+    """The order-grammar test's CNN-RNN (tests/test_order_grammar.py)."""
     grammar = make_motif_dataset(8000, sequence_length=200, motifs=("MA0139", "MA0099"),
                                  grammar="mixed", random_state=0)
     both = [i for i in np.flatnonzero(grammar.y[6000:]) + 6000

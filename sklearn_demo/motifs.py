@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._threads import keeps_torch_threads
+
 
 class Motif(NamedTuple):
     """A JASPAR motif as a probability matrix."""
@@ -192,6 +194,7 @@ def _correlation_targets(release: str, tax_group: str) -> tuple[np.ndarray, ...]
     return tuple(correlation_columns(t.pwm) for t in jaspar_collection(release, tax_group))
 
 
+@keeps_torch_threads
 def match_motifs(
     pwms: Sequence[np.ndarray],
     *,
@@ -324,6 +327,7 @@ def write_meme(motifs: Mapping[str, np.ndarray], path: str | os.PathLike) -> Non
         memelite_write_meme(str(tmp), normalised)
 
 
+@keeps_torch_threads
 def scan_motifs(
     motifs: Mapping[str, np.ndarray],
     sequences: object,

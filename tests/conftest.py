@@ -78,6 +78,18 @@ def _seed_everything():
     torch.manual_seed(0)
 
 
+@pytest.fixture(autouse=True)
+def _torch_threads_as_set():
+    """A test that calls numba-parallel peers itself (tangermeme, shap) may
+    leave torch on every core (numba's OpenMP layer shares torch's runtime):
+    the next test gets the worker's thread count back, so two workers never
+    compute on four threads on two cores."""
+    threads = torch.get_num_threads()
+    yield
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+
+
 def _mirror_folder() -> Path:
     return Path(os.environ.get("SKLEARN_DEMO_MIRROR", REPO.parent / "shared" / "data" / "deepbind_encode"))
 

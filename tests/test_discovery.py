@@ -1,6 +1,7 @@
 """Motif discovery from attributions (TF-MoDISco) and its inputs."""
 import numpy as np
 import pytest
+import torch
 
 from sklearn_demo import CNNClassifier, SaliencyExplainer, make_motif_dataset
 from sklearn_demo.encoding import one_hot_encode
@@ -36,7 +37,9 @@ def test_modisco_patterns_of_a_cnn_on_planted_ctcf_match_ctcf(ctcf_model):
     model, data = ctcf_model
     # 400 positives: CTCF from 68 seqlets (126 from 600, 48 from 300; the
     # Leiden clustering's time grows about with the square of the seqlets).
+    threads = torch.get_num_threads()
     motifs = discover_motifs(model, data.X[data.y == 1][:400])
+    assert torch.get_num_threads() == threads  # TF-MoDISco's numba kernels put it back
     top = motifs[0]
     assert top.name == "positive_1"
     assert top.matches[0].name in ("CTCF", "CTCFL"), discovered_motif_names(motifs)

@@ -53,3 +53,18 @@ def test_device_agreement_on_the_cpu_is_exact_between_devices():
     assert set(sensitivity) == {f"{name} saliency on cpu: float32 vs float64" for name in
                                 ("CNNClassifier", "RNNClassifier", "CNNRNNClassifier")}
     assert device_agreement.relative_difference(np.array([1.0, 2.0]), np.array([1.0, 4.0])) == 0.5
+
+
+def test_cpu_time_summary_adds_up_each_module_and_each_worker(tmp_path, capsys):
+    import json
+
+    import pytest_cpu_time
+
+    (tmp_path / "gw0.json").write_text(json.dumps([
+        ["tests/test_a.py::one", 10.0, 0.0, 8.0], ["tests/test_a.py::two", 5.0, 1.0, 4.0]]))
+    (tmp_path / "gw1.json").write_text(json.dumps([["tests/test_b.py::one", 1.0, 20.0, 30.0]]))
+    pytest_cpu_time.summarise(tmp_path)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["gw0: 12 s of wall", "gw1: 30 s of wall"]
+    assert lines[3].split() == ["1.0", "20.0", "30.0", "gw1", "tests/test_b.py"]
+    assert lines[4].split() == ["15.0", "1.0", "12.0", "gw0", "tests/test_a.py"]

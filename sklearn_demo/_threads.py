@@ -10,36 +10,31 @@ match: twice the CPU time for the same work on two cores.
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 
-F = TypeVar("F", bound=Callable)
 
-
-def keeps_torch_threads(function: F) -> F:
-    """Decorate ``function`` so that torch's intra-op thread count is the
-    same after it as before it, whatever the numba kernels it calls set.
+@contextmanager
+def torch_threads_kept() -> Iterator[None]:
+    """Put torch's intra-op thread count back, at the end of the block, to
+    what it was at the start, whatever the numba kernels inside set. Also a
+    decorator (``@torch_threads_kept()``), as every context manager made by
+    :func:`contextlib.contextmanager`.
 
     Examples
     --------
     >>> import torch
-    >>> @keeps_torch_threads
-    ... def changes_threads():
-    ...     torch.set_num_threads(torch.get_num_threads() + 1)
     >>> before = torch.get_num_threads()
-    >>> changes_threads()
+    >>> with torch_threads_kept():
+    ...     torch.set_num_threads(before + 1)
     >>> torch.get_num_threads() == before
     True
     """
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        threads = torch.get_num_threads()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if torch.get_num_threads() != threads:
-                torch.set_num_threads(threads)
-    return wrapper  # type: ignore[return-value]
+    threads = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)

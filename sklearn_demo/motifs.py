@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._threads import keeps_torch_threads
+from ._threads import torch_threads_kept
 
 
 class Motif(NamedTuple):
@@ -194,7 +194,7 @@ def _correlation_targets(release: str, tax_group: str) -> tuple[np.ndarray, ...]
     return tuple(correlation_columns(t.pwm) for t in jaspar_collection(release, tax_group))
 
 
-@keeps_torch_threads
+@torch_threads_kept()
 def match_motifs(
     pwms: Sequence[np.ndarray],
     *,
@@ -327,7 +327,7 @@ def write_meme(motifs: Mapping[str, np.ndarray], path: str | os.PathLike) -> Non
         memelite_write_meme(str(tmp), normalised)
 
 
-@keeps_torch_threads
+@torch_threads_kept()
 def scan_motifs(
     motifs: Mapping[str, np.ndarray],
     sequences: object,

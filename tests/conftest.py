@@ -84,10 +84,10 @@ def _torch_threads_as_set():
     leave torch on every core (numba's OpenMP layer shares torch's runtime):
     the next test gets the worker's thread count back, so two workers never
     compute on four threads on two cores."""
-    threads = torch.get_num_threads()
-    yield
-    if torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)
+    from sklearn_demo._threads import torch_threads_kept
+
+    with torch_threads_kept():
+        yield
 
 
 def _mirror_folder() -> Path:

@@ -55,19 +55,16 @@ def test_matching_and_scanning_leave_torchs_threads_as_they_were():
     """TOMTOM's and FIMO's numba kernels share torch's OpenMP runtime and set
     its thread count to the machine's cores: a process on one torch thread
     (one per core, as pytest-xdist and ``--n-jobs -1`` run) then computed on
-    every core. The motif functions put it back."""
+    every core. The motif functions put it back (and the suite puts the
+    worker's count back after this test)."""
     import torch
 
     from sklearn_demo import scan_motifs
 
     ctcf = fetch_jaspar_motifs(["MA0139"])["MA0139"].pwm
     site = "".join("ACGT"[i] for i in ctcf.argmax(axis=0))
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)
-        assert match_motifs([ctcf], n_matches=1)[0][0].name == "CTCF"
-        assert torch.get_num_threads() == 1
-        assert len(scan_motifs({"CTCF": ctcf}, ["A" * 30 + site + "A" * 30])) == 1
-        assert torch.get_num_threads() == 1
-    finally:
-        torch.set_num_threads(before)
+    torch.set_num_threads(1)
+    assert match_motifs([ctcf], n_matches=1)[0][0].name == "CTCF"
+    assert torch.get_num_threads() == 1
+    assert len(scan_motifs({"CTCF": ctcf}, ["A" * 30 + site + "A" * 30])) == 1
+    assert torch.get_num_threads() == 1

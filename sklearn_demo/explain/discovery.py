@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 
-from .._threads import keeps_torch_threads
+from .._threads import torch_threads_kept
 from ..encoding import check_dna
 from ..motifs import MotifMatch, match_motifs
 from .saliency import SaliencyExplainer
@@ -55,7 +55,7 @@ def hypothetical_contributions(estimator: object, X: object, *, batch_size: int 
     return gradient - gradient.mean(axis=1, keepdims=True)
 
 
-@keeps_torch_threads
+@torch_threads_kept()
 def discover_motifs(
     estimator: object,
     X: object,

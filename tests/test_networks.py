@@ -101,6 +101,25 @@ def test_pooled_cnnrnn_reads_one_lstm_step_per_block():
     torch.testing.assert_close(embedded[:, 2], maps[:, :, 8:].amax(2))
 
 
+@pytest.mark.parametrize("pool_size", [1, 4])
+def test_strand_paired_cnnrnn_pools_strands_and_windows_as_relu_max_then_max_pool(pool_size):
+    """The CNN-RNN on both strands takes the strand maximum and the pooling
+    window's maximum in one pass: the values, and the gradients of the
+    weights, of the ReLU'd strand maximum max-pooled, written out here."""
+    torch.manual_seed(0)
+    module = DeMoCNNRNN(n_filters=6, pool_size=pool_size, filter_strands="both")
+    x = torch.eye(4)[torch.randint(0, 4, (3, 30))].transpose(1, 2)  # 30: a partial last block
+    forward, reverse = module.conv.strand_responses(x)
+    by_hand = torch.nn.functional.max_pool1d(torch.relu(torch.maximum(forward, reverse)),
+                                             pool_size, ceil_mode=True).transpose(1, 2)
+    weights = torch.randn(by_hand.shape)
+    expected = torch.autograd.grad((by_hand * weights).sum(), module.conv.weight)[0]
+    embedded = module.embed(x)
+    torch.testing.assert_close(embedded, by_hand)
+    torch.testing.assert_close(
+        torch.autograd.grad((embedded * weights).sum(), module.conv.weight)[0], expected)
+
+
 def test_cnn_global_max_makes_it_shift_invariant_to_padding():
     torch.manual_seed(0)
     cnn = DeMoCNN(n_filters=8, filter_widths=(3,)).eval()
@@ -145,6 +164,11 @@ def test_strand_paired_filters_read_a_motif_in_either_orientation():
         torch.nn.functional.conv1d(x, conv.weight, conv.bias, padding="same"),
         torch.nn.functional.conv1d(x, rc_weights, conv.bias, padding="same"))
     torch.testing.assert_close(conv(x), by_hand)
+    # the gradients of torch.maximum, too (no exact ties between the strands here)
+    weights = torch.randn(by_hand.shape)
+    torch.testing.assert_close(
+        torch.autograd.grad((conv(x) * weights).sum(), conv.weight)[0],
+        torch.autograd.grad((by_hand * weights).sum(), conv.weight)[0])
     torch.testing.assert_close(conv(x.flip((1, 2))), conv(x).flip(2))
     with pytest.raises(ValueError, match="filter_strands='both' needs DNA input"):
         StrandPairedConv1d(5, 3, 5)

@@ -56,7 +56,7 @@ TOPICS = (
      ("explainers-throughput", "pytest-benchmark-temporal", "pytest-benchmark-ism",
       "dependency-peers")),
     ("Training, prediction and streaming speed",
-     ("pytest-benchmark-speed", "pytest-benchmark-scaling", "streaming")),
+     ("pytest-benchmark-speed", "pytest-benchmark-scaling", "streaming", "fit-time")),
     ("Several tasks at once (epigenomics)", ("multitask-",)),
     ("CPU and GPU agreement", ("device-agreement",)),
     ("The app", ("app-latency", "app-second-tab")),

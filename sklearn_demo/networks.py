@@ -132,12 +132,15 @@ class StrandPairedConv1d(nn.Conv1d):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         forward, reverse = self.strand_responses(x)
-        # The larger response, exactly (torch.maximum), differentiated as
-        # reverse + relu(forward - reverse): torch.maximum's gradient but at
-        # exact ties (all to the reverse strand, not half to each), in a third
-        # of its backward pass's time on CPU. The term added is exactly zero.
+        larger = torch.maximum(forward, reverse)
+        if not larger.requires_grad:  # inference: nothing to differentiate
+            return larger
+        # The larger response, exactly, differentiated as reverse +
+        # relu(forward - reverse): torch.maximum's gradient but at exact ties
+        # (all to the reverse strand, not half to each), in a third of its
+        # backward pass's time on CPU. The term added is exactly zero.
         steered = reverse + torch.relu(forward - reverse)
-        return torch.maximum(forward, reverse).detach() + (steered - steered.detach())
+        return larger.detach() + (steered - steered.detach())
 
 
 class DeMoRNN(nn.Module):

@@ -10,6 +10,7 @@ from ..ensemble import SeedEnsemble
 from ..networks import PREFIX_ALGORITHMS, DeMoCNN, DeMoRNN
 from .._validation import Options
 from ._base import ModelExplainer, evaluation_mode
+from .cnn_prefixes import masked_prefix_suffix_logits
 
 
 class TemporalScorer(ModelExplainer):
@@ -32,7 +33,10 @@ class TemporalScorer(ModelExplainer):
       column, "no base".
 
     ``algorithm="batched"`` evaluates all prefixes and suffixes of a batch in
-    packed passes (:meth:`~sklearn_demo.recurrent.BiLSTMHead.prefix_suffix_logits`);
+    packed passes (:meth:`~sklearn_demo.recurrent.BiLSTMHead.prefix_suffix_logits`),
+    and the CNN's on crops around each boundary, the only positions whose
+    receptive field holds both kept and masked bases
+    (:func:`~sklearn_demo.explain.cnn_prefixes.masked_prefix_suffix_logits`);
     ``"loop"`` is the naive loop of L model calls per direction, kept as the
     reference. Read more in the :doc:`User Guide </guide/explaining>`.
 
@@ -112,24 +116,21 @@ class TemporalScorer(ModelExplainer):
             for network in _networks(module)]).mean(dim=0)
 
     def _masked_logits(self, module: DeMoCNN, x: torch.Tensor) -> torch.Tensor:
-        """(n, 2, L) logits of the CNN on prefix- and suffix-masked copies of x."""
+        """(n, 2, L) logits of the CNN on prefix- and suffix-masked copies of
+        x: from crops around each boundary ("batched",
+        :func:`~sklearn_demo.explain.cnn_prefixes.masked_prefix_suffix_logits`),
+        or one full pass per copy ("loop")."""
         n, _, length = x.shape
+        if self.algorithm == "batched":
+            return masked_prefix_suffix_logits(module, x, self.batch_size)
         position = torch.arange(length, device=x.device)
         # keep[d, i, t]: position t is visible in sub-sequence i of direction d.
         keep = torch.stack([position[None, :] <= position[:, None],
                             position[None, :] >= position[:, None]]).to(x.dtype)
         logits = torch.empty(n, 2, length, device=x.device)
-        if self.algorithm == "loop":
-            for direction in range(2):
-                for i in range(length):
-                    logits[:, direction, i] = module(x * keep[direction, i])
-            return logits
-        masks = keep.reshape(2 * length, 1, length)
-        flat = logits.view(n, 2 * length)
-        for seq in range(n):
-            for start in range(0, 2 * length, self.batch_size):
-                chunk = masks[start:start + self.batch_size]
-                flat[seq, start:start + len(chunk)] = module(x[seq] * chunk)
+        for direction in range(2):
+            for i in range(length):
+                logits[:, direction, i] = module(x * keep[direction, i])
         return logits
 
     def _recurrent_logits(self, module: DeMoRNN, x: torch.Tensor) -> torch.Tensor:

@@ -1,5 +1,5 @@
 """pytest-benchmark: TemporalScorer's batched passes vs the naive loop of L
-model calls, at L=101 and L=1000, on DeMo's CNN-RNN.
+model calls, at L=101 and L=1000, on the three networks.
 
 Run (on a GPU with ``--bench-device cuda``)::
 
@@ -9,10 +9,11 @@ Run (on a GPU with ``--bench-device cuda``)::
 import pytest
 from sklearn.frozen import FrozenEstimator
 
-from sklearn_demo import CNNRNNClassifier, RNNClassifier, TemporalScorer
+from sklearn_demo import CNNClassifier, CNNRNNClassifier, RNNClassifier, TemporalScorer
 
 
-@pytest.mark.parametrize("model", [RNNClassifier, CNNRNNClassifier], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("model", [CNNClassifier, RNNClassifier, CNNRNNClassifier],
+                         ids=lambda c: c.__name__)
 @pytest.mark.parametrize("length, n", [(101, 16), (1000, 1)])
 @pytest.mark.parametrize("algorithm", ["batched", "loop"])
 def test_temporal_scores(benchmark, one_epoch_model, random_dna, model, length, n, algorithm):

@@ -137,8 +137,9 @@ class StrandPairedConv1d(nn.Conv1d):
             return larger
         # The larger response, exactly, differentiated as reverse +
         # relu(forward - reverse): torch.maximum's gradient but at exact ties
-        # (all to the reverse strand, not half to each), in a third of its
-        # backward pass's time on CPU. The term added is exactly zero.
+        # (all to the reverse strand, not half to each), without its costly
+        # backward pass on CPU (the default CNN fits in 0.82x the time, the
+        # CNN-RNN in 0.64x: RESULTS.md). The term added is exactly zero.
         steered = reverse + torch.relu(forward - reverse)
         return larger.detach() + (steered - steered.detach())
 

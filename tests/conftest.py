@@ -134,12 +134,11 @@ class FittedModels:
     networks, three epochs: for the explainers' exact checks), all on
     ``motif_data``; ``"planted_cnn"``, ``"planted_cnnrnn"`` (the defaults,
     8 epochs on 2,500 sequences with CTCF and GABPA sites; the CNN with 32
-    filters, the CNN-RNN one network) and ``"ctcf_cnn"``, ``"ctcf_cnnrnn"`` (every positive has one CTCF
-    site; a 32-filter CNN, one CNN-RNN network): models that learned their
-    motifs, for the checks against
-    planted truth; ``"tasks_cnnrnn"``: one multi-task CNN-RNN network for CTCF,
-    GABPA and both together
-    (:data:`MULTITASK_MOTIFS`).
+    filters, the CNN-RNN one network) and ``"ctcf_cnn"``, ``"ctcf_cnnrnn"``
+    (every positive has one CTCF site; a 32-filter CNN, one CNN-RNN network):
+    models that learned their motifs, for the checks against planted truth;
+    ``"tasks_cnnrnn"``: one multi-task CNN-RNN network for CTCF, GABPA and
+    both together (:data:`MULTITASK_MOTIFS`).
     """
 
     def __init__(self, motif_data):

@@ -102,10 +102,10 @@ def test_pooled_cnnrnn_reads_one_lstm_step_per_block():
 
 
 @pytest.mark.parametrize("pool_size", [1, 4])
-def test_strand_paired_cnnrnn_pools_strands_and_windows_as_relu_max_then_max_pool(pool_size):
-    """The CNN-RNN on both strands takes the strand maximum and the pooling
-    window's maximum in one pass: the values, and the gradients of the
-    weights, of the ReLU'd strand maximum max-pooled, written out here."""
+def test_strand_paired_cnnrnn_pools_before_its_relu_as_if_after(pool_size):
+    """The CNN-RNN on both strands max-pools its strand maximum, then applies
+    the ReLU: the values, and the gradients of the weights, of the ReLU'd
+    strand maximum max-pooled (torch.maximum), written out here."""
     torch.manual_seed(0)
     module = DeMoCNNRNN(n_filters=6, pool_size=pool_size, filter_strands="both")
     x = torch.eye(4)[torch.randint(0, 4, (3, 30))].transpose(1, 2)  # 30: a partial last block

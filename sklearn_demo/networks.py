@@ -138,8 +138,8 @@ class StrandPairedConv1d(nn.Conv1d):
         # The larger response, exactly, differentiated as reverse +
         # relu(forward - reverse): torch.maximum's gradient but at exact ties
         # (all to the reverse strand, not half to each), without its costly
-        # backward pass on CPU (the default CNN fits in 0.82x the time, the
-        # CNN-RNN in 0.64x: RESULTS.md). The term added is exactly zero.
+        # backward pass on CPU (the default CNN-RNN fits in 0.64-0.72x the
+        # time: RESULTS.md). The term added is exactly zero.
         steered = reverse + torch.relu(forward - reverse)
         return larger.detach() + (steered - steered.detach())
 
